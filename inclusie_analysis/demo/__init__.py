@@ -1,0 +1,172 @@
+"""Synthetic demo exports: the default input of `inclusie run --demo` and of every end-to-end test.
+
+`write_demo(out)` writes, per year folder, the exports real platforms produce (LimeSurvey 2020,
+Microsoft Forms 2025, activity registers, attendance lists, feedback forms) with realistic
+faults at known rates. What each faulty cell should have said is written to a sibling
+folder (`<out>-truth/`, e.g. `surveys/demo-truth/`), which the cleaner never reads.
+Everything is synthetic and says so in file names and document properties.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from inclusie_analysis.errors import InputError
+
+SURVEY_SIZES = {2020: 240, 2025: 320}
+EVENT_YEARS = (2024, 2025)
+PEOPLE = 450
+MARKER = "LEESMIJ_SYNTHETISCH.txt"
+README = """SYNTHETISCHE DEMODATA - geen echte personen, besturen of antwoorden.
+
+Gemaakt met `inclusie demo --seed {seed} --scale {scale}` (inclusie-analysis {version}).
+Namen zijn willekeurige combinaties van veelvoorkomende voor- en achternamen; alle
+e-mailadressen liggen op de gereserveerde domeinen example.org, example.com en example.net.
+De bestanden bevatten met opzet fouten zoals echte exports (verkeerd gespelde gemeenten,
+dubbele en onvolledige antwoorden, lege rijen, ...). Wat elke fout had moeten zijn staat in
+de map {truth}, die de opschoning niet leest.
+"""
+
+
+@dataclass
+class DemoSummary:
+    """What `write_demo` wrote: the files (relative to `out`), the truth folder, row counts."""
+
+    out: Path
+    truth: Path
+    files: list[str] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def truth_folder(out: Path) -> Path:
+    """Where the ground truth of a demo in `out` lives: beside it, never inside it."""
+    out = Path(out)
+    return out.parent / f"{out.name}-truth"
+
+
+def write_demo(
+    out: Path | str, seed: int = 1, scale: int = 1, truth: Path | str | None = None
+) -> DemoSummary:
+    """Write the synthetic demo exports into `out` (replacing an earlier demo there).
+
+    `scale` multiplies the number of survey responses, events and participants (for
+    benchmarks). The same seed and scale always give byte-identical files.
+    """
+    from inclusie_analysis import __version__
+    from inclusie_analysis.demo import events as ev
+    from inclusie_analysis.demo import surveys
+    from inclusie_analysis.demo.world import make_people
+
+    if scale < 1:
+        raise InputError(
+            "--scale moet minstens 1 zijn.",
+            hint="Gebruik bv. --scale 10 voor tien keer meer rijen.",
+        )
+    out = Path(out)
+    truth_dir = Path(truth) if truth else truth_folder(out)
+    _clear(out)
+    _clear(truth_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    truth_dir.mkdir(parents=True, exist_ok=True)
+    summary = DemoSummary(out, truth_dir)
+
+    def rng(part: str) -> random.Random:
+        return random.Random(f"{seed}-{scale}-{part}")
+
+    survey_faults = surveys.SurveyFaults()
+    survey_truth = []
+    path = out / "2020" / "leernoden-2020_limesurvey_SYNTHETISCH.csv"
+    survey_truth += surveys.write_limesurvey_2020(
+        rng("survey-2020"), path, SURVEY_SIZES[2020] * scale, survey_faults
+    )
+    path = out / "2025" / "leernoden-2025_msforms_SYNTHETISCH.xlsx"
+    survey_truth += surveys.write_msforms_2025(
+        rng("survey-2025"), path, SURVEY_SIZES[2025] * scale, survey_faults
+    )
+
+    event_faults = ev.EventFaults()
+    people = make_people(rng("people"), PEOPLE * scale, 2024)
+    register_truth, communication_truth, attendance_truth, feedback_truth = [], [], [], []
+    for year in EVENT_YEARS:
+        events = ev.make_events(rng(f"events-{year}"), year, people, scale)
+        reg, comm = ev.write_register(
+            rng(f"register-{year}"),
+            out / str(year) / f"activiteiten-{year}_SYNTHETISCH.xlsx",
+            year,
+            events,
+            event_faults,
+            scale,
+        )
+        register_truth += reg
+        communication_truth += comm
+        attendance_truth += ev.write_attendance(
+            rng(f"attendance-{year}"), out / str(year) / "aanwezigheden", events, event_faults
+        )
+        feedback_truth += ev.write_feedback(
+            rng(f"feedback-{year}"),
+            out / str(year) / f"feedback-{year}_msforms_SYNTHETISCH.xlsx",
+            year,
+            events,
+            event_faults,
+        )
+
+    tables = {
+        "survey_rows": survey_truth,
+        "events": register_truth,
+        "communication": communication_truth,
+        "attendance_rows": attendance_truth,
+        "feedback_rows": feedback_truth,
+    }
+    for name, rows in tables.items():
+        _write_csv(truth_dir / f"{name}.csv", rows)
+        summary.rows[name] = len(rows)
+    rates = {"survey": _rates(survey_faults), "events": _rates(event_faults)}
+    (truth_dir / "rates.json").write_text(
+        json.dumps({"seed": seed, "scale": scale, "rates": rates}, indent=2, sort_keys=True) + "\n",
+        encoding="utf-8",
+    )
+    (out / MARKER).write_text(
+        README.format(seed=seed, scale=scale, version=__version__, truth=truth_dir.name),
+        encoding="utf-8",
+    )
+    summary.files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    return summary
+
+
+def _rates(faults) -> dict:
+    return json.loads(json.dumps(asdict(faults)))
+
+
+def _clear(folder: Path) -> None:
+    """Remove an earlier demo; refuse to touch a folder that holds anything else."""
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise InputError("de doelmap voor de demo is een bestand.", file=str(folder))
+    entries = list(folder.iterdir())
+    if not entries:
+        return
+    is_demo = (folder / MARKER).exists() or (folder / "rates.json").exists()
+    if not is_demo:
+        raise InputError(
+            "de doelmap voor de demo is niet leeg en bevat geen eerdere demo.",
+            file=str(folder),
+            hint="Kies een lege map met --out; bestaande bestanden worden nooit overschreven.",
+        )
+    shutil.rmtree(folder)
+
+
+def _write_csv(path: Path, rows: list[dict]) -> None:
+    columns: list[str] = []
+    for row in rows:
+        columns += [c for c in row if c not in columns]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
