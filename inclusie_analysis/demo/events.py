@@ -314,10 +314,11 @@ def make_events(rng: random.Random, year: int, people: list[Person], scale: int)
         label = THEMES[themes[0]][0]
         type_written = rng.choice(written)
         title = {
-            "general_meeting": f"Algemene netwerkvergadering {('voorjaar', 'zomer', 'najaar')[min(day.month // 5, 2)]}",
+            "general_meeting": f"Algemene netwerkvergadering {_season(day)}",
             "advice": f"Adviesgesprek {label}",
             "support_trajectory": f"Traject op maat: {label}",
-            "inspiration_day": f"Inspiratiedag digitale inclusie ({'fysiek' if mode == 'physical' else 'online'})",
+            "inspiration_day": "Inspiratiedag digitale inclusie "
+            + ("(fysiek)" if mode == "physical" else "(online)"),
         }.get(kind, f"{type_written.capitalize()}: {label}")
         events.append(
             Event(
@@ -357,6 +358,10 @@ def make_events(rng: random.Random, year: int, people: list[Person], scale: int)
         event.register_registered = len(event.registered)
         event.register_attended = sum(event.present)
     return events
+
+
+def _season(day: date) -> str:
+    return ("voorjaar", "zomer", "najaar")[min(day.month // 5, 2)]
 
 
 def _working_days(year: int) -> list[date]:
@@ -535,7 +540,7 @@ def _duration(e: Event, kind: str) -> object:
     if kind == "duration_min":
         return f"{round(hours * 60)} min"
     if kind == "duration_range" and hours <= 8:
-        start = datetime(2000, 1, 1, 9 if hours < 5 else 9, 0)
+        start = datetime(2000, 1, 1, 9, 0)
         end = start + timedelta(minutes=round(hours * 60))
         return f"{start:%H:%M}-{end:%H:%M}"
     return hours

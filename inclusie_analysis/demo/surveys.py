@@ -61,7 +61,8 @@ NEED_ITEMS = [
     (
         "aanbod_burgers",
         "SQ004",
-        "Een breder ondersteuningsaanbod voor burgers (digitale toegang, vaardigheden, dienstverlening)",
+        "Een breder ondersteuningsaanbod voor burgers "
+        "(digitale toegang, vaardigheden, dienstverlening)",
         None,
         0.4,
         None,
