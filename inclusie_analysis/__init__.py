@@ -1,4 +1,4 @@
-"""inclusie-analysis: learning needs, events and feedback of the Flemish network on digital inclusion.
+"""inclusie-analysis: learning needs, events and feedback of the Flemish digital-inclusion network.
 
 The public API is small; import it as ``import inclusie_analysis as ia``:
 

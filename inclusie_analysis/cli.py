@@ -16,11 +16,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="Leernoden, activiteiten en feedback van het netwerk digitale inclusie: "
         "opschonen, analyseren en het jaarrapport maken.",
     )
-    parser.add_argument("--settings", type=Path, help="instellingenbestand (standaard: inclusie.toml)")
+    parser.add_argument(
+        "--settings", type=Path, help="instellingenbestand (standaard: inclusie.toml)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="schrijf synthetische demo-exports")
-    demo.add_argument("--out", type=Path, help="doelmap (standaard: paths.demo uit de instellingen)")
+    demo.add_argument(
+        "--out", type=Path, help="doelmap (standaard: paths.demo uit de instellingen)"
+    )
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--scale", type=int, default=1, help="vermenigvuldig het aantal rijen")
 
@@ -30,7 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         p = sub.add_parser(name, help=text)
         p.add_argument("--year", type=int, help="rapportjaar (standaard: report.year)")
-        p.add_argument("--input", type=Path, help="map met een submap per jaar (standaard: paths.raw)")
+        p.add_argument(
+            "--input", type=Path, help="map met een submap per jaar (standaard: paths.raw)"
+        )
         p.add_argument("--lang", choices=("nl", "en"), help="taal van het rapport")
         if name == "run":
             p.add_argument("--demo", action="store_true", help="maak en gebruik de demodata")
@@ -64,8 +70,10 @@ def _demo(out: Path, seed: int, scale: int) -> int:
 
     start = time.perf_counter()
     summary = write_demo(out, seed=seed, scale=scale)
-    print(f"Synthetische demodata geschreven naar {out} ({len(summary.files)} bestanden, "
-          f"{time.perf_counter() - start:.1f} s).")
+    print(
+        f"Synthetische demodata geschreven naar {out} ({len(summary.files)} bestanden, "
+        f"{time.perf_counter() - start:.1f} s)."
+    )
     return 0
 
 
@@ -77,8 +85,10 @@ def _report(settings, input_root: Path, year: int, language: str) -> int:
     start = time.perf_counter()
     respondents = clean_surveys(input_root, settings.codebooks, year)
     write_clean_data({"respondents": respondents}, out / "data")
-    print(f"Opgeschoond: {len(respondents)} antwoorden uit {respondents['source_file'].nunique()} "
-          f"bestanden ({time.perf_counter() - start:.1f} s).")
+    print(
+        f"Opgeschoond: {len(respondents)} antwoorden uit {respondents['source_file'].nunique()} "
+        f"bestanden ({time.perf_counter() - start:.1f} s)."
+    )
     result = render_jaarrapport(out / "data", out, year, language=language)
     if not result.ok:
         print(f"Rapport {result.report_id} mislukt: {result.error}", file=sys.stderr)

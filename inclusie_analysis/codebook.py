@@ -104,7 +104,9 @@ def load_codebook(path: Path | str) -> Codebook:
         if not isinstance(find, dict) or not (set(find) & FIND_KEYS) or set(find) - FIND_KEYS:
             raise InputError(f"{where}: 'find' moet code, header of text geven.", file=str(path))
         if spec.get("scale") and spec["scale"] not in scales:
-            raise InputError(f"{where}: schaal '{spec['scale']}' is niet gedefinieerd.", file=str(path))
+            raise InputError(
+                f"{where}: schaal '{spec['scale']}' is niet gedefinieerd.", file=str(path)
+            )
         variables.append(
             Variable(
                 name=name,
@@ -119,7 +121,9 @@ def load_codebook(path: Path | str) -> Codebook:
     names = [v.name for v in variables]
     if len(set(names)) != len(names):
         dupes = sorted({n for n in names if names.count(n) > 1})
-        raise InputError(f"variabelen staan dubbel in het codeboek: {', '.join(dupes)}.", file=str(path))
+        raise InputError(
+            f"variabelen staan dubbel in het codeboek: {', '.join(dupes)}.", file=str(path)
+        )
     return Codebook(
         path=path,
         instrument=str(data["instrument"]),

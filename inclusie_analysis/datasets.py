@@ -24,16 +24,23 @@ def find_survey_exports(input_root: Path, codebooks_dir: Path) -> list[tuple[Pat
     for codebook in load_codebooks(codebooks_dir):
         folder = Path(input_root) / str(codebook.wave)
         if folder.is_dir():
-            pairs += [(p, codebook) for p in sorted(folder.iterdir()) if p.is_file() and codebook.matches_file(p)]
+            pairs += [
+                (p, codebook)
+                for p in sorted(folder.iterdir())
+                if p.is_file() and codebook.matches_file(p)
+            ]
     return pairs
 
 
 def clean_surveys(input_root: Path, codebooks_dir: Path, up_to_year: int) -> pd.DataFrame:
     """Read every survey wave up to `up_to_year` and return the tidy respondents frame."""
-    pairs = [(p, cb) for p, cb in find_survey_exports(input_root, codebooks_dir) if cb.wave <= up_to_year]
+    pairs = [
+        (p, cb) for p, cb in find_survey_exports(input_root, codebooks_dir) if cb.wave <= up_to_year
+    ]
     if not pairs:
         raise InputError(
-            f"geen enkele bevragingsexport gevonden onder {input_root}/<jaar>/ die bij een codeboek "
+            f"geen enkele bevragingsexport gevonden onder {input_root}/<jaar>/ "
+            "die bij een codeboek "
             f"in {codebooks_dir} hoort.",
             hint="Zet de exports in een map per jaar (bv. surveys/raw/2025/) of maak eerst de demo "
             "met 'inclusie demo'.",

@@ -49,7 +49,9 @@ def read_export(path: Path | str, sheet: str | None = None) -> RawExport:
     """Read a CSV or Excel export and detect its platform, encoding and delimiter."""
     path = Path(path)
     if not path.exists():
-        raise InputError("het bestand bestaat niet.", file=str(path), hint="Controleer de naam en de map.")
+        raise InputError(
+            "het bestand bestaat niet.", file=str(path), hint="Controleer de naam en de map."
+        )
     if path.is_dir():
         raise InputError("dit is een map, geen bestand.", file=str(path))
     suffix = path.suffix.lower()
@@ -92,7 +94,9 @@ def _read_excel(path: Path, sheet: str | None) -> RawExport:
         ) from None
     names = workbook.sheet_names
     if sheet is not None and sheet not in names:
-        raise InputError(f"blad '{sheet}' bestaat niet (bladen: {', '.join(names)}).", file=str(path))
+        raise InputError(
+            f"blad '{sheet}' bestaat niet (bladen: {', '.join(names)}).", file=str(path)
+        )
     name = sheet or names[0]
     rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
     return RawExport(path, _to_frame(rows, path, name), platform="plain", sheet=name)

@@ -45,7 +45,12 @@ def render_jaarrapport(
 ) -> ReportResult:
     """Execute `jaarrapport.ipynb` for one area and export it to `out_root/jaarrapport-<area>/`."""
     report_id = f"jaarrapport-{slugify(area)}"
-    parameters = {"year": year, "area": area, "data_dir": str(data_dir.resolve()), "language": language}
+    parameters = {
+        "year": year,
+        "area": area,
+        "data_dir": str(data_dir.resolve()),
+        "language": language,
+    }
     return _render(notebook or NOTEBOOKS / "jaarrapport.ipynb", out_root, report_id, parameters)
 
 
@@ -67,7 +72,7 @@ def _render(notebook: Path, out_root: Path, report_id: str, parameters: dict) ->
             cwd=str(notebook.parent),
         )
         export_html(executed, work / "report.html", language=parameters.get("language", "nl"))
-    except Exception as exc:  # noqa: BLE001 - any failure keeps the old report; the reason is returned
+    except Exception as exc:  # any failure keeps the old report; the reason is returned
         failed = out_root / f"{report_id}.failed.ipynb"
         if executed.exists():
             shutil.copyfile(executed, failed)

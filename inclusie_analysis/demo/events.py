@@ -119,6 +119,7 @@ EVENT_TYPES = {
         (3, 5),
     ),
 }
+MIN_EVENTS = 40
 THEMES = {
     "outreach": ("outreachend werken", "outreach"),
     "regierol": ("regierol", "regie digitale inclusie"),
@@ -301,6 +302,9 @@ def make_events(rng: random.Random, year: int, people: list[Person], scale: int)
     for kind, spec in EVENT_TYPES.items():
         count = rng.randint(*spec[6]) * scale
         specs += [kind] * count
+    # A year of the network has 40-60 activities: top up with the small, frequent kinds.
+    while len(specs) < MIN_EVENTS * scale:
+        specs.append(rng.choice(("advice", "presentation_on_request", "other")))
     days = _working_days(year)
     events = []
     for kind in specs:
@@ -319,7 +323,7 @@ def make_events(rng: random.Random, year: int, people: list[Person], scale: int)
             "support_trajectory": f"Traject op maat: {label}",
             "inspiration_day": "Inspiratiedag digitale inclusie "
             + ("(fysiek)" if mode == "physical" else "(online)"),
-        }.get(kind, f"{type_written.capitalize()}: {label}")
+        }.get(kind, f"{type_written[0].upper()}{type_written[1:]}: {label}")
         events.append(
             Event(
                 "",
@@ -420,13 +424,15 @@ def write_register(
     kinds = {}
     remaining = list(everything)
     for kind in ("date_serial", "date_text_nl", "date_text_slash"):
-        chosen = pick(rng, remaining, getattr(faults, kind))
+        chosen = pick(rng, remaining, getattr(faults, kind), len(everything))
         kinds.update(dict.fromkeys(chosen, kind))
         remaining = [i for i in remaining if i not in chosen]
     durations = {}
     remaining = list(everything)
     for kind in ("duration_comma", "duration_uur", "duration_min", "duration_range"):
-        chosen = pick(rng, remaining, getattr(faults, kind))
+        # A clock range only makes sense for an activity within one day.
+        eligible = [i for i in remaining if kind != "duration_range" or events[i].hours <= 8]
+        chosen = pick(rng, eligible, getattr(faults, kind), len(everything))
         durations.update(dict.fromkeys(chosen, kind))
         remaining = [i for i in remaining if i not in chosen]
     spaces = pick(rng, everything, faults.trailing_space)
@@ -474,6 +480,7 @@ def write_register(
                 "kind": "event",
                 "event_id": e.event_id,
                 "date": e.day.isoformat(),
+                "title": e.title,
                 "date_kind": e.date_kind,
                 "type": e.type,
                 "type_written": e.type_written,
@@ -481,6 +488,7 @@ def write_register(
                 "mode": e.mode,
                 "hours": e.hours,
                 "duration_written": str(e.duration_written),
+                "duration_kind": durations.get(i, "number"),
                 "goal": e.goal,
                 "registered": registered,
                 "attended_register": e.register_attended,
@@ -534,12 +542,12 @@ def _duration(e: Event, kind: str) -> object:
     hours = e.hours
     whole, minutes = int(hours), round((hours - int(hours)) * 60)
     if kind == "duration_comma":
-        return f"{hours:g}".replace(".", ",")
+        return f"{hours:.1f}".replace(".", ",")
     if kind == "duration_uur":
         return f"{whole}u{minutes:02d}" if minutes else f"{whole}u"
     if kind == "duration_min":
         return f"{round(hours * 60)} min"
-    if kind == "duration_range" and hours <= 8:
+    if kind == "duration_range":
         start = datetime(2000, 1, 1, 9, 0)
         end = start + timedelta(minutes=round(hours * 60))
         return f"{start:%H:%M}-{end:%H:%M}"

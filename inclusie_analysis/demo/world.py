@@ -112,9 +112,9 @@ def unique_postcodes() -> dict[str, list[str]]:
     return unique.groupby("nis_code")["postcode"].agg(lambda s: sorted(s)).to_dict()
 
 
-def pick(rng: random.Random, eligible: list[int], rate: float) -> set[int]:
-    """Exactly round(rate × len(eligible)) of the eligible items, chosen at random."""
-    k = round(rate * len(eligible))
+def pick(rng: random.Random, eligible: list[int], rate: float, base: int | None = None) -> set[int]:
+    """Exactly round(rate × base) of the eligible items (base: len(eligible) unless given)."""
+    k = min(round(rate * (len(eligible) if base is None else base)), len(eligible))
     return set(rng.sample(sorted(eligible), k)) if k else set()
 
 
@@ -172,10 +172,10 @@ def _weighted(rng: random.Random, weights: dict[str, float]) -> str:
 class MunicipalityFaults:
     """Rates of each way a municipality answer deviates from the official name.
 
-    Each answer gets at most one fault. `pre_merger` applies to answers from a municipality
-    that was merged (2025 mergers for a 2025 wave, 2019 mergers for a 2020 wave); `abbreviated`
-    to names starting with "Sint"; `french` to Brussels and facility municipalities with a
-    French name; the others to every remaining answer.
+    Each answer gets at most one fault. `pre_merger`, `abbreviated` and `french` are shares of
+    the answers they can apply to: from a merged municipality (2025 mergers for a 2025 wave,
+    2019 mergers for a 2020 wave), with a name starting with "Sint", from Brussels with a
+    French name. The others are shares of all answers that name a municipality.
     """
 
     pre_merger: float = 0.5
@@ -216,8 +216,10 @@ def assign_municipality_faults(
     ]
     free = [i for i, a in enumerate(answers) if a is not None]
 
-    def take(kind: str, eligible: list[int]) -> set[int]:
-        chosen = pick(rng, eligible, getattr(rates, kind))
+    everyone = len(free)
+
+    def take(kind: str, eligible: list[int], base: int | None = None) -> set[int]:
+        chosen = pick(rng, eligible, getattr(rates, kind), base)
         free[:] = [i for i in free if i not in chosen]
         return chosen
 
@@ -252,18 +254,19 @@ def assign_municipality_faults(
     for i in take(
         "postcode",
         [i for i in free if answers[i].nis_2025 in postcodes and not answers[i].merged_into],
+        everyone,
     ):
         code = rng.choice(postcodes[answers[i].nis_2025])
         text = code if rng.random() < 0.7 else f"{code} {answers[i].name}"
         written[i] = (text, "postcode")
     eligible = [i for i in free if len(answers[i].name) >= 7]
-    chosen = take("misspelt", eligible)
+    chosen = take("misspelt", eligible, everyone)
     for i in sorted(chosen):
         written[i] = (_misspell(rng, answers[i].name, all_keys), "misspelt")
-    for i in take("prefix", list(free)):
+    for i in take("prefix", list(free), everyone):
         prefix = rng.choice(("Gemeente ", "Stad ", "OCMW ", "Lokaal bestuur ", "gemeente "))
         written[i] = (prefix + answers[i].name, "prefix")
-    for i in take("case_spacing", list(free)):
+    for i in take("case_spacing", list(free), everyone):
         name = answers[i].name
         variant = rng.choice(
             (name.lower(), name.upper(), f" {name}  ", f"{name} ", name.replace("-", " "))

@@ -25,6 +25,12 @@ def save_workbook(workbook, path: Path, title: str) -> None:
     props.description = "SYNTHETISCHE DEMODATA - geen echte personen of antwoorden."
     props.keywords = "synthetisch; demo"
     props.created = FIXED_TIME
+    for sheet in workbook.worksheets:
+        # An answer that starts with "=" is text in a real export, not a formula.
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
     buffer = io.BytesIO()
     workbook.save(buffer)
     stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
