@@ -18,8 +18,9 @@ from inclusie_analysis.errors import InputError
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
-# Encodings tried in order; cp1252 last because it decodes any byte (Excel's "Save as CSV").
-ENCODINGS = ("utf-8-sig", "utf-8", "cp1252")
+# Encodings tried in order: UTF-8 (with or without BOM; utf-8-sig reads both), then cp1252
+# (Excel's "Save as CSV"), which decodes all but five byte values.
+ENCODINGS = ("utf-8-sig", "cp1252")
 DELIMITERS = ",;\t"
 
 _MSFORMS_START = ("id", "start time", "completion time", "email", "name")
@@ -104,12 +105,27 @@ def _read_excel(path: Path, sheet: str | None) -> RawExport:
 
 def _read_text(path: Path) -> RawExport:
     data = path.read_bytes()
+    if b"\x00" in data[:4096] or data[:4] == b"PK\x03\x04":
+        raise InputError(
+            "dit is geen tekstbestand (het lijkt een Excel- of ander binair bestand met een "
+            f"verkeerde extensie '{path.suffix}').",
+            file=str(path),
+            hint="Geef het de juiste extensie (.xlsx) of exporteer opnieuw als CSV.",
+        )
     for encoding in ENCODINGS:
         try:
             text = data.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
+    else:
+        raise InputError(
+            "de tekens in dit bestand zijn niet te lezen als UTF-8 of Windows-1252.",
+            file=str(path),
+            hint="Bewaar het bestand opnieuw als 'CSV UTF-8' in Excel.",
+        )
+    if encoding == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8"
     sample = "\n".join(text.splitlines()[:20])
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter

@@ -23,6 +23,12 @@ _DEFAULT_PATHS = {
     "region_mapping": "",
 }
 
+_SECTIONS = {
+    "paths": set(_DEFAULT_PATHS) | {"region_column"},
+    "privacy": {"suppression_threshold"},
+    "report": {"year", "language"},
+}
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -71,6 +77,22 @@ def load_settings(path: Path | str | None = None) -> Settings:
                 hint="Vergelijk met de voorbeelden in inclusie.toml van het project.",
             ) from None
     root = path.parent.resolve() if path else Path.cwd().resolve()
+    for section, value in data.items():
+        if section not in _SECTIONS or not isinstance(value, dict):
+            raise InputError(
+                f"onbekende sectie [{section}] in de instellingen."
+                if section not in _SECTIONS
+                else f"[{section}] moet een sectie zijn, geen losse waarde.",
+                file=str(path),
+                hint=f"Gekende secties: {', '.join(f'[{s}]' for s in _SECTIONS)}.",
+            )
+        unknown = set(value) - _SECTIONS[section]
+        if unknown and section != "paths":
+            raise InputError(
+                f"onbekende instelling(en) in [{section}]: {', '.join(sorted(unknown))}.",
+                file=str(path),
+                hint=f"Gekende instellingen: {', '.join(sorted(_SECTIONS[section]))}.",
+            )
     paths = {**_DEFAULT_PATHS, **data.get("paths", {})}
     unknown = set(paths) - set(_DEFAULT_PATHS) - {"region_column"}
     if unknown:
@@ -90,11 +112,16 @@ def load_settings(path: Path | str | None = None) -> Settings:
     privacy = data.get("privacy", {})
     report = data.get("report", {})
     threshold = privacy.get("suppression_threshold", 5)
-    if not isinstance(threshold, int) or threshold < 1:
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
         raise InputError(
             "suppression_threshold moet een geheel getal van minstens 1 zijn.",
             file=str(path),
             value=threshold,
+        )
+    year = report.get("year", 2025)
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+        raise InputError(
+            "year in [report] moet een jaartal zijn, bv. 2025.", file=str(path), value=year
         )
     language = report.get("language", "nl")
     if language not in ("nl", "en"):
@@ -111,7 +138,7 @@ def load_settings(path: Path | str | None = None) -> Settings:
         region_mapping=resolve("region_mapping"),
         region_column=str(paths.get("region_column", "referentieregio")),
         suppression_threshold=threshold,
-        year=int(report.get("year", 2025)),
+        year=year,
         language=language,
         source=path,
     )

@@ -108,7 +108,7 @@ def test_cp1252_csv(tmp_path):
 def test_utf8_csv_without_bom_is_read_as_utf8(tmp_path):
     path = write_bytes(tmp_path / "a.csv", "Naam,Gemeente\nRené,Liège\n".encode())
     raw = read_export(path)
-    assert raw.encoding in {"utf-8", "utf-8-sig"}
+    assert raw.encoding == "utf-8"
     assert raw.frame.loc[0, "Naam"] == "René"
 
 
@@ -294,3 +294,22 @@ def test_unsupported_suffix_is_an_input_error(tmp_path, name):
 )
 def test_detect_platform(columns, platform):
     assert detect_platform(columns) == platform
+
+
+def test_xlsx_renamed_to_csv_is_an_input_error(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["a", "b"])
+    book.save(tmp_path / "export.xlsx")
+    path = tmp_path / "export.csv"
+    path.write_bytes((tmp_path / "export.xlsx").read_bytes())
+    with pytest.raises(InputError, match="geen tekstbestand"):
+        read_export(path)
+
+
+def test_undecodable_bytes_are_an_input_error(tmp_path):
+    # 0x81 is undefined in Windows-1252 and invalid as UTF-8
+    path = write_bytes(tmp_path / "export.csv", b"a;b\n\x81x;y\n")
+    with pytest.raises(InputError, match="UTF-8 of Windows-1252"):
+        read_export(path)

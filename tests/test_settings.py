@@ -197,3 +197,22 @@ def test_bad_language_is_an_input_error(tmp_path, value):
     with pytest.raises(InputError, match="language") as info:
         load_settings(path)
     assert info.value.file == str(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('[report]\nyear = "twintig"\n', "year"),
+        ("[report]\nyear = 2025.7\n", "year"),
+        ("[privacy]\nsuppression_threshold = true\n", "suppression_threshold"),
+        ("[raport]\nyear = 2025\n", "[raport]"),
+        ('paths = "x"\n', "[paths]"),
+        ("[report]\njaar = 2025\n", "jaar"),
+    ],
+)
+def test_wrong_values_and_misspelt_sections_are_input_errors(tmp_path, text, fragment):
+    path = tmp_path / "inclusie.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_settings(path)
+    assert fragment in str(caught.value) and str(path) in str(caught.value)
