@@ -7,8 +7,11 @@ a failing run never replaces a good earlier report.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shutil
+import sys
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -62,15 +65,16 @@ def _render(notebook: Path, out_root: Path, report_id: str, parameters: dict) ->
     work = Path(tempfile.mkdtemp(prefix=f".{report_id}-", dir=out_root))
     executed = work / "report.ipynb"
     try:
-        papermill.execute_notebook(
-            str(notebook),
-            str(executed),
-            parameters=parameters,
-            kernel_name=KERNEL_NAME,
-            language="python",
-            progress_bar=False,
-            cwd=str(notebook.parent),
-        )
+        with _kernel_stderr_to(out_root / "run.log"):
+            papermill.execute_notebook(
+                str(notebook),
+                str(executed),
+                parameters=parameters,
+                kernel_name=KERNEL_NAME,
+                language="python",
+                progress_bar=False,
+                cwd=str(notebook.parent),
+            )
         export_html(executed, work / "report.html", language=parameters.get("language", "nl"))
     except Exception as exc:  # any failure keeps the old report; the reason is returned
         failed = out_root / f"{report_id}.failed.ipynb"
@@ -83,6 +87,24 @@ def _render(notebook: Path, out_root: Path, report_id: str, parameters: dict) ->
     work.rename(target)
     (out_root / f"{report_id}.failed.ipynb").unlink(missing_ok=True)
     return ReportResult(report_id, target, ok=True)
+
+
+@contextlib.contextmanager
+def _kernel_stderr_to(log: Path):
+    """Send what kernels print on start-up (e.g. ipykernel's transport warning) to the run log.
+
+    Kernels inherit our stderr; staff should see our messages, not the kernel's.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with log.open("ab") as target:
+        os.dup2(target.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def _describe_failure(exc: Exception, failed: Path) -> str:

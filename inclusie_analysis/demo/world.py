@@ -7,6 +7,7 @@ last names, every e-mail address is on the reserved example.org/.com/.net domain
 
 from __future__ import annotations
 
+import functools
 import random
 import unicodedata
 from dataclasses import dataclass, field
@@ -76,6 +77,12 @@ class Place:
 
 def places(year: int) -> list[Place]:
     """The municipalities that existed in `year` (2019-2024: 300 Flemish; 2025: 285)."""
+    return list(_places(year >= 2025))
+
+
+@functools.cache
+def _places(after_2025_mergers: bool) -> tuple[Place, ...]:
+    year = 2025 if after_2025_mergers else 2024
     ref = load_reference()
     muni = ref.municipalities
     province = dict(zip(muni["nis_code"], muni["province_nl"].fillna("Brussel"), strict=True))
@@ -94,9 +101,10 @@ def places(year: int) -> list[Place]:
             result.append(
                 Place(row.old_name, row.new_nis, province[row.new_nis], "", row.new_name, 2025)
             )
-    return sorted(result, key=lambda p: (p.nis_2025, p.name))
+    return tuple(sorted(result, key=lambda p: (p.nis_2025, p.name)))
 
 
+@functools.cache
 def old_names(year: int) -> dict[str, list[str]]:
     """2025 NIS code → names of the municipalities merged into it in `year`."""
     merged = load_reference().mergers
@@ -104,6 +112,7 @@ def old_names(year: int) -> dict[str, list[str]]:
     return merged.groupby("new_nis")["old_name"].agg(lambda s: sorted(s)).to_dict()
 
 
+@functools.cache
 def unique_postcodes() -> dict[str, list[str]]:
     """2025 NIS code → postal codes that point to that municipality only."""
     codes = load_reference().postal_codes
@@ -208,9 +217,7 @@ def assign_municipality_faults(
     """
     olds = old_names(2025 if year >= 2025 else 2019)
     postcodes = unique_postcodes()
-    all_keys = {ascii_fold(p.name).lower() for p in places(2025)} | {
-        ascii_fold(p.name).lower() for p in places(2020)
-    }
+    all_keys = _name_keys()
     written: list[tuple[str, str]] = [
         ("", "none") if a is None else (a.name, "none") for a in answers
     ]
@@ -275,6 +282,11 @@ def assign_municipality_faults(
             variant = name + " "
         written[i] = (variant, "case_spacing")
     return written
+
+
+@functools.cache
+def _name_keys() -> frozenset[str]:
+    return frozenset(ascii_fold(p.name).lower() for p in (*_places(True), *_places(False)))
 
 
 def _misspell(rng: random.Random, name: str, known: set[str]) -> str:

@@ -1,0 +1,94 @@
+"""Speed of the package, printed as a table (not a test: machines are noisy).
+
+    .venv/bin/python benchmarks/run.py [--repeat 5] [--scales 1 10]
+
+Each figure is the median of --repeat runs, each run in a fresh subprocess so imports and
+caches count the way they do for a user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def timed(code: str, repeat: int) -> float:
+    """Median wall time of running `code` in a fresh interpreter (start-up and imports count)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def inside(setup: str, statement: str, repeat: int) -> float:
+    """Median time of `statement` alone, run after `setup` in a fresh interpreter."""
+    timer = "import time\nt = time.perf_counter()"
+    code = f"{setup}\n{timer}\n{statement}\nprint(time.perf_counter() - t)"
+    runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True, text=True
+            ).stdout.split()[-1]
+        )
+        for _ in range(repeat)
+    ]
+    return statistics.median(runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
+    args = parser.parse_args()
+    rows = []
+    bare = timed("pass", args.repeat)
+    pandas = timed("import pandas", args.repeat)
+    package = timed("import inclusie_analysis", args.repeat)
+    rows.append(("python -c pass", bare, ""))
+    rows.append(("import pandas", pandas, ""))
+    rows.append(("import inclusie_analysis", package, f"{package / pandas:.2f}× pandas"))
+    with tempfile.TemporaryDirectory() as tmp:
+        for scale in args.scales:
+            out = Path(tmp) / f"demo-{scale}"
+            demo = inside(
+                "from inclusie_analysis.demo import write_demo",
+                f"write_demo({str(out)!r}, scale={scale})",
+                args.repeat,
+            )
+            rows.append((f"inclusie demo --scale {scale}", demo, ""))
+            codebooks = str(ROOT / "surveys" / "codebooks")
+            clean = inside(
+                "from inclusie_analysis.datasets import clean_surveys",
+                f"clean_surveys({str(out)!r}, {codebooks!r}, 2025)",
+                args.repeat,
+            )
+            xlsx = str(out / "2025" / "leernoden-2025_msforms_SYNTHETISCH.xlsx")
+            csv_file = str(out / "2020" / "leernoden-2020_limesurvey_SYNTHETISCH.csv")
+            floor = inside(
+                "from python_calamine import CalamineWorkbook; import csv",
+                f"b = CalamineWorkbook.from_path({xlsx!r}); "
+                "b.get_sheet_by_name(b.sheet_names[0]).to_python(); "
+                f"list(csv.reader(open({csv_file!r}, encoding='utf-8-sig'), delimiter=';'))",
+                args.repeat,
+            )
+            rows.append(
+                (f"clean surveys, demo × {scale}", clean, f"{clean / floor:.1f}× the reading floor")
+            )
+            rows.append((f"  floor: calamine + csv read the same files, × {scale}", floor, ""))
+    width = max(len(r[0]) for r in rows)
+    print(f"{'what'.ljust(width)}  median s  ratio")
+    for what, seconds, ratio in rows:
+        print(f"{what.ljust(width)}  {seconds:8.3f}  {ratio}")
+
+
+if __name__ == "__main__":
+    main()
