@@ -83,7 +83,7 @@ def _report(settings, input_root: Path, year: int, language: str) -> int:
 
     out = settings.reports / str(year)
     start = time.perf_counter()
-    respondents = clean_surveys(input_root, settings.codebooks, year)
+    respondents = clean_surveys(input_root, settings.codebooks, year, aliases=settings.aliases)
     write_clean_data({"respondents": respondents}, out / "data")
     print(
         f"Opgeschoond: {len(respondents)} antwoorden uit {respondents['source_file'].nunique()} "

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from inclusie_analysis.clean.geo import MunicipalityMatcher
+from inclusie_analysis.clean.geo import MunicipalityMatcher, load_aliases
 from inclusie_analysis.clean.needs import extract_respondents
 from inclusie_analysis.codebook import load_codebooks
 from inclusie_analysis.errors import InputError
@@ -32,8 +32,13 @@ def find_survey_exports(input_root: Path, codebooks_dir: Path) -> list[tuple[Pat
     return pairs
 
 
-def clean_surveys(input_root: Path, codebooks_dir: Path, up_to_year: int) -> pd.DataFrame:
-    """Read every survey wave up to `up_to_year` and return the tidy respondents frame."""
+def clean_surveys(
+    input_root: Path, codebooks_dir: Path, up_to_year: int, aliases: Path | None = None
+) -> pd.DataFrame:
+    """Read every survey wave up to `up_to_year` and return the tidy respondents frame.
+
+    `aliases` is the user's file of extra municipality spellings (settings: paths.aliases).
+    """
     pairs = [
         (p, cb) for p, cb in find_survey_exports(input_root, codebooks_dir) if cb.wave <= up_to_year
     ]
@@ -45,7 +50,7 @@ def clean_surveys(input_root: Path, codebooks_dir: Path, up_to_year: int) -> pd.
             hint="Zet de exports in een map per jaar (bv. surveys/raw/2025/) of maak eerst de demo "
             "met 'inclusie demo'.",
         )
-    matcher = MunicipalityMatcher()
+    matcher = MunicipalityMatcher(aliases=load_aliases(aliases))
     frames = [extract_respondents(read_export(path), cb, matcher) for path, cb in pairs]
     return pd.concat(frames, ignore_index=True)
 

@@ -152,6 +152,25 @@ def load_municipality_boundaries(path: Path) -> dict:
     return data
 
 
+def load_aliases(path: Path | None) -> dict[str, str]:
+    """Read the user's extra spellings ("as typed": "official 2025 name"); none if no file."""
+    if path is None or not Path(path).exists():
+        return {}
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(
+            f"het aliasbestand kan niet gelezen worden: {exc}", file=str(path)
+        ) from None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise InputError(
+            "het aliasbestand moet regels 'zoals getypt: officiële naam' bevatten.",
+            file=str(path),
+            hint='Bijvoorbeeld:  "Sint-Niklaas Stad": Sint-Niklaas',
+        )
+    return {str(k): v for k, v in data.items()}
+
+
 def normalise_name(text: str) -> str:
     """Reduce a typed municipality name to a comparable key.
 

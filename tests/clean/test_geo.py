@@ -439,3 +439,23 @@ def test_verified_postcodes_resolve_or_are_ambiguous(shared_reference, matcher):
         postal["postcode"], postal["nis_code"], postal["municipality_nl"], strict=True
     ):
         assert matcher.match(f"{postcode} {name}").nis_code == code, (postcode, name)
+
+
+def test_aliases_file_from_the_settings_is_used(tmp_path):
+    from inclusie_analysis.clean.geo import load_aliases
+
+    path = tmp_path / "aliases.yaml"
+    path.write_text('"Het Stadhuis van Aalst": Aalst\n"Pajot": Pajottegem\n', encoding="utf-8")
+    matcher = MunicipalityMatcher(aliases=load_aliases(path))
+    assert matcher.match("het stadhuis van aalst").nis_code == "41002"
+    assert matcher.match("Pajot").method == "alias"
+    assert load_aliases(tmp_path / "none.yaml") == {}
+
+
+def test_a_wrong_aliases_file_is_an_input_error(tmp_path):
+    from inclusie_analysis.clean.geo import load_aliases
+
+    path = tmp_path / "aliases.yaml"
+    path.write_text("- Aalst\n- Gent\n", encoding="utf-8")
+    with pytest.raises(InputError, match="aliasbestand"):
+        load_aliases(path)
