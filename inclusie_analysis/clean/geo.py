@@ -321,6 +321,55 @@ def _old_name_targets(mergers: pd.DataFrame) -> dict[str, str]:
     return targets
 
 
+@dataclass(frozen=True)
+class MunicipalityMatch:
+    """The answer to "which 2025 municipality is this?" for one typed text."""
+
+    text: str
+    nis_code: str | None
+    municipality: str | None
+    province: str | None
+    method: str  # exact, normalised, alias, pre_merger, postcode, fuzzy; or empty/ambiguous/unknown
+    score: float
+    candidates: tuple[str, ...] = ()  # for "ambiguous": the 2025 municipalities it could be
+
+    @property
+    def resolved(self) -> bool:
+        return self.nis_code is not None
+
+
+def resolve_municipality(text: str, aliases: dict[str, str] | None = None) -> MunicipalityMatch:
+    """Match one typed municipality name, e.g. ``resolve_municipality("St.-Niklaas")``.
+
+    Never guesses: an ambiguous text comes back with its candidates, an unknown one without.
+    """
+    matcher = _default_matcher() if aliases is None else MunicipalityMatcher(aliases=aliases)
+    found = matcher.match(text)
+    muni = load_reference().municipalities.set_index("nis_code")
+
+    def name(code: str) -> str:
+        return str(muni.loc[code, "name_nl"])
+
+    province = None
+    if found.nis_code:
+        row = muni.loc[found.nis_code]
+        province = "Brussel" if row["region"] == "Brussel" else str(row["province_nl"])
+    return MunicipalityMatch(
+        text=str(text),
+        nis_code=found.nis_code,
+        municipality=name(found.nis_code) if found.nis_code else None,
+        province=province,
+        method=found.method,
+        score=found.score,
+        candidates=tuple(f"{name(c)} ({c})" for c in found.candidates),
+    )
+
+
+@functools.cache
+def _default_matcher() -> MunicipalityMatcher:
+    return MunicipalityMatcher()
+
+
 def resolve_municipalities(
     frame: pd.DataFrame,
     column: str,
