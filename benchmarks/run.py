@@ -67,8 +67,9 @@ def main() -> None:
             rows.append((f"inclusie demo --scale {scale}", demo, ""))
             codebooks = str(ROOT / "surveys" / "codebooks")
             clean = inside(
-                "from inclusie_analysis.datasets import clean_surveys",
-                f"clean_surveys({str(out)!r}, {codebooks!r}, 2025)",
+                "from inclusie_analysis.datasets import clean_needs; "
+                "from inclusie_analysis.clean.privacy import DEMO_KEY",
+                f"clean_needs({str(out)!r}, {codebooks!r}, 2025, key=DEMO_KEY)",
                 args.repeat,
             )
             xlsx = str(out / "2025" / "leernoden-2025_msforms_SYNTHETISCH.xlsx")

@@ -28,7 +28,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--scale", type=int, default=1, help="vermenigvuldig het aantal rijen")
 
+    key = sub.add_parser("key", help="maak de geheime sleutel voor pseudoniemen")
+    key.add_argument("--create", action="store_true", help="maak een nieuwe sleutel (eenmalig)")
+
     for name, text in (
+        ("clean", "schoon de exports op: tabellen, grootboek en datakwaliteitsrapport"),
         ("report", "schoon de exports op en maak het jaarrapport"),
         ("run", "alles in één keer: (demo,) opschonen en rapport"),
     ):
@@ -58,7 +62,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     settings = load_settings(args.settings)
     if args.command == "demo":
         return _demo(args.out or settings.demo, args.seed, args.scale)
+    if args.command == "key":
+        return _key(settings, args.create)
     input_root = args.input or settings.raw
+    if args.command == "clean":
+        year = args.year or settings.year
+        _clean(settings, input_root, year)
+        return 0
     if args.command == "run" and args.demo:
         _demo(settings.demo, seed=1, scale=1)
         input_root = settings.demo
@@ -77,24 +87,66 @@ def _demo(out: Path, seed: int, scale: int) -> int:
     return 0
 
 
+def _key(settings, create: bool) -> int:
+    from inclusie_analysis.clean.privacy import create_key
+
+    if not create:
+        state = "bestaat" if settings.pseudonym_key.exists() else "bestaat nog niet"
+        print(f"Pseudoniemsleutel: {settings.pseudonym_key} ({state}). Maak er één met --create.")
+        return 0
+    path = create_key(settings.pseudonym_key)
+    print(
+        f"Nieuwe pseudoniemsleutel geschreven naar {path}. Bewaar hem buiten git en hergebruik "
+        "hem elk jaar."
+    )
+    return 0
+
+
+def _clean(settings, input_root: Path, year: int):
+    """Clean every survey export up to `year` once; write data, ledger and quality report."""
+    from inclusie_analysis.clean.privacy import load_key
+    from inclusie_analysis.datasets import clean_needs, write_needs
+    from inclusie_analysis.demo import MARKER
+    from inclusie_analysis.quality import write_quality_report
+
+    start = time.perf_counter()
+    demo = (Path(input_root) / MARKER).exists()
+    data = clean_needs(
+        input_root,
+        settings.codebooks,
+        year,
+        key=lambda: load_key(settings.pseudonym_key, demo=demo),
+        aliases=settings.aliases,
+        region_mapping=settings.region_mapping,
+        region_column=settings.region_column,
+    )
+    out = settings.reports / str(year) / "data"
+    write_needs(data, out)
+    xlsx, _ = write_quality_report(data.ledger, data.fixes, data.files, out.parent, year)
+    files = data.files
+    print(
+        f"Opgeschoond: {int(files['rows_in'].sum())} rijen uit {len(files)} bestanden → "
+        f"{len(data.respondents)} antwoorden, {int(files['merged'].sum())} samengevoegd, "
+        f"{int(files['rejected'].sum())} afgewezen ({time.perf_counter() - start:.1f} s). "
+        f"Datakwaliteit: {xlsx}"
+    )
+    for failure in files.loc[files["status"] != "ok"].itertuples():
+        print(f"Let op: {failure.file} niet opgeschoond: {failure.error}", file=sys.stderr)
+    return data
+
+
 def _report(settings, input_root: Path, year: int, language: str) -> int:
-    from inclusie_analysis.datasets import clean_surveys, write_clean_data
     from inclusie_analysis.report import render_jaarrapport
 
-    out = settings.reports / str(year)
     start = time.perf_counter()
-    respondents = clean_surveys(input_root, settings.codebooks, year, aliases=settings.aliases)
-    write_clean_data({"respondents": respondents}, out / "data")
-    print(
-        f"Opgeschoond: {len(respondents)} antwoorden uit {respondents['source_file'].nunique()} "
-        f"bestanden ({time.perf_counter() - start:.1f} s)."
-    )
+    out = settings.reports / str(year)
+    data = _clean(settings, input_root, year)
     result = render_jaarrapport(out / "data", out, year, language=language)
     if not result.ok:
         print(f"Rapport {result.report_id} mislukt: {result.error}", file=sys.stderr)
         return 1
     print(f"Rapport klaar: {result.folder / 'report.html'} ({time.perf_counter() - start:.1f} s).")
-    return 0
+    return 1 if (data.files["status"] != "ok").any() else 0
 
 
 if __name__ == "__main__":

@@ -1,24 +1,55 @@
 """The one place that knows paths: where exports are found and where cleaned data is written.
 
-Analysis functions and notebooks receive frames from here, never paths to raw files.
+Analysis functions and notebooks receive frames from here, never paths to raw files:
+`load_needs(data_dir)` gives the cleaned learning-needs frames of a run.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pandas as pd
 
-from inclusie_analysis.clean.geo import MunicipalityMatcher, load_aliases
-from inclusie_analysis.clean.needs import extract_respondents
-from inclusie_analysis.codebook import load_codebooks
+from inclusie_analysis.clean.geo import MunicipalityMatcher, load_aliases, load_region_mapping
+from inclusie_analysis.clean.ledger import Ledger
+from inclusie_analysis.clean.needs import FileResult, clean_needs_export, find_duplicates
+from inclusie_analysis.codebook import Codebook, load_codebooks
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.readers import read_export
+from inclusie_analysis.schemas import validate
 
-DATA_FILES = {"respondents": "respondents.parquet"}
+NEEDS_FRAMES = ("respondents", "needs", "choices", "answers_text")
+LEDGER_FRAMES = ("ledger", "fixes", "files")
 
 
-def find_survey_exports(input_root: Path, codebooks_dir: Path) -> list[tuple[Path, object]]:
+@dataclass
+class NeedsData:
+    """The cleaned learning-needs data of a run, plus the ledger of how it was made.
+
+    - `respondents`: one row per response (pseudonym, wave, organisation, 2025 municipality, ...)
+    - `needs`: one row per answered need item (theme, item, ordered level or "weet niet")
+    - `choices`: one row per ticked option of a check-all question
+    - `answers_text`: open answers, personal data removed
+    - `ledger`: every input row and where it went (kept / merged / rejected, with the reason)
+    - `fixes`: every value that was changed or could not be read, with advice for staff
+    - `files`: per input file its platform and row counts
+    """
+
+    respondents: pd.DataFrame
+    needs: pd.DataFrame
+    choices: pd.DataFrame
+    answers_text: pd.DataFrame
+    ledger: pd.DataFrame
+    fixes: pd.DataFrame
+    files: pd.DataFrame
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def find_survey_exports(input_root: Path, codebooks_dir: Path) -> list[tuple[Path, Codebook]]:
     """Pair every export under `input_root/<wave>/` with the codebook of its instrument and wave."""
     pairs = []
     for codebook in load_codebooks(codebooks_dir):
@@ -27,48 +58,148 @@ def find_survey_exports(input_root: Path, codebooks_dir: Path) -> list[tuple[Pat
             pairs += [
                 (p, codebook)
                 for p in sorted(folder.iterdir())
-                if p.is_file() and codebook.matches_file(p)
+                if (p.is_file() or p.is_dir()) and codebook.matches_file(p)
             ]
     return pairs
 
 
-def clean_surveys(
-    input_root: Path, codebooks_dir: Path, up_to_year: int, aliases: Path | None = None
-) -> pd.DataFrame:
-    """Read every survey wave up to `up_to_year` and return the tidy respondents frame.
+def clean_needs(
+    input_root: Path,
+    codebooks_dir: Path,
+    up_to_year: int,
+    *,
+    key: bytes | Callable[[], bytes],
+    aliases: Path | None = None,
+    region_mapping: Path | None = None,
+    region_column: str = "referentieregio",
+) -> NeedsData:
+    """Read and clean every survey wave up to `up_to_year`.
 
-    `aliases` is the user's file of extra municipality spellings (settings: paths.aliases).
+    A file that cannot be read is recorded in `files` with its error and the others are
+    still cleaned; only when no file at all could be cleaned is that an error. `key` is the
+    pseudonym key, or a function that loads it (called only once there is something to clean).
     """
     pairs = [
         (p, cb) for p, cb in find_survey_exports(input_root, codebooks_dir) if cb.wave <= up_to_year
     ]
     if not pairs:
         raise InputError(
-            f"geen enkele bevragingsexport gevonden onder {input_root}/<jaar>/ "
-            "die bij een codeboek "
-            f"in {codebooks_dir} hoort.",
+            f"geen enkele bevragingsexport gevonden onder {input_root}/<jaar>/ die bij een "
+            f"codeboek in {codebooks_dir} hoort.",
             hint="Zet de exports in een map per jaar (bv. surveys/raw/2025/) of maak eerst de demo "
             "met 'inclusie demo'.",
         )
+    key = key() if callable(key) else key
     matcher = MunicipalityMatcher(aliases=load_aliases(aliases))
-    frames = [extract_respondents(read_export(path), cb, matcher) for path, cb in pairs]
-    return pd.concat(frames, ignore_index=True)
+    ledger = Ledger()
+    results: list[FileResult] = []
+    for number, (path, codebook) in enumerate(pairs):
+        try:
+            raw = read_export(path)
+            result = clean_needs_export(raw, codebook, matcher, key, ledger)
+        except InputError as exc:
+            ledger.rows = [r for r in ledger.rows if r["file"] != path.name]
+            ledger.fixes = [f for f in ledger.fixes if f["file"] != path.name]
+            ledger.file(path.name, "bevraging", None, 0, error=str(exc))
+            continue
+        ledger.file(path.name, "bevraging", raw.platform, len(raw.frame))
+        results.append(_globalise(result, number))
+    if not results:
+        failures = "; ".join(f["error"] for f in ledger.files)
+        raise InputError(f"geen enkele bevragingsexport kon opgeschoond worden: {failures}")
+    data = _combine(results, ledger)
+    if region_mapping is not None:
+        mapping = load_region_mapping(region_mapping, region_column)
+        data.respondents = data.respondents.merge(mapping, on="nis_code", how="left")
+    return data
 
 
-def write_clean_data(frames: dict[str, pd.DataFrame], data_dir: Path) -> None:
-    """Write cleaned frames as parquet into `reports/<year>/data/`."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+def _globalise(result: FileResult, number: int) -> FileResult:
+    """Make row indexes unique across files: file number × 10^8 + row index."""
+    offset = number * 100_000_000
+    result.respondents.index = result.respondents.index + offset
+    result.signature.index = result.signature.index + offset
+    for frame in (result.needs, result.choices, result.answers_text):
+        frame["_index"] = frame["_index"].astype("int64") + offset
+    return result
+
+
+def _combine(results: list[FileResult], ledger: Ledger) -> NeedsData:
+    respondents = pd.concat([r.respondents for r in results])
+    signature = pd.concat([r.signature for r in results])
+    dropped = find_duplicates(respondents, signature.reindex(respondents.index))
+    for drop, keep in dropped.items():
+        kept = respondents.loc[keep]
+        entry = ledger.redirect(
+            respondents.loc[drop, "source_file"],
+            int(respondents.loc[drop, "source_row"]),
+            int(kept["source_row"]),
+            kept["respondent_id"],
+        )
+        if respondents.loc[drop, "source_file"] != kept["source_file"]:
+            entry["message"] += f" (in {kept['source_file']})"
+    ledger.recount()
+    keep = ~respondents.index.isin(list(dropped))
+    respondents = respondents.loc[keep].drop(columns=["_place_key"], errors="ignore")
+    frames = {}
+    for name in ("needs", "choices", "answers_text"):
+        frame = pd.concat([getattr(r, name) for r in results], ignore_index=True)
+        frame = frame.loc[~frame["_index"].isin(list(dropped))].drop(columns="_index")
+        frames[name] = _typed(frame.reset_index(drop=True))
+    respondents = _typed(respondents.reset_index(drop=True))
+    frames["respondents"] = respondents
     for name, frame in frames.items():
-        frame.to_parquet(data_dir / DATA_FILES[name], index=False)
+        frames[name] = validate(name, frame)
+    return NeedsData(**frames, **ledger.frames())
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as pandas strings, waves as integers, so parquet round-trips cleanly."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].astype("string")
+    if "wave" in out:
+        out["wave"] = out["wave"].astype("int64")
+    for column in ("dont_know", "formula", "complete"):
+        if column in out:
+            out[column] = out[column].astype(bool)
+    return out
+
+
+def write_needs(data: NeedsData, data_dir: Path) -> list[Path]:
+    """Write every frame as parquet into `reports/<year>/data/`; return the paths."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in data.frames().items():
+        path = data_dir / f"{name}.parquet"
+        frame.to_parquet(path, index=False)
+        written.append(path)
+    return written
+
+
+def load_needs(source: Path | str) -> NeedsData:
+    """The cleaned learning-needs frames of a run (`reports/<year>/data`), read from parquet."""
+    folder = Path(source)
+    missing = [n for n in (*NEEDS_FRAMES, *LEDGER_FRAMES) if not (folder / f"{n}.parquet").exists()]
+    if missing:
+        raise InputError(
+            f"de opgeschoonde gegevens ontbreken ({', '.join(missing)}).",
+            file=str(folder),
+            hint="Voer eerst 'inclusie clean' (of 'make report') uit.",
+        )
+    return NeedsData(
+        **{n: pd.read_parquet(folder / f"{n}.parquet") for n in (*NEEDS_FRAMES, *LEDGER_FRAMES)}
+    )
 
 
 def load_respondents(data_dir: Path | str) -> pd.DataFrame:
     """The cleaned survey respondents of a run (one row per response)."""
-    path = Path(data_dir) / DATA_FILES["respondents"]
+    path = Path(data_dir) / "respondents.parquet"
     if not path.exists():
         raise InputError(
             "de opgeschoonde gegevens ontbreken.",
             file=str(path),
-            hint="Voer eerst 'inclusie report' (of 'make report') uit.",
+            hint="Voer eerst 'inclusie clean' (of 'make report') uit.",
         )
     return pd.read_parquet(path)

@@ -1,91 +1,699 @@
-"""Learning-needs survey responses: from a raw export + its codebook to tidy respondents."""
+"""Learning-needs survey exports → tidy, pseudonymised frames, with every row accounted for.
+
+One export plus its codebook gives four frames (see DESIGN.md):
+- `respondents`: one row per response: pseudonym, wave, when, organisation type, 2025
+  municipality (+ arrondissement, province, region), role and other single-answer variables;
+- `needs`: long, one row per answered need item: theme, item, ordered level or "weet niet";
+- `choices`: long, one row per ticked option of a check-all question;
+- `answers_text`: long, one row per open answer, personal data scrubbed.
+Names, e-mail addresses and phone numbers are used only to derive the pseudonym and then
+dropped. Everything that was changed or could not be read is written to the ledger.
+"""
 
 from __future__ import annotations
 
+import html
+import re
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 
-from inclusie_analysis.clean.geo import MunicipalityMatcher, resolve_municipalities
-from inclusie_analysis.codebook import Codebook
+from inclusie_analysis.clean.geo import MunicipalityMatcher, load_reference, normalise_name
+from inclusie_analysis.clean.ledger import KEPT, REJECTED, Ledger
+from inclusie_analysis.clean.privacy import (
+    inert,
+    is_formula_like,
+    normalise_email,
+    pseudonym,
+    scrub,
+)
+from inclusie_analysis.codebook import Codebook, Variable
+from inclusie_analysis.errors import InputError
 from inclusie_analysis.readers import RawExport
 
-RESPONDENT_COLUMNS = [
-    "wave",
-    "source_file",
-    "source_row",
-    "complete",
-    "org_type",
-    "nis_code",
-    "municipality",
-    "arrondissement",
-    "province",
-    "region",
-    "geo_method",
-]
+ANSWER_TYPES = ("single_choice", "check_all", "scale", "number", "free_text", "municipality")
+GEO_COLUMNS = ["nis_code", "municipality", "arrondissement", "province", "region"]
+CHECKED = {"y", "yes", "ja", "1", "1.0", "true", "waar", "x", "checked", "aangevinkt"}
+UNCHECKED = {"n", "no", "nee", "0", "0.0", "false", "onwaar", ""}
+GEO_MESSAGES = {
+    "normalised": ("Gemeente herkend na het gelijktrekken van de schrijfwijze.", ""),
+    "alias": ("Gemeente herkend via het aliasbestand.", ""),
+    "pre_merger": ("Vroegere gemeente (fusie): toegewezen aan de gemeente van 2025.", ""),
+    "postcode": ("Gemeente herkend aan de postcode.", ""),
+    "fuzzy": (
+        "Gemeente herkend ondanks een tikfout.",
+        "Controleer dit; klopt het niet, zet de schrijfwijze met de juiste gemeente in het "
+        "aliasbestand (surveys/aliases.yaml).",
+    ),
+    "ambiguous": (
+        "Gemeente niet eenduidig; niet toegewezen.",
+        "Zet deze schrijfwijze met de juiste gemeente in het aliasbestand (surveys/aliases.yaml).",
+    ),
+    "unknown": (
+        "Geen gemeente herkend; het antwoord telt mee zonder gemeente.",
+        "Is het wel een gemeente, zet de schrijfwijze dan in het aliasbestand "
+        "(surveys/aliases.yaml).",
+    ),
+}
 
 
-def extract_respondents(
-    raw: RawExport, codebook: Codebook, matcher: MunicipalityMatcher
-) -> pd.DataFrame:
-    """One row per non-empty response: wave, organisation type, 2025 municipality, completeness.
+@dataclass
+class FileResult:
+    """The cleaned frames of one export, before duplicates across files are merged."""
 
-    Fully blank rows are left out (they are not responses). Personal data columns are never
-    copied: only the variables named here leave the raw table.
-    """
-    frame = raw.frame
-    meta = {v.name for v in codebook.variables if v.type in ("metadata", "pii_drop")}
+    respondents: pd.DataFrame
+    needs: pd.DataFrame
+    choices: pd.DataFrame
+    answers_text: pd.DataFrame
+    signature: pd.DataFrame  # one column per answer variable, for finding repeated submissions
+
+
+def clean_needs_export(
+    raw: RawExport,
+    codebook: Codebook,
+    matcher: MunicipalityMatcher,
+    key: bytes,
+    ledger: Ledger,
+) -> FileResult:
+    """Clean one survey export with its codebook; every row goes into `ledger`."""
+    name = raw.path.name
+    frame = raw.frame.reset_index(drop=True)
+    columns = resolve_columns(raw, codebook)
+    _report_unmatched(raw, columns, ledger)
+    rows = pd.Series([raw.spreadsheet_row(i) for i in range(len(frame))], index=frame.index)
+
     answer_columns = [
-        c
-        for v in codebook.variables
-        if v.name not in meta and (c := codebook.find_column(v, list(frame.columns)))
+        c for v in codebook.variables if v.type in ANSWER_TYPES for c in columns.get(v.name, [])
     ]
-    answered = (
-        frame[answer_columns].notna().any(axis=1) if answer_columns else frame.notna().any(axis=1)
-    )
-    rows = frame.loc[answered]
-    org = _column(rows, codebook, "org_type")
-    muni_var = next((v for v in codebook.variables if v.type == "municipality"), None)
-    muni = (
-        _column(rows, codebook, muni_var.name) if muni_var else pd.Series(pd.NA, index=rows.index)
-    )
-    labels = codebook.variable("org_type").labels if _has(codebook, "org_type") else {}
+    blank = frame.isna().all(axis=1)
+    unanswered = ~blank & (frame[answer_columns].isna().all(axis=1) if answer_columns else True)
+    for i in frame.index[blank]:
+        ledger.row(name, int(rows[i]), REJECTED, "blank", sheet=raw.sheet)
+    for i in frame.index[unanswered]:
+        ledger.row(name, int(rows[i]), REJECTED, "no_answers", sheet=raw.sheet)
+    kept = frame.loc[~blank & ~unanswered]
+    kept_rows = rows.loc[kept.index]
+
+    context = _Context(raw, codebook, columns, kept, kept_rows, ledger)
+    ids = _respondent_ids(context, key)
     respondents = pd.DataFrame(
         {
+            "respondent_id": ids,
             "wave": codebook.wave,
-            "source_file": raw.path.name,
-            "source_row": [raw.spreadsheet_row(i) for i in range(len(frame)) if answered.iloc[i]],
-            "complete": _completeness(rows, raw.platform),
-            "org_type": org.map(
-                lambda v: labels.get(str(v).strip(), str(v).strip()), na_action="ignore"
-            ),
-            "municipality_answer": muni,
+            "instrument": codebook.instrument,
+            "source_file": name,
+            "source_row": kept_rows.astype("int64"),
         },
-        index=rows.index,
+        index=kept.index,
     )
-    resolved = resolve_municipalities(respondents, "municipality_answer", matcher)
-    return (
-        resolved.drop(columns="municipality_answer")
-        .astype({"org_type": "string", "source_file": "string"})[RESPONDENT_COLUMNS]
-        .reset_index(drop=True)
+    respondents["submitted_at"] = _dates(context, "submitted_at")
+    respondents["complete"] = _completeness(context)
+    signature = pd.DataFrame(index=kept.index)
+    needs, choices, texts = [], [], []
+    for variable in codebook.variables:
+        if variable.name in ("submitted_at",) or not columns.get(variable.name):
+            continue
+        kind = variable.type
+        if kind == "municipality":
+            geo = _municipalities(context, variable, matcher)
+            respondents = respondents.join(geo)
+            signature[variable.name] = geo["nis_code"].fillna(geo["_place_key"])
+        elif kind == "single_choice":
+            values = _single_choice(context, variable)
+            respondents[variable.name] = values
+            signature[variable.name] = values
+        elif kind == "scale" and variable.theme:
+            long = _scale_long(context, variable, ids)
+            needs.append(long)
+            signature[variable.name] = long.set_index("_index")["answer"].reindex(kept.index)
+        elif kind == "scale":
+            values = _scale(context, variable)
+            levels = _levels(context, variable)
+            respondents[variable.name] = pd.Categorical(
+                values.where(values.isin(levels)), categories=levels, ordered=True
+            )
+            signature[variable.name] = values
+        elif kind == "number":
+            respondents[variable.name] = _numbers(context, variable)
+        elif kind == "date":
+            respondents[variable.name] = _dates(context, variable.name)
+        elif kind == "check_all":
+            long, other = _check_all(context, variable, ids)
+            choices.append(long)
+            texts.append(other)
+            ticked = long.groupby("_index")["choice"].agg(lambda s: ";".join(sorted(s)))
+            signature[variable.name] = ticked.reindex(kept.index)
+        elif kind == "free_text":
+            long = _free_text(context, variable, ids, variable.name)
+            texts.append(long)
+            signature[variable.name] = long.set_index("_index")["text"].reindex(kept.index)
+    for i in kept.index:
+        ledger.row(name, int(kept_rows[i]), KEPT, sheet=raw.sheet, record_id=ids[i])
+    return FileResult(
+        respondents=respondents,
+        needs=_concat(needs, NEEDS_COLUMNS),
+        choices=_concat(choices, CHOICE_COLUMNS),
+        answers_text=_concat(texts, TEXT_COLUMNS),
+        signature=signature,
     )
 
 
-def _has(codebook: Codebook, name: str) -> bool:
-    return any(v.name == name for v in codebook.variables)
+NEEDS_COLUMNS = [
+    "respondent_id",
+    "wave",
+    "theme",
+    "item",
+    "item_label",
+    "answer",
+    "level",
+    "level_number",
+    "dont_know",
+]
+CHOICE_COLUMNS = ["respondent_id", "wave", "question", "choice", "label"]
+TEXT_COLUMNS = ["respondent_id", "wave", "question", "text", "scrubbed", "formula"]
 
 
-def _column(rows: pd.DataFrame, codebook: Codebook, name: str) -> pd.Series:
-    if not _has(codebook, name):
-        return pd.Series(pd.NA, index=rows.index, dtype="object")
-    column = codebook.find_column(codebook.variable(name), list(rows.columns))
-    return (
-        rows[column] if column is not None else pd.Series(pd.NA, index=rows.index, dtype="object")
+# ---------------------------------------------------------------------------------------------
+# Columns
+
+
+def resolve_columns(raw: RawExport, codebook: Codebook) -> dict[str, list[str]]:
+    """For each variable, the export column(s) that hold it (check-all may have several)."""
+    columns = [str(c) for c in raw.frame.columns]
+    found: dict[str, list[str]] = {}
+    missing = []
+    for variable in codebook.variables:
+        if variable.type == "check_all" and "separator" not in variable.spec:
+            family = _option_columns(variable, columns)
+            other = (variable.spec.get("other") or {}).get("code")
+            if other and other in columns:
+                family.append(other)
+            found[variable.name] = family
+        else:
+            column = codebook.find_column(variable, columns)
+            found[variable.name] = [column] if column is not None else []
+        if not found[variable.name] and variable.type not in ("metadata", "pii_drop", "date"):
+            missing.append(variable)
+    answer_vars = [v for v in codebook.variables if v.type in ANSWER_TYPES]
+    if answer_vars and len([v for v in answer_vars if v in missing]) > len(answer_vars) / 2:
+        raise InputError(
+            f"dit bestand past niet bij codeboek {codebook.path.name} (ronde {codebook.wave}): "
+            f"{len([v for v in answer_vars if v in missing])} van de {len(answer_vars)} vragen "
+            "vinden geen kolom.",
+            file=str(raw.path),
+            hint="Is dit de export van een andere ronde? Maak dan een codeboek met "
+            "'inclusie codebook draft'.",
+        )
+    required = [v for v in missing if v.spec.get("required") or v.type == "municipality"]
+    if required:
+        from rapidfuzz import process
+
+        variable = required[0]
+        wanted = next(iter(variable.find.values()))
+        closest = [c for c, _, _ in process.extract(wanted, columns, limit=3)]
+        raise InputError(
+            f"geen kolom gevonden voor '{variable.name}' ({wanted!r}).",
+            file=str(raw.path),
+            hint=f"Dichtstbijzijnde kolommen: {'; '.join(closest)}. Pas 'find' in "
+            f"{codebook.path.name} aan.",
+        )
+    return found
+
+
+def _option_columns(variable: Variable, columns: list[str]) -> list[str]:
+    prefix = variable.find.get("code") or variable.find.get("header") or ""
+    wanted = {f"{prefix}[{o['code']}]" for o in variable.spec.get("options", [])}
+    wanted |= {f"{prefix}_{o['code']}" for o in variable.spec.get("options", [])}
+    return [c for c in columns if c in wanted]
+
+
+def _report_unmatched(raw: RawExport, columns: dict[str, list[str]], ledger: Ledger) -> None:
+    claimed = {c for cs in columns.values() for c in cs}
+    for column in raw.frame.columns:
+        if str(column) not in claimed:
+            ledger.fix(
+                raw.path.name,
+                None,
+                str(column),
+                None,
+                None,
+                None,
+                "column_unmatched",
+                "Deze kolom staat niet in het codeboek en werd niet gebruikt.",
+                "Hoort ze bij een vraag, voeg dan een variabele toe aan het codeboek.",
+                sheet=raw.sheet,
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+
+
+@dataclass
+class _Context:
+    raw: RawExport
+    codebook: Codebook
+    columns: dict[str, list[str]]
+    frame: pd.DataFrame
+    rows: pd.Series
+    ledger: Ledger
+
+    def column(self, name: str) -> pd.Series | None:
+        found = self.columns.get(name)
+        return self.frame[found[0]] if found else None
+
+    def fix(self, i, column, variable, value, result, action, message, advice=""):
+        self.ledger.fix(
+            self.raw.path.name,
+            int(self.rows[i]),
+            column,
+            variable,
+            value,
+            result,
+            action,
+            message,
+            advice,
+            sheet=self.raw.sheet,
+        )
+
+
+def _text(value: object) -> str:
+    """A cell as clean text: HTML entities decoded, non-breaking spaces and padding removed."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(html.unescape(str(value)).replace("\u00a0", " ").split())
+
+
+def _respondent_ids(context: _Context, key: bytes) -> pd.Series:
+    identity = next(
+        (v for v in context.codebook.variables if v.type == "pii_drop" and v.spec.get("identity")),
+        None,
     )
+    emails = context.column(identity.name) if identity else None
+    response = context.column("response_id")
+    ids = {}
+    for i in context.frame.index:
+        email = normalise_email(emails[i]) if emails is not None else None
+        if email:
+            ids[i] = pseudonym(key, email, "p")
+            continue
+        local = (
+            _text(response[i])
+            if response is not None and pd.notna(response[i])
+            else f"rij {context.rows[i]}"
+        )
+        ids[i] = pseudonym(
+            key,
+            f"{context.codebook.instrument}|{context.codebook.wave}|{context.raw.path.name}|{local}",
+            "r",
+        )
+    return pd.Series(ids, dtype="string")
 
 
-def _completeness(rows: pd.DataFrame, platform: str) -> pd.Series:
-    # LimeSurvey leaves submitdate empty for partial responses; MS Forms only stores submitted ones.
+def _dates(context: _Context, name: str) -> pd.Series:
+    column = context.column(name)
+    if column is None:
+        return pd.Series(pd.NaT, index=context.frame.index, dtype="datetime64[us]")
+    parsed = pd.Series(pd.NaT, index=column.index, dtype="datetime64[us]")
+    for i, value in column.items():
+        if value is None or pd.isna(value):
+            continue
+        if hasattr(value, "year"):
+            parsed[i] = pd.Timestamp(value)
+            continue
+        text = re.sub(r"\s+[A-Z]{3,4}$", "", _text(value))  # Google Forms' "CET"
+        try:
+            parsed[i] = pd.to_datetime(text, dayfirst="/" in text and not re.match(r"\d{4}/", text))
+        except (ValueError, OverflowError):
+            context.fix(
+                i,
+                column.name,
+                name,
+                value,
+                None,
+                "date_unreadable",
+                "Datum niet herkend; leeg gelaten.",
+                "Controleer de datum in de export.",
+            )
+    return parsed
+
+
+def _completeness(context: _Context) -> pd.Series:
+    # LimeSurvey leaves submitdate empty for a response that was not submitted; Qualtrics
+    # has Finished = 0. Microsoft Forms and Google Forms only store submitted responses.
+    platform = context.raw.platform
+    frame = context.frame
     if platform == "limesurvey":
-        for column in ("submitdate", "Date submitted"):
-            if column in rows.columns:
-                return rows[column].notna()
-    return pd.Series(True, index=rows.index)
+        submitted = context.column("submitted_at")
+        if submitted is None:
+            submitted = next(
+                (frame[c] for c in ("submitdate", "Date submitted") if c in frame), None
+            )
+        if submitted is not None:
+            return submitted.notna()
+    if platform == "qualtrics" and "Finished" in frame:
+        return frame["Finished"].map(lambda v: _text(v).lower() in ("1", "true"))
+    return pd.Series(True, index=frame.index)
+
+
+def _single_choice(context: _Context, variable: Variable) -> pd.Series:
+    column = context.column(variable.name)
+    labels = {_text(k).casefold(): v for k, v in variable.labels.items()}
+    out = pd.Series(pd.NA, index=column.index, dtype="string")
+    for i, value in column.dropna().items():
+        text = _text(value)
+        if not labels:
+            out[i] = text
+        elif text.casefold() in labels:
+            out[i] = labels[text.casefold()]
+        else:
+            context.fix(
+                i,
+                column.name,
+                variable.name,
+                text,
+                None,
+                "choice_unknown",
+                "Antwoord staat niet bij de keuzes in het codeboek; leeg gelaten.",
+                f"Voeg het toe aan 'labels' van {variable.name} in het codeboek.",
+            )
+    categories = list(dict.fromkeys(variable.labels.values())) if labels else None
+    return out.astype(pd.CategoricalDtype(categories)) if categories else out
+
+
+def _levels(context: _Context, variable: Variable) -> list[str]:
+    return list(context.codebook.scales[variable.scale]["levels"])
+
+
+def _scale(context: _Context, variable: Variable) -> pd.Series:
+    """Scale answers as labels: a level, a 'missing' label such as 'Weet niet', or NA."""
+    scale = context.codebook.scales[variable.scale]
+    known = {label.casefold(): label for label in [*scale["levels"], *scale.get("missing", [])]}
+    known |= {_text(code).casefold(): label for code, label in (scale.get("codes") or {}).items()}
+    column = context.column(variable.name)
+    out = pd.Series(pd.NA, index=column.index, dtype="string")
+    for i, value in column.dropna().items():
+        text = _text(value)
+        if text.casefold() in known:
+            out[i] = known[text.casefold()]
+        else:
+            context.fix(
+                i,
+                column.name,
+                variable.name,
+                text,
+                None,
+                "scale_unknown",
+                f"Antwoord past niet op de schaal '{variable.scale}'; leeg gelaten.",
+                "Voeg de code toe aan 'codes' van de schaal in het codeboek.",
+            )
+    return out
+
+
+def _scale_long(context: _Context, variable: Variable, ids: pd.Series) -> pd.DataFrame:
+    answers = _scale(context, variable).dropna()
+    levels = _levels(context, variable)
+    level = pd.Categorical(answers.where(answers.isin(levels)), categories=levels, ordered=True)
+    return pd.DataFrame(
+        {
+            "_index": answers.index,
+            "respondent_id": ids[answers.index].to_numpy(),
+            "wave": context.codebook.wave,
+            "theme": variable.theme,
+            "item": variable.name,
+            "item_label": variable.spec.get("label", variable.name),
+            "answer": answers.to_numpy(),
+            "level": level,
+            "level_number": pd.array(
+                np.where(level.codes >= 0, level.codes + 1, None), dtype="Int64"
+            ),
+            "dont_know": ~answers.isin(levels).to_numpy(),
+        }
+    )
+
+
+def _numbers(context: _Context, variable: Variable) -> pd.Series:
+    column = context.column(variable.name)
+    out = pd.to_numeric(
+        column.map(lambda v: _text(v).replace(",", ".") if pd.notna(v) else None), errors="coerce"
+    )
+    for i in column.index[column.notna() & out.isna()]:
+        context.fix(
+            i,
+            column.name,
+            variable.name,
+            column[i],
+            None,
+            "number_unreadable",
+            "Geen getal; leeg gelaten.",
+            "Controleer de waarde in de export.",
+        )
+    return out.astype("Float64")
+
+
+def _check_all(
+    context: _Context, variable: Variable, ids: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    options = variable.spec.get("options", [])
+    by_code = {_text(o["code"]).casefold(): o for o in options}
+    by_label = {_text(o["label"]).casefold(): o for o in options}
+    prefix = variable.find.get("code") or variable.find.get("header") or ""
+    other_spec = variable.spec.get("other") or {}
+    ticked: list[tuple] = []
+    others: dict = {}
+    if "separator" in variable.spec:
+        column = context.column(variable.name)
+        for i, value in column.dropna().items():
+            for piece in str(value).split(variable.spec["separator"]):
+                text = _text(piece)
+                if not text:
+                    continue
+                option = by_code.get(text.casefold()) or by_label.get(text.casefold())
+                if option:
+                    ticked.append((i, option["value"], option["label"]))
+                elif other_spec.get("in_list"):
+                    ticked.append((i, "other", "Andere"))
+                    others[i] = (others[i] + "; " + text) if i in others else text
+                else:
+                    context.fix(
+                        i,
+                        column.name,
+                        variable.name,
+                        text,
+                        None,
+                        "choice_unknown",
+                        "Keuze staat niet in het codeboek; niet meegeteld.",
+                        f"Voeg ze toe aan 'options' van {variable.name}.",
+                    )
+    else:
+        for column_name in context.columns.get(variable.name, []):
+            column = context.frame[column_name]
+            if column_name == other_spec.get("code"):
+                for i, value in column.dropna().items():
+                    if _text(value):
+                        ticked.append((i, "other", "Andere"))
+                        others[i] = _text(value)
+                continue
+            code = column_name[len(prefix) :].strip("[]_")
+            option = by_code[code.casefold()]
+            for i, value in column.dropna().items():
+                text = _text(value).casefold()
+                if text in CHECKED or text == _text(option["label"]).casefold():
+                    ticked.append((i, option["value"], option["label"]))
+                elif text not in UNCHECKED:
+                    context.fix(
+                        i,
+                        column_name,
+                        variable.name,
+                        value,
+                        None,
+                        "choice_unknown",
+                        "Onverwachte waarde in een aanvinkvraag; niet meegeteld.",
+                        "Verwacht: Y/ja/1 of leeg.",
+                    )
+    long = pd.DataFrame(ticked, columns=["_index", "choice", "label"])
+    long.insert(1, "respondent_id", ids[long["_index"]].to_numpy() if len(long) else [])
+    long.insert(2, "wave", context.codebook.wave)
+    long.insert(3, "question", variable.name)
+    other = pd.Series(others, dtype="object")
+    texts = _texts_from(context, other, f"{variable.name}_other", variable.name, ids)
+    return long, texts
+
+
+def _free_text(
+    context: _Context, variable: Variable, ids: pd.Series, question: str
+) -> pd.DataFrame:
+    column = context.column(variable.name)
+    return _texts_from(context, column.dropna(), question, variable.name, ids)
+
+
+def _texts_from(
+    context: _Context, values: pd.Series, question: str, variable: str, ids: pd.Series
+) -> pd.DataFrame:
+    rows = []
+    column = (context.columns.get(variable) or [None])[0]
+    for i, value in values.items():
+        text = _text(value)
+        if not text:
+            continue
+        clean, kinds = scrub(text)
+        formula = is_formula_like(clean)
+        if kinds:
+            context.fix(
+                i,
+                column,
+                variable,
+                "[verborgen]",
+                clean if len(clean) < 80 else None,
+                "pii_scrubbed",
+                "Persoonsgegevens ("
+                + ", ".join(_KIND_NL[k] for k in kinds)
+                + ") uit een open antwoord verwijderd.",
+            )
+        if formula:
+            context.fix(
+                i,
+                column,
+                variable,
+                None,
+                None,
+                "formula_neutralised",
+                "Antwoord begint als een formule; onschadelijk gemaakt voor spreadsheets.",
+            )
+        rows.append(
+            (i, ids[i], context.codebook.wave, question, inert(clean), ",".join(kinds), formula)
+        )
+    return pd.DataFrame(rows, columns=["_index", *TEXT_COLUMNS])
+
+
+_KIND_NL = {"email": "e-mailadres", "phone": "telefoonnummer", "url": "link"}
+
+
+def _municipalities(
+    context: _Context, variable: Variable, matcher: MunicipalityMatcher
+) -> pd.DataFrame:
+    column = context.column(variable.name)
+    muni = load_reference().municipalities.set_index("nis_code")
+    province = muni["province_nl"].mask(muni["region"] == "Brussel", "Brussel")
+    out = pd.DataFrame(index=column.index)
+    matches = {i: matcher.match(v) for i, v in column.items()}
+    codes = pd.Series({i: m.nis_code for i, m in matches.items()}, dtype="string").reindex(
+        column.index
+    )
+    out["nis_code"] = codes
+    out["municipality"] = codes.map(muni["name_nl"]).astype("string")
+    out["arrondissement"] = codes.map(muni["arrondissement_nl"]).astype("string")
+    out["province"] = codes.map(province).astype("string")
+    out["region"] = codes.map(muni["region"]).astype("string")
+    out["geo_method"] = pd.Series({i: m.method for i, m in matches.items()}, dtype="string")
+    out["geo_score"] = pd.Series({i: m.score for i, m in matches.items()}, dtype="Float64")
+    # For organisations without a recognised municipality: what they typed, normalised, so a
+    # repeated submission can still be recognised. Not personal data, not written out.
+    out["_place_key"] = column.map(lambda v: normalise_name(v) if pd.notna(v) else "").astype(
+        "string"
+    )
+    for i, match in matches.items():
+        if match.method in ("exact", "empty") or match.method not in GEO_MESSAGES:
+            continue
+        message, advice = GEO_MESSAGES[match.method]
+        if match.method == "unknown" and normalise_name(column[i]) in (
+            "",
+            "nvt",
+            "n v t",
+            "geen",
+            "vlaanderen",
+        ):
+            continue
+        result = (
+            f"{match.nis_code} {muni.loc[match.nis_code, 'name_nl']}" if match.nis_code else None
+        )
+        if match.candidates:
+            message += (
+                " Mogelijk: "
+                + ", ".join(f"{muni.loc[c, 'name_nl']} ({c})" for c in match.candidates)
+                + "."
+            )
+        if match.method == "fuzzy":
+            message = message.rstrip(".") + f" (score {match.score:.0f})."
+        context.fix(
+            i,
+            column.name,
+            variable.name,
+            _text(column[i]),
+            result,
+            f"municipality_{match.method}",
+            message,
+            advice,
+        )
+    return out
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=["_index", *columns])
+    return pd.concat(frames, ignore_index=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Repeated submissions
+
+
+SIMILAR = 0.9  # share of commonly answered questions with the same answer
+MIN_COMMON = 5
+
+
+def find_duplicates(respondents: pd.DataFrame, signature: pd.DataFrame) -> dict[int, int]:
+    """Repeated submissions: dropped index → kept index.
+
+    The same organisation answering twice: the same pseudonym (from an e-mail address), or
+    the same wave, organisation type and municipality with near-identical answers (at least
+    90% of at least five commonly answered questions). The latest complete one is kept.
+    """
+    order = respondents.assign(
+        _complete=respondents["complete"].astype(bool),
+        _when=respondents["submitted_at"].fillna(pd.Timestamp("1900-01-01").as_unit("us")),
+        _row=respondents["source_row"],
+    ).sort_values(["_complete", "_when", "_row"], ascending=False)
+    dropped: dict[int, int] = {}
+    for _, group in order.groupby("respondent_id", sort=False):
+        for i in group.index[1:]:
+            dropped[i] = group.index[0]
+    place = signature.get("municipality", pd.Series("", index=signature.index)).fillna("")
+    keys = order[["wave"]].assign(
+        org=respondents.get("org_type", pd.Series("", index=respondents.index))
+        .astype("string")
+        .fillna(""),
+        place=place.reindex(order.index).astype("string"),
+    )
+    codes = np.column_stack(
+        [
+            pd.factorize(signature[c].astype("string"), use_na_sentinel=True)[0]
+            for c in signature.columns
+            if c != "municipality"
+        ]
+        or [np.zeros(len(signature), dtype=int)]
+    )
+    position = {idx: n for n, idx in enumerate(signature.index)}
+    for _, group in keys.groupby(["wave", "org", "place"], sort=False):
+        if len(group) < 2:
+            continue
+        index = [i for i in group.index if i not in dropped]
+        matrix = codes[[position[i] for i in index]]
+        for start in range(0, len(index), 500):
+            block = matrix[start : start + 500]
+            answered = (block[:, None, :] >= 0) & (matrix[None, :, :] >= 0)
+            same = (block[:, None, :] == matrix[None, :, :]) & answered
+            common = answered.sum(-1)
+            share = np.divide(same.sum(-1), common, out=np.zeros(common.shape), where=common > 0)
+            for a, b in zip(*np.nonzero((share >= SIMILAR) & (common >= MIN_COMMON)), strict=True):
+                first, second = index[start + a], index[b]
+                if first == second or second in dropped or first in dropped:
+                    continue
+                # `index` is in keep-first order: the earlier one in it is kept.
+                keep, drop = (
+                    (first, second) if index.index(first) < index.index(second) else (second, first)
+                )
+                dropped[drop] = keep
+    return dropped

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 from inclusie_analysis.clean.geo import load_reference
+from inclusie_analysis.clean.privacy import DEMO_KEY
 from inclusie_analysis.cli import main
-from inclusie_analysis.datasets import clean_surveys, load_respondents
+from inclusie_analysis.datasets import clean_needs, load_needs, load_respondents
 from inclusie_analysis.report import render_jaarrapport
 from inclusie_analysis.stats import count_responses_by_province
 
@@ -49,19 +50,104 @@ def test_cleaned_data_matches_the_ground_truth(run, truth):
     _, out = run
     respondents = load_respondents(out / "data")
     survey = truth["survey_rows"]
-    # every non-blank row is one respondent for now (duplicates and partials are marked in issue 4)
-    assert len(respondents) == (survey["kind"] != "blank").sum()
+    kept = survey[(survey["kind"] != "blank") & (survey["answered"] == "True")]
     merged = respondents.assign(row=respondents["source_row"].astype(str)).merge(
-        survey, left_on=["source_file", "row"], right_on=["file", "row"], validate="one_to_one"
+        kept, left_on=["source_file", "row"], right_on=["file", "row"], validate="one_to_one"
     )
+    # one of each pair of repeated submissions was merged into the other
+    assert len(respondents) == len(kept) - (survey["kind"] == "duplicate").sum()
     expected = merged["nis_code_y"].replace("", pd.NA)
     wrong = merged[merged["nis_code_x"].fillna("-") != expected.fillna("-")]
     assert wrong.empty, wrong[
         ["municipality_written", "municipality_fault", "nis_code_x", "nis_code_y"]
     ]
-    assert not respondents.apply(lambda c: c.astype(str).str.contains("@").any()).any(), (
-        "no e-mail in data"
+    assert (merged["complete_x"] == (merged["kind"] != "partial")).all()
+
+
+def test_ledger_accounts_for_every_row(run, truth):
+    _, out = run
+    data = load_needs(out / "data")
+    files = data.files.set_index("file")
+    assert (files["rows_in"] == files["kept"] + files["merged"] + files["rejected"]).all()
+    survey = truth["survey_rows"]
+    assert files["rows_in"].sum() == len(survey)
+    ledger = data.ledger.assign(row=data.ledger["row"].astype(str)).merge(
+        survey, on=["file", "row"], validate="one_to_one"
     )
+    assert (ledger.loc[ledger["kind"] == "blank", "reason"] == "blank").all()
+    assert (ledger.loc[ledger["answered"] == "False", "reason"] == "no_answers").all()
+    # every merged row and the row it points to are the two halves of one repeated submission
+    pairs = {
+        frozenset((r.row, r.duplicate_of_row))
+        for r in survey[survey["kind"] == "duplicate"].itertuples()
+    }
+    merged = ledger[ledger["status"] == "merged"]
+    assert len(merged) == len(pairs)
+    for r in merged.itertuples():
+        assert frozenset((r.row, str(r.kept_row))) in pairs
+
+
+def test_open_answers_are_scrubbed_and_inert(run, truth):
+    _, out = run
+    data = load_needs(out / "data")
+    texts = data.answers_text.merge(
+        data.respondents[["respondent_id", "source_file", "source_row"]], on="respondent_id"
+    ).assign(row=lambda f: f["source_row"].astype(str))
+    texts = texts[texts["question"] == "remarks"].merge(
+        truth["survey_rows"], left_on=["source_file", "row"], right_on=["file", "row"]
+    )
+    for r in texts.itertuples():
+        assert ("[e-mail]" in r.text) == (r.open_pii == "email"), r.text
+        assert ("[telefoon]" in r.text) == (r.open_pii == "phone"), r.text
+        assert r.text.startswith("'=") == (r.formula_y == "True"), r.text
+    assert (texts["open_pii"] != "none").sum() >= 5
+
+
+def test_no_personal_data_in_any_output(run, demo):
+    _, out = run
+    emails, names = set(), set()
+    for path in demo.out.rglob("*.csv"):
+        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+        emails |= set(re.findall(r"[\w.+-]+@example\.(?:org|com|net)", text, flags=re.I))
+        if "aanwezigheden" in path.name:
+            for line in text.splitlines()[1:]:
+                cells = re.split("[;,]", line)
+                if len(cells) > 2 and cells[0]:
+                    names.add(f"{cells[0]} {cells[1]}")
+    assert emails and names
+    checked = 0
+    for path in out.rglob("*"):
+        if not path.is_file():
+            continue
+        if path.suffix == ".parquet":
+            frame = pd.read_parquet(path)
+            text = "\n".join(frame[c].astype(str).str.cat(sep="\n") for c in frame.columns)
+        elif path.suffix == ".xlsx":
+            from openpyxl import load_workbook
+
+            book = load_workbook(path, read_only=True)
+            text = "\n".join(
+                str(v) for ws in book for row in ws.iter_rows(values_only=True) for v in row
+            )
+        else:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        assert not re.search(r"[\w.+-]+@[\w-]+\.(?:org|com|net|be)\b", text), path
+        assert not re.search(r"\b04\d{2}[ /]?\d{2} ?\d{2} ?\d{2}\b", text), path
+        assert not [n for n in names if n in text], path
+        checked += 1
+    assert checked >= 10
+
+
+def test_quality_report_is_written(run):
+    _, out = run
+    page = (out / "datakwaliteit.html").read_text(encoding="utf-8")
+    assert "Datakwaliteit 2025" in page and "samengevoegd" in page
+    from openpyxl import load_workbook
+
+    book = load_workbook(out / "datakwaliteit.xlsx")
+    assert book.sheetnames == ["Overzicht", "Per soort", "Problemen", "Rijen niet behouden"]
+    problems = list(book["Problemen"].iter_rows(min_row=3, values_only=True))
+    assert any(row[1] == "Gemeente: herkend ondanks tikfout" for row in problems)
 
 
 def test_count_table_matches_ground_truth(run, truth):
@@ -76,14 +162,20 @@ def test_count_table_matches_ground_truth(run, truth):
             strict=True,
         )
     )
-    survey = truth["survey_rows"][truth["survey_rows"]["kind"] != "blank"]
-    expected = survey.assign(
-        province=survey["nis_code"].map(province).fillna("Geen gemeente opgegeven")
+    survey = truth["survey_rows"]
+    # the responses that count: answered, and of a repeated submission only one
+    counted = survey[
+        (survey["kind"] != "blank")
+        & (survey["answered"] == "True")
+        & (survey["kind"] != "duplicate")
+    ]
+    expected = counted.assign(
+        province=counted["nis_code"].map(province).fillna("Geen gemeente opgegeven")
     )
     expected = expected.groupby(["province", "wave"]).size()
     for (prov, wave), n in expected.items():
         assert table.loc[prov, wave] == n, (prov, wave)
-    assert table.loc["Totaal"].to_dict() == survey.groupby("wave").size().to_dict()
+    assert table.loc["Totaal"].to_dict() == counted.groupby("wave").size().to_dict()
 
 
 def test_count_table_by_hand():
@@ -105,8 +197,9 @@ def test_count_table_by_hand():
 
 
 def test_cleaning_a_single_wave_folder(demo):
-    respondents = clean_surveys(demo.out, ROOT / "surveys" / "codebooks", up_to_year=2020)
-    assert set(respondents["wave"]) == {2020}
+    data = clean_needs(demo.out, ROOT / "surveys" / "codebooks", up_to_year=2020, key=DEMO_KEY)
+    assert set(data.respondents["wave"]) == {2020}
+    assert set(data.needs["wave"]) == {2020} and len(data.needs) > 1000
 
 
 def test_a_failing_report_keeps_the_good_one(run, tmp_path):

@@ -1,0 +1,178 @@
+"""The ledger: where every raw row went, and every value that was changed on the way.
+
+Every data row of every input file ends in exactly one place: kept (a row of a cleaned
+frame), merged (a repeated submission, pointing at the row that was kept) or rejected (with a
+reason code and a Dutch message). `rows_in == kept + merged + rejected` is checked per file.
+Field-level events (a municipality recognised from a postcode, an e-mail address removed
+from an open answer, an unknown answer option) are kept as `fixes`, each with what a member
+of staff can do about it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+KEPT, MERGED, REJECTED = "kept", "merged", "rejected"
+
+REASONS = {
+    "blank": "Lege rij: geen enkel antwoord.",
+    "no_answers": "Begonnen maar geen enkele vraag beantwoord.",
+    "duplicate": "Dubbele inzending: samengevoegd met een latere of volledigere inzending.",
+    "total_row": "Rij met totalen, geen activiteit.",
+    "unreadable": "De rij kon niet gelezen worden.",
+}
+ROW_COLUMNS = ["file", "sheet", "row", "status", "reason", "message", "kept_row", "record_id"]
+FIX_COLUMNS = [
+    "file",
+    "sheet",
+    "row",
+    "column",
+    "variable",
+    "value",
+    "result",
+    "action",
+    "message",
+    "advice",
+]
+FILE_COLUMNS = [
+    "file",
+    "kind",
+    "platform",
+    "rows_in",
+    "kept",
+    "merged",
+    "rejected",
+    "status",
+    "error",
+]
+
+
+class LedgerError(RuntimeError):
+    """Rows were lost or counted twice: a bug in the cleaner, never a user's mistake."""
+
+
+@dataclass
+class Ledger:
+    """Collects the fate of every row and every field-level fix during one cleaning run."""
+
+    rows: list[dict] = field(default_factory=list)
+    fixes: list[dict] = field(default_factory=list)
+    files: list[dict] = field(default_factory=list)
+
+    def row(
+        self,
+        file: str,
+        row: int,
+        status: str,
+        reason: str | None = None,
+        *,
+        sheet: str | None = None,
+        kept_row: int | None = None,
+        record_id: str | None = None,
+        message: str | None = None,
+    ) -> None:
+        self.rows.append(
+            {
+                "file": file,
+                "sheet": sheet,
+                "row": row,
+                "status": status,
+                "reason": reason,
+                "message": message or (REASONS.get(reason, "") if reason else ""),
+                "kept_row": kept_row,
+                "record_id": record_id,
+            }
+        )
+
+    def fix(
+        self,
+        file: str,
+        row: int | None,
+        column: str | None,
+        variable: str | None,
+        value: object,
+        result: object,
+        action: str,
+        message: str,
+        advice: str = "",
+        sheet: str | None = None,
+    ) -> None:
+        """Record a field-level event. `value` must never hold personal data."""
+        self.fixes.append(
+            {
+                "file": file,
+                "sheet": sheet,
+                "row": row,
+                "column": column,
+                "variable": variable,
+                "value": None if value is None else str(value),
+                "result": None if result is None else str(result),
+                "action": action,
+                "message": message,
+                "advice": advice,
+            }
+        )
+
+    def file(
+        self, file: str, kind: str, platform: str | None, rows_in: int, error: str | None = None
+    ):
+        """Close a file: count its rows by fate and check that none was lost."""
+        mine = [r for r in self.rows if r["file"] == file]
+        counts = {s: sum(r["status"] == s for r in mine) for s in (KEPT, MERGED, REJECTED)}
+        if error is None and sum(counts.values()) != rows_in:
+            raise LedgerError(
+                f"{file}: {rows_in} rijen gelezen maar {sum(counts.values())} verantwoord "
+                f"({counts})."
+            )
+        self.files.append(
+            {
+                "file": file,
+                "kind": kind,
+                "platform": platform,
+                "rows_in": rows_in,
+                **counts,
+                "status": "mislukt" if error else "ok",
+                "error": error,
+            }
+        )
+
+    def redirect(self, file: str, row: int, kept_row: int, record_id: str | None) -> dict:
+        """Turn a kept row into a merged one that points at `kept_row` (duplicates)."""
+        for entry in self.rows:
+            if entry["file"] == file and entry["row"] == row and entry["status"] == KEPT:
+                entry.update(
+                    status=MERGED,
+                    reason="duplicate",
+                    message=REASONS["duplicate"],
+                    kept_row=kept_row,
+                    record_id=record_id,
+                )
+                return entry
+        raise LedgerError(f"{file} rij {row} staat niet als behouden in het grootboek.")
+
+    def recount(self) -> None:
+        """Recount the per-file totals after duplicates were merged across files."""
+        for summary in self.files:
+            mine = [r for r in self.rows if r["file"] == summary["file"]]
+            for status in (KEPT, MERGED, REJECTED):
+                summary[status] = sum(r["status"] == status for r in mine)
+            if (
+                summary["status"] == "ok"
+                and summary[KEPT] + summary[MERGED] + summary[REJECTED] != summary["rows_in"]
+            ):
+                raise LedgerError(f"{summary['file']}: rijen verloren bij het samenvoegen.")
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The ledger as three tidy frames: rows, fixes, files."""
+        rows = pd.DataFrame(self.rows, columns=ROW_COLUMNS).astype(
+            {"row": "Int64", "kept_row": "Int64"}
+        )
+        fixes = pd.DataFrame(self.fixes, columns=FIX_COLUMNS).astype({"row": "Int64"})
+        files = pd.DataFrame(self.files, columns=FILE_COLUMNS)
+        for frame in (rows, fixes, files):
+            for column in frame.columns:
+                if frame[column].dtype == object:
+                    frame[column] = frame[column].astype("string")
+        return {"ledger": rows, "fixes": fixes, "files": files}

@@ -1,0 +1,135 @@
+"""Personal data: keyed pseudonyms, scrubbing of open answers, and inert spreadsheet cells.
+
+Names, e-mail addresses and phone numbers never leave the cleaning step. A respondent or
+participant is known by a pseudonym: an HMAC of their normalised e-mail address (or of the
+response's own id when there is none) under a secret key that lives outside git. The same
+key gives the same pseudonyms next year, so waves and events can be linked without anyone's
+address in the data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from pathlib import Path
+
+from inclusie_analysis.errors import InputError
+
+ENV_KEY = "INCLUSIE_PSEUDONYM_KEY"
+# Used only for the synthetic demo, so its outputs are reproducible; never for real data.
+DEMO_KEY = b"inclusie-analysis demo key - not secret - synthetic data only"
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# Belgian numbers as people type them: 0470 12 34 56, 0470/12.34.56, +32 470 12 34 56,
+# 0032 9 123 45 67, 09 123 45 67, 02/123.45.67.
+PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)32[\s./-]?\(?0?\)?|0)"
+    r"(?:4\d{2}|[1-9]\d?)"
+    r"(?:[\s./-]?\d{2,3}){2,3}(?![\w])"
+)
+# A link with a path or query may carry a name (linkedin.com/in/jan-peeters, ?user=...);
+# a bare domain (www.digibanken.be) does not and is kept.
+URL = re.compile(r"\b(?:https?://|www\.)[^\s/]+[/?][^\s]*", re.I)
+# Characters that make a spreadsheet run a cell as a formula (OWASP "CSV injection").
+_FORMULA_START = re.compile(r"^[=+@\t\r]|^-[\d=+(]")
+
+REPLACEMENTS = (
+    ("email", EMAIL, "[e-mail]"),
+    ("url", URL, "[link]"),
+    ("phone", PHONE, "[telefoon]"),
+)
+
+
+def load_key(key_file: Path | None, demo: bool = False) -> bytes:
+    """The pseudonym key: $INCLUSIE_PSEUDONYM_KEY, else the key file from the settings.
+
+    The demo uses a fixed, public key. For real data a missing key is an error that says
+    how to make one, because pseudonyms made with a lost key cannot be linked again.
+    """
+    if demo:
+        return DEMO_KEY
+    if os.environ.get(ENV_KEY):
+        return os.environ[ENV_KEY].strip().encode()
+    if key_file is not None and Path(key_file).is_file():
+        key = Path(key_file).read_text(encoding="utf-8").strip()
+        if len(key) < 32:
+            raise InputError(
+                "de pseudoniemsleutel is te kort (minstens 32 tekens).",
+                file=str(key_file),
+                hint="Maak een nieuwe met 'inclusie key --create' (alleen bij de eerste ronde!).",
+            )
+        return key.encode()
+    raise InputError(
+        "er is geen sleutel voor pseudoniemen.",
+        file=str(key_file) if key_file else None,
+        hint=(
+            "Maak er één met 'inclusie key --create' (die komt in het pad uit paths.pseudonym_key "
+            f"van inclusie.toml) of zet de omgevingsvariabele {ENV_KEY}. Bewaar de sleutel "
+            "buiten git en gebruik elk jaar dezelfde, anders worden rondes niet gekoppeld."
+        ),
+    )
+
+
+def create_key(key_file: Path) -> Path:
+    """Write a new random key; refuses to overwrite an existing one (that would break links)."""
+    key_file = Path(key_file)
+    if key_file.exists():
+        raise InputError(
+            "er bestaat al een pseudoniemsleutel; die wordt nooit overschreven.",
+            file=str(key_file),
+            hint="Verwijder hem alleen als u zeker bent dat u oude pseudoniemen niet meer koppelt.",
+        )
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
+    key_file.chmod(0o600)
+    return key_file
+
+
+def normalise_email(value: object) -> str | None:
+    """A comparable e-mail address (lower case, trimmed), or None if it is not one."""
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if text in ("", "anonymous", "anoniem", "nan", "<na>"):
+        return None
+    match = EMAIL.fullmatch(text)
+    return match.group(0) if match else None
+
+
+def pseudonym(key: bytes, value: str, prefix: str = "r") -> str:
+    """A stable pseudonym for `value` under `key` (16 hex digits of an HMAC-SHA256)."""
+    digest = hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+    return f"{prefix}_{digest[:16]}"
+
+
+def scrub(text: str) -> tuple[str, list[str]]:
+    """Replace e-mail addresses, links with a path, and phone numbers; say what was replaced."""
+    found = []
+    for kind, pattern, replacement in REPLACEMENTS:
+        text, n = pattern.subn(lambda m, r=replacement, k=kind: _replace(m, r, k), text)
+        if n and replacement in text:
+            found.append(kind)
+    return text, found
+
+
+def _replace(match: re.Match, replacement: str, kind: str) -> str:
+    # A Belgian number has 9 (landline) or 10 (mobile) national digits; fewer is a date or count.
+    if (
+        kind == "phone"
+        and not 9 <= sum(c.isdigit() for c in match.group(0).replace("+32", "0")) <= 12
+    ):
+        return match.group(0)
+    return replacement
+
+
+def is_formula_like(text: str) -> bool:
+    """Whether a spreadsheet would run this text as a formula."""
+    return bool(_FORMULA_START.match(text))
+
+
+def inert(text: str) -> str:
+    """Make a formula-like text inert for spreadsheets by a leading apostrophe."""
+    return "'" + text if is_formula_like(text) else text

@@ -1,0 +1,106 @@
+"""Schemas of the cleaned frames: checked before anything is written, so a report never reads
+a frame with a missing column, a wrong type or an impossible value."""
+
+from __future__ import annotations
+
+import functools
+
+import pandas as pd
+
+from inclusie_analysis.errors import InputError
+
+
+@functools.cache
+def _schemas() -> dict:
+    import pandera.pandas as pa
+
+    text = {"dtype": "string", "nullable": True}
+    key = pa.Column("string", pa.Check.str_matches(r"^[pr]_[0-9a-f]{16}$"))
+    wave = pa.Column("int64", pa.Check.in_range(2000, 2100))
+    geo = {
+        "nis_code": pa.Column("string", pa.Check.str_matches(r"^\d{5}$"), nullable=True),
+        "municipality": pa.Column(**text),
+        "arrondissement": pa.Column(**text),
+        "province": pa.Column(**text),
+        "region": pa.Column("string", pa.Check.isin(["Vlaanderen", "Brussel"]), nullable=True),
+    }
+    return {
+        "respondents": pa.DataFrameSchema(
+            {
+                "respondent_id": key,
+                "wave": wave,
+                "instrument": pa.Column("string"),
+                "source_file": pa.Column("string"),
+                "source_row": pa.Column("int64", pa.Check.ge(1)),
+                "submitted_at": pa.Column("datetime64[us]", nullable=True, coerce=True),
+                "complete": pa.Column(bool),
+                **geo,
+                "geo_method": pa.Column(**text),
+            },
+            unique=["respondent_id"],
+            strict=False,
+        ),
+        "needs": pa.DataFrameSchema(
+            {
+                "respondent_id": key,
+                "wave": wave,
+                "theme": pa.Column("string"),
+                "item": pa.Column("string"),
+                "answer": pa.Column("string"),
+                "level_number": pa.Column("Int64", pa.Check.in_range(1, 20), nullable=True),
+                "dont_know": pa.Column(bool),
+            },
+            unique=["respondent_id", "item"],
+            strict=False,
+        ),
+        "choices": pa.DataFrameSchema(
+            {
+                "respondent_id": key,
+                "wave": wave,
+                "question": pa.Column("string"),
+                "choice": pa.Column("string"),
+                "label": pa.Column("string"),
+            },
+            unique=["respondent_id", "question", "choice"],
+            strict=True,
+        ),
+        "answers_text": pa.DataFrameSchema(
+            {
+                "respondent_id": key,
+                "wave": wave,
+                "question": pa.Column("string"),
+                "text": pa.Column(
+                    "string",
+                    [
+                        pa.Check(
+                            lambda s: ~s.str.contains(r"[\w.+-]+@[\w-]+\.\w", regex=True),
+                            error="e-mailadres in open antwoord",
+                        ),
+                        pa.Check(
+                            lambda s: ~s.str.match(r"^[=+@\t\r]"), error="formule in open antwoord"
+                        ),
+                    ],
+                ),
+                "scrubbed": pa.Column("string"),
+                "formula": pa.Column(bool),
+            },
+            strict=True,
+        ),
+    }
+
+
+def validate(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Check a cleaned frame against its schema; a failure is a bug, reported plainly."""
+    import pandera.errors
+
+    schema = _schemas().get(name)
+    if schema is None:
+        return frame
+    try:
+        return schema.validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases.head(5).to_dict("records")
+        raise InputError(
+            f"de opgeschoonde tabel '{name}' voldoet niet aan haar schema: {cases}",
+            hint="Dit is een fout in inclusie-analysis; meld ze met dit bericht.",
+        ) from None
