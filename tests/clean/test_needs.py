@@ -1,0 +1,190 @@
+"""Cleaning one export, checked against values worked out by hand on a tiny hand-made export."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from openpyxl import Workbook
+
+from inclusie_analysis.clean.geo import MunicipalityMatcher
+from inclusie_analysis.clean.ledger import Ledger, LedgerError
+from inclusie_analysis.clean.needs import clean_needs_export
+from inclusie_analysis.clean.privacy import DEMO_KEY, pseudonym
+from inclusie_analysis.codebook import load_codebook
+from inclusie_analysis.datasets import clean_needs
+from inclusie_analysis.errors import InputError
+from inclusie_analysis.readers import read_export
+
+ROOT = Path(__file__).resolve().parents[2]
+CODEBOOK_2025 = ROOT / "surveys" / "codebooks" / "leernoden-2025.yaml"
+
+ORG = "Wat voor organisatie vertegenwoordigt u?"
+MUNI = "Voor welke gemeente of stad werkt u (of waar is uw organisatie gevestigd)?"
+ROLE = "Wat is uw functie?"
+OUTREACH = "Outreachend werken: kwetsbare groepen vinden, bereiken en ondersteunen"
+CYBER = "Cyberveiligheid voor digitale starters"
+FORMATS = "Welke vormen van ondersteuning verkiest u?"
+THEMES = "Over welke thema's wilt u graag een sessie of opleiding volgen?"
+OPEN = "Heeft u nog suggesties of vragen voor het netwerk digitale inclusie?"
+CONTACT = "Uw e-mailadres (optioneel, als we u mogen contacteren over uw antwoorden)"
+HEADER = ["ID", "Start time", "Completion time", "Email", "Name", ORG, MUNI, ROLE,
+          OUTREACH, CYBER, FORMATS, THEMES, OPEN, CONTACT]  # fmt: skip
+T0 = datetime(2025, 3, 4, 10, 0)
+T1 = datetime(2025, 3, 4, 10, 12)
+T2 = datetime(2025, 3, 6, 9, 30)
+ROWS = [
+    # row 2: a local government, typed with a prefix, one answer with an e-mail address
+    [1, T0, T1, "anonymous", None, "Lokaal bestuur (gemeente, OCMW)", "Stad St.-Niklaas",
+     "Beleidsmedewerker", "Grote nood", "Weet niet", "Fysieke bijeenkomst;Begeleiding op maat;", "Cyberveiligheid;AI;",
+     "Mail me: an.peeters@example.org", None],
+    # row 3: nothing at all (a row emptied by hand)
+    [None] * 14,
+    # row 4: a welfare association without a municipality, formula-like answer
+    [2, T0, T1, "anonymous", None, "Welzijnsvereniging", "n.v.t.", "Andere",
+     "Kleine nood", "Zeer grote nood", None, None, "=SUM(A1)", None],
+    # row 5: a pre-merger name, an answer option the codebook does not know
+    [3, T0, T1, "anonymous", None, "Lokaal bestuur (gemeente, OCMW)", "Kruibeke", "Iets anders",
+     "Matige nood", "Onbekend", "Online sessie (webinar);", None, None, None],
+]  # fmt: skip
+
+
+@pytest.fixture
+def export(tmp_path) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    for row in ROWS:
+        sheet.append(row)
+    sheet.cell(row=4, column=13).data_type = "s"  # the "=SUM(A1)" answer is text in the export
+    path = tmp_path / "leernoden-2025_export.xlsx"
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def codebooks(tmp_path) -> Path:
+    """The 2025 codebook cut down to the questions of the hand-made export."""
+    spec = yaml.safe_load(CODEBOOK_2025.read_text(encoding="utf-8"))
+    present = {h.strip() for h in HEADER}
+    spec["variables"] = [
+        v for v in spec["variables"] if any(str(x).strip() in present or
+        any(h.startswith(str(x)) for h in present) for x in v["find"].values())
+    ]  # fmt: skip
+    folder = tmp_path / "codebooks"
+    folder.mkdir()
+    (folder / "leernoden-2025.yaml").write_text(
+        yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8"
+    )
+    return folder
+
+
+@pytest.fixture
+def cleaned(export, codebooks):
+    ledger = Ledger()
+    codebook = load_codebook(codebooks / "leernoden-2025.yaml")
+    result = clean_needs_export(
+        read_export(export), codebook, MunicipalityMatcher(), DEMO_KEY, ledger
+    )
+    return result, ledger
+
+
+def test_rows_go_where_worked_out_by_hand(cleaned):
+    result, ledger = cleaned
+    fates = {(r["row"], r["status"], r["reason"]) for r in ledger.rows}
+    assert fates == {
+        (2, "kept", None),
+        (3, "rejected", "blank"),
+        (4, "kept", None),
+        (5, "kept", None),
+    }
+    respondents = result.respondents.set_index("source_row")
+    assert (
+        respondents.loc[2, "nis_code"] == "46021"
+        and respondents.loc[2, "geo_method"] == "normalised"
+    )
+    assert pd.isna(respondents.loc[4, "nis_code"])
+    assert respondents.loc[5, "nis_code"] == "46030"  # Kruibeke → Beveren-Kruibeke-Zwijndrecht
+    assert respondents.loc[5, "province"] == "Oost-Vlaanderen"
+    assert respondents.loc[2, "org_type"] == "Lokaal bestuur (gemeente/OCMW)"
+    assert respondents.loc[4, "org_type"] == "Welzijnsvereniging"
+    assert pd.isna(respondents.loc[5, "role"])  # "Iets anders" is not an option
+    assert respondents.loc[2, "respondent_id"] == pseudonym(
+        DEMO_KEY, "leernoden|2025|leernoden-2025_export.xlsx|1", "r"
+    )
+
+
+def test_needs_are_ordered_levels_with_dont_know_apart(cleaned):
+    result, _ = cleaned
+    needs = result.needs.merge(
+        result.respondents[["respondent_id", "source_row"]], on="respondent_id"
+    ).set_index(["source_row", "item"])
+    assert needs.loc[(2, "need_outreach"), "level"] == "Grote nood"
+    assert needs.loc[(2, "need_outreach"), "level_number"] == 4
+    assert needs.loc[(2, "need_cyberveiligheid"), "dont_know"]
+    assert pd.isna(needs.loc[(2, "need_cyberveiligheid"), "level"])
+    assert needs.loc[(4, "need_cyberveiligheid"), "level_number"] == 5
+    assert result.needs["level"].cat.ordered
+    assert list(result.needs["level"].cat.categories) == [
+        "Geen nood", "Kleine nood", "Matige nood", "Grote nood", "Zeer grote nood"
+    ]  # fmt: skip
+    assert needs.loc[(5, "need_outreach"), "level_number"] == 3
+    assert (5, "need_cyberveiligheid") not in needs.index  # "Onbekend" is not on the scale
+    assert needs.loc[(2, "need_outreach"), "theme"] == "outreach"
+
+
+def test_check_all_and_other_answers(cleaned):
+    result, _ = cleaned
+    choices = result.choices.merge(
+        result.respondents[["respondent_id", "source_row"]], on="respondent_id"
+    )
+    by_row = choices.groupby(["source_row", "question"])["choice"].agg(set).to_dict()
+    assert by_row[(2, "formats")] == {"fysiek", "begeleiding"}
+    assert by_row[(2, "theme_wishes")] == {"cyberveiligheid", "other"}
+    assert by_row[(5, "formats")] == {"online"}
+    texts = result.answers_text.merge(
+        result.respondents[["respondent_id", "source_row"]], on="respondent_id"
+    )
+    texts = texts.set_index(["source_row", "question"])["text"]
+    assert texts[(2, "theme_wishes_other")] == "AI"
+    assert texts[(2, "remarks")] == "Mail me: [e-mail]"
+    assert texts[(4, "remarks")] == "'=SUM(A1)"
+
+
+def test_fixes_say_what_changed_without_personal_data(cleaned):
+    _, ledger = cleaned
+    fixes = pd.DataFrame(ledger.fixes)
+    actions = fixes.groupby("row")["action"].agg(set)
+    assert {"municipality_normalised", "pii_scrubbed"} <= actions[2]
+    assert "formula_neutralised" in actions[4]
+    assert {"municipality_pre_merger", "choice_unknown", "scale_unknown"} <= actions[5]
+    assert not fixes["value"].astype(str).str.contains("@").any()
+    unmatched = set(fixes.loc[fixes["action"] == "column_unmatched", "column"])
+    assert unmatched == set()
+
+
+def test_a_codebook_of_another_wave_is_refused(export):
+    codebook = load_codebook(ROOT / "surveys" / "codebooks" / "leernoden-2020.yaml")
+    with pytest.raises(InputError, match="past niet bij codeboek"):
+        clean_needs_export(read_export(export), codebook, MunicipalityMatcher(), DEMO_KEY, Ledger())
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path, export, codebooks):
+    (tmp_path / "in" / "2025").mkdir(parents=True)
+    (tmp_path / "in" / "2025" / export.name).write_bytes(export.read_bytes())
+    (tmp_path / "in" / "2025" / "leernoden-2025_kapot.xlsx").write_bytes(b"PK\x03\x04 not a zip")
+    data = clean_needs(tmp_path / "in", codebooks, 2025, key=DEMO_KEY)
+    files = data.files.set_index("file")
+    assert files.loc["leernoden-2025_kapot.xlsx", "status"] == "mislukt"
+    assert "Excel" in files.loc["leernoden-2025_kapot.xlsx", "error"]
+    assert files.loc[export.name, "kept"] == 3 and len(data.respondents) == 3
+
+
+def test_ledger_refuses_to_lose_rows():
+    ledger = Ledger()
+    ledger.row("a.csv", 2, "kept")
+    with pytest.raises(LedgerError):
+        ledger.file("a.csv", "bevraging", "plain", rows_in=2)
