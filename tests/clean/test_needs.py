@@ -35,12 +35,11 @@ HEADER = ["ID", "Start time", "Completion time", "Email", "Name", ORG, MUNI, ROL
           OUTREACH, CYBER, FORMATS, THEMES, OPEN, CONTACT]  # fmt: skip
 T0 = datetime(2025, 3, 4, 10, 0)
 T1 = datetime(2025, 3, 4, 10, 12)
-T2 = datetime(2025, 3, 6, 9, 30)
 ROWS = [
     # row 2: a local government, typed with a prefix, one answer with an e-mail address
     [1, T0, T1, "anonymous", None, "Lokaal bestuur (gemeente, OCMW)", "Stad St.-Niklaas",
-     "Beleidsmedewerker", "Grote nood", "Weet niet", "Fysieke bijeenkomst;Begeleiding op maat;", "Cyberveiligheid;AI;",
-     "Mail me: an.peeters@example.org", None],
+     "Beleidsmedewerker", "Grote nood", "Weet niet", "Fysieke bijeenkomst;Begeleiding op maat;",
+     "Cyberveiligheid;AI;", "Mail me: an.peeters@example.org", None],
     # row 3: nothing at all (a row emptied by hand)
     [None] * 14,
     # row 4: a welfare association without a municipality, formula-like answer
