@@ -27,6 +27,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--scale", type=int, default=1, help="vermenigvuldig het aantal rijen")
+    demo.add_argument("--only", choices=("surveys",), help="schrijf alleen de bevragingen")
+
+    inspect = sub.add_parser(
+        "inspect", help="toon hoe een export gelezen wordt: platform, kopregels, kolommen"
+    )
+    inspect.add_argument("file", type=Path, help="het exportbestand (.xlsx, .csv, .sav, ...)")
+    inspect.add_argument("--sheet", help="naam van het Excel-blad (standaard: het eerste)")
+
+    codebook = sub.add_parser("codebook", help="codeboeken van de bevragingen")
+    codebook_sub = codebook.add_subparsers(dest="codebook_command", required=True)
+    draft = codebook_sub.add_parser(
+        "draft", help="maak een ontwerp-codeboek voor een nieuwe export, om na te kijken"
+    )
+    draft.add_argument("export", type=Path, help="het exportbestand (.xlsx, .csv, ...)")
+    draft.add_argument(
+        "--from", dest="previous", type=Path, help="codeboek van de vorige golf (namen overnemen)"
+    )
+    draft.add_argument("--out", type=Path, help="schrijf naar dit bestand (standaard: scherm)")
+    draft.add_argument("--wave", type=int, help="jaar van de golf (standaard: uit de bestandsnaam)")
+    draft.add_argument("--instrument", help="naam van de vragenlijst (bv. leernoden)")
 
     key = sub.add_parser("key", help="maak de geheime sleutel voor pseudoniemen")
     key.add_argument("--create", action="store_true", help="maak een nieuwe sleutel (eenmalig)")
@@ -59,9 +79,18 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     from inclusie_analysis.settings import load_settings
 
+    if args.command == "inspect":
+        from inclusie_analysis.readers import describe_export, read_export
+
+        print(describe_export(read_export(args.file, sheet=args.sheet)))
+        return 0
+    if args.command == "codebook":
+        from inclusie_analysis.codebook_draft import write_draft
+
+        return write_draft(args.export, args.previous, args.out, args.wave, args.instrument)
     settings = load_settings(args.settings)
     if args.command == "demo":
-        return _demo(args.out or settings.demo, args.seed, args.scale)
+        return _demo(args.out or settings.demo, args.seed, args.scale, args.only)
     if args.command == "key":
         return _key(settings, args.create)
     input_root = args.input or settings.raw
@@ -75,11 +104,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     return _report(settings, input_root, args.year or settings.year, args.lang or settings.language)
 
 
-def _demo(out: Path, seed: int, scale: int) -> int:
+def _demo(out: Path, seed: int, scale: int, only: str | None = None) -> int:
     from inclusie_analysis.demo import write_demo
 
     start = time.perf_counter()
-    summary = write_demo(out, seed=seed, scale=scale)
+    summary = write_demo(out, seed=seed, scale=scale, only=only)
     print(
         f"Synthetische demodata geschreven naar {out} ({len(summary.files)} bestanden, "
         f"{time.perf_counter() - start:.1f} s)."

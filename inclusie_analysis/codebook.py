@@ -377,11 +377,16 @@ class _ColumnIndex:
         return [i for i in sorted(free) if fits(self.texts[i]) or fits(self.questions[i])]
 
     def option_column(self, variable: Variable, option: Option, free: set[int]) -> list[int]:
-        """Columns of one option: `<code>[<opt>]`, `<code>_<opt>` or `<text> - <label>`."""
+        """Columns of one option: `<code>[<opt>]` (LimeSurvey), `<code>_<opt>` (Qualtrics),
+        `<code>/<opt>` (KoboToolbox) or `<text> - <label>` (SurveyMonkey)."""
         hits = []
         if "code" in variable.find:
             code = variable.find["code"].strip()
-            for name in (f"{code}[{option.code}]", f"{code}_{option.code}"):
+            for name in (
+                f"{code}[{option.code}]",
+                f"{code}_{option.code}",
+                f"{code}/{option.code}",
+            ):
                 hits += [i for i in self.by_key(name, free) if i not in hits]
         if "text" in variable.find and not hits:
             text = normalize_text(variable.find["text"])
@@ -608,7 +613,8 @@ def parse_codebook(text: str, path: Path | str = "<codeboek>") -> Codebook:
         data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except _DuplicateKey as exc:
         raise InputError(
-            f"regel {exc.line}: de sleutel '{exc.key}' staat twee keer in dezelfde lijst.",
+            f"regel {exc.line}{_variable_at(text, exc.line)}: de sleutel '{exc.key}' staat twee "
+            "keer in dezelfde lijst.",
             file=str(path),
             hint="Verwijder of hernoem een van beide.",
         ) from None
@@ -619,6 +625,17 @@ def parse_codebook(text: str, path: Path | str = "<codeboek>") -> Codebook:
             hint="Let op inspringing en zet teksten met ':' of '#' tussen aanhalingstekens.",
         ) from None
     return _Checker(path).codebook(data)
+
+
+def _variable_at(text: str, line: int) -> str:
+    """ ", variabele 'x'" for the variable a line of the YAML text belongs to, if any."""
+    for above in reversed(text.splitlines()[:line]):
+        m = re.match(r"^\s*-\s*name:\s*['\"]?([^'\"#]+?)['\"]?\s*(#.*)?$", above)
+        if m:
+            return f", variabele '{m.group(1)}'"
+        if re.match(r"^variables\s*:", above):
+            break
+    return ""
 
 
 def _suggest(word: object, allowed: Iterable[str]) -> str:
@@ -724,9 +741,8 @@ class _Checker:
 
     def labels_list(self, value: object, where: str, key: str, required: bool = False) -> list:
         if not isinstance(value, list) or (required and not value):
-            self.fail(
-                f"{where}, sleutel '{key}': verwacht een lijst van labels (van laag naar hoog)."
-            )
+            order = " (van laag naar hoog)" if key == "levels" else ""
+            self.fail(f"{where}, sleutel '{key}': verwacht een lijst van labels{order}.")
         labels = [self.text(v, where, key) for v in value]
         if len(set(labels)) != len(labels):
             self.fail(f"{where}, sleutel '{key}': een label staat er twee keer in.")

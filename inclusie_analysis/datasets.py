@@ -102,7 +102,7 @@ def clean_needs(
             ledger.fixes = [f for f in ledger.fixes if f["file"] != path.name]
             ledger.file(path.name, "bevraging", None, 0, error=str(exc))
             continue
-        ledger.file(path.name, "bevraging", raw.platform, len(raw.frame))
+        ledger.file(path.name, "bevraging", raw.platform, len(raw.frame) + raw.trailing_blank_rows)
         results.append(_globalise(result, number))
     if not results:
         failures = "; ".join(f["error"] for f in ledger.files)

@@ -19,7 +19,9 @@ def test_limesurvey_r_data_file_with_full_text_headers(shared_samples):
     assert raw.platform == "limesurvey"
     assert raw.encoding == "utf-8-sig"  # the file starts with a BOM
     assert raw.delimiter == ","
-    assert raw.frame.shape == (8, 71)
+    # 7 responses; the empty line at the end of the file is not a data row.
+    assert raw.frame.shape == (7, 71)
+    assert raw.trailing_blank_rows == 1
     # The BOM is not part of the first column name.
     assert list(raw.frame.columns[:4]) == [
         "Response ID",
@@ -64,14 +66,17 @@ def test_ms_forms_csv_resaved_by_excel_is_cp1252(shared_samples):
 
 
 def test_qualtrics_csv_reads(shared_samples):
-    # Qualtrics has three header rows; this reader still reads only the first as header
-    # (detecting Qualtrics is issue 4), so labels and ImportIds come out as data rows.
+    # Qualtrics has three header rows: names, question texts (labels) and ImportIds.
     raw = read_export(shared_samples / "qualtRics_sample.csv")
-    assert raw.frame.shape == (3, 20)
+    assert raw.platform == "qualtrics"
+    assert raw.header_rows == 3
+    assert raw.frame.shape == (1, 20)
     assert raw.frame.columns[0] == "StartDate"
     assert raw.frame.columns[-1] == "Q2 - Topics"
     assert raw.frame.iloc[-1]["ResponseId"] == "R_2YPOQ602ER1jkf1"
-    assert raw.platform in {"plain", "qualtrics"}
+    assert raw.questions["Q1"] == "This is a multiple choice question."
+    assert raw.import_ids["Q2"] == "QID2_TEXT"
+    assert raw.spreadsheet_row(0) == 4
 
 
 # --- synthetic text files --------------------------------------------------------------------
@@ -240,7 +245,6 @@ def test_broken_xlsx_is_an_input_error(tmp_path):
     [
         ("leeg.csv", b""),
         ("enkel-witregels.csv", b"\n\n\n"),
-        ("witregel-eerst.csv", b"\nnaam,gemeente\nAn,Gent\n"),
         ("lege-kop.csv", b",,\n1,2,3\n"),
         ("lege-kop.tsv", b"\t\t\nx\ty\tz\n"),
     ],

@@ -60,6 +60,8 @@ class Ledger:
     rows: list[dict] = field(default_factory=list)
     fixes: list[dict] = field(default_factory=list)
     files: list[dict] = field(default_factory=list)
+    _where: dict = field(default_factory=dict, repr=False)
+    _indexed: int = field(default=-1, repr=False)
 
     def row(
         self,
@@ -140,17 +142,20 @@ class Ledger:
 
     def redirect(self, file: str, row: int, kept_row: int, record_id: str | None) -> dict:
         """Turn a kept row into a merged one that points at `kept_row` (duplicates)."""
-        for entry in self.rows:
-            if entry["file"] == file and entry["row"] == row and entry["status"] == KEPT:
-                entry.update(
-                    status=MERGED,
-                    reason="duplicate",
-                    message=REASONS["duplicate"],
-                    kept_row=kept_row,
-                    record_id=record_id,
-                )
-                return entry
-        raise LedgerError(f"{file} rij {row} staat niet als behouden in het grootboek.")
+        if self._indexed != len(self.rows):
+            self._where = {(r["file"], r["row"]): r for r in self.rows if r["status"] == KEPT}
+            self._indexed = len(self.rows)
+        entry = self._where.get((file, row))
+        if entry is None or entry["status"] != KEPT:
+            raise LedgerError(f"{file} rij {row} staat niet als behouden in het grootboek.")
+        entry.update(
+            status=MERGED,
+            reason="duplicate",
+            message=REASONS["duplicate"],
+            kept_row=kept_row,
+            record_id=record_id,
+        )
+        return entry
 
     def recount(self) -> None:
         """Recount the per-file totals after duplicates were merged across files."""

@@ -28,7 +28,7 @@ from inclusie_analysis.clean.privacy import (
     pseudonym,
     scrub,
 )
-from inclusie_analysis.codebook import Codebook, Variable
+from inclusie_analysis.codebook import Codebook, ColumnMatch, Variable, match_export
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.readers import RawExport
 
@@ -84,8 +84,9 @@ def clean_needs_export(
     """Clean one survey export with its codebook; every row goes into `ledger`."""
     name = raw.path.name
     frame = raw.frame.reset_index(drop=True)
-    columns = resolve_columns(raw, codebook)
-    _report_unmatched(raw, columns, ledger)
+    match = resolve_columns(raw, codebook)
+    _report_unmatched(raw, match, ledger)
+    columns = {v.name: match.columns(v.name) for v in codebook.variables}
     rows = pd.Series([raw.spreadsheet_row(i) for i in range(len(frame))], index=frame.index)
 
     answer_columns = [
@@ -95,12 +96,15 @@ def clean_needs_export(
     unanswered = ~blank & (frame[answer_columns].isna().all(axis=1) if answer_columns else True)
     for i in frame.index[blank]:
         ledger.row(name, int(rows[i]), REJECTED, "blank", sheet=raw.sheet)
+    # empty rows at the very end, which the reader leaves out of the frame but counts
+    for k in range(getattr(raw, "trailing_blank_rows", 0)):
+        ledger.row(name, raw.spreadsheet_row(len(frame) + k), REJECTED, "blank", sheet=raw.sheet)
     for i in frame.index[unanswered]:
         ledger.row(name, int(rows[i]), REJECTED, "no_answers", sheet=raw.sheet)
     kept = frame.loc[~blank & ~unanswered]
     kept_rows = rows.loc[kept.index]
 
-    context = _Context(raw, codebook, columns, kept, kept_rows, ledger)
+    context = _Context(raw, codebook, columns, kept, kept_rows, ledger, match)
     ids = _respondent_ids(context, key)
     respondents = pd.DataFrame(
         {
@@ -147,8 +151,11 @@ def clean_needs_export(
             long, other = _check_all(context, variable, ids)
             choices.append(long)
             texts.append(other)
-            ticked = long.groupby("_index")["choice"].agg(lambda s: ";".join(sorted(s)))
-            signature[variable.name] = ticked.reindex(kept.index)
+            if len(long):
+                # the set of ticked options as one number (a bit per option); empty if none
+                ticked = pd.crosstab(long["_index"], long["choice"]).clip(upper=1)
+                bits = ticked.to_numpy() @ (2 ** np.arange(ticked.shape[1], dtype="int64"))
+                signature[variable.name] = pd.Series(bits, index=ticked.index).reindex(kept.index)
         elif kind == "free_text":
             long = _free_text(context, variable, ids, variable.name)
             texts.append(long)
@@ -183,72 +190,46 @@ TEXT_COLUMNS = ["respondent_id", "wave", "question", "text", "scrubbed", "formul
 # Columns
 
 
-def resolve_columns(raw: RawExport, codebook: Codebook) -> dict[str, list[str]]:
-    """For each variable, the export column(s) that hold it (check-all may have several)."""
-    columns = [str(c) for c in raw.frame.columns]
-    found: dict[str, list[str]] = {}
-    missing = []
+def resolve_columns(raw: RawExport, codebook: Codebook) -> ColumnMatch:
+    """Which export column(s) hold each variable (see `codebook.match_export`).
+
+    An export of another wave, or a required question without a column, is an InputError
+    naming the closest headers. The municipality question counts as required: without it no
+    answer can be placed on the map.
+    """
+    match = match_export(codebook, raw)
     for variable in codebook.variables:
-        if variable.type == "check_all" and "separator" not in variable.spec:
-            family = _option_columns(variable, columns)
-            other = (variable.spec.get("other") or {}).get("code")
-            if other and other in columns:
-                family.append(other)
-            found[variable.name] = family
-        else:
-            column = codebook.find_column(variable, columns)
-            found[variable.name] = [column] if column is not None else []
-        if not found[variable.name] and variable.type not in ("metadata", "pii_drop", "date"):
-            missing.append(variable)
-    answer_vars = [v for v in codebook.variables if v.type in ANSWER_TYPES]
-    if answer_vars and len([v for v in answer_vars if v in missing]) > len(answer_vars) / 2:
-        raise InputError(
-            f"dit bestand past niet bij codeboek {codebook.path.name} (ronde {codebook.wave}): "
-            f"{len([v for v in answer_vars if v in missing])} van de {len(answer_vars)} vragen "
-            "vinden geen kolom.",
-            file=str(raw.path),
-            hint="Is dit de export van een andere ronde? Maak dan een codeboek met "
-            "'inclusie codebook draft'.",
-        )
-    required = [v for v in missing if v.spec.get("required") or v.type == "municipality"]
-    if required:
-        from rapidfuzz import process
+        if variable.type == "municipality" and not match.columns(variable.name):
+            from rapidfuzz import process
 
-        variable = required[0]
-        wanted = next(iter(variable.find.values()))
-        closest = [c for c, _, _ in process.extract(wanted, columns, limit=3)]
-        raise InputError(
-            f"geen kolom gevonden voor '{variable.name}' ({wanted!r}).",
-            file=str(raw.path),
-            hint=f"Dichtstbijzijnde kolommen: {'; '.join(closest)}. Pas 'find' in "
-            f"{codebook.path.name} aan.",
-        )
-    return found
-
-
-def _option_columns(variable: Variable, columns: list[str]) -> list[str]:
-    prefix = variable.find.get("code") or variable.find.get("header") or ""
-    wanted = {f"{prefix}[{o['code']}]" for o in variable.spec.get("options", [])}
-    wanted |= {f"{prefix}_{o['code']}" for o in variable.spec.get("options", [])}
-    return [c for c in columns if c in wanted]
-
-
-def _report_unmatched(raw: RawExport, columns: dict[str, list[str]], ledger: Ledger) -> None:
-    claimed = {c for cs in columns.values() for c in cs}
-    for column in raw.frame.columns:
-        if str(column) not in claimed:
-            ledger.fix(
-                raw.path.name,
-                None,
-                str(column),
-                None,
-                None,
-                None,
-                "column_unmatched",
-                "Deze kolom staat niet in het codeboek en werd niet gebruikt.",
-                "Hoort ze bij een vraag, voeg dan een variabele toe aan het codeboek.",
-                sheet=raw.sheet,
+            wanted = next(iter(variable.find.values()))
+            closest = [
+                str(c)
+                for c, _, _ in process.extract(wanted, [str(c) for c in raw.frame.columns], limit=3)
+            ]
+            raise InputError(
+                f"geen kolom gevonden voor '{variable.name}' ({wanted!r}).",
+                file=str(raw.path),
+                hint=f"Dichtstbijzijnde kolommen: {'; '.join(closest)}. Pas 'find' in "
+                f"{codebook.path.name} aan.",
             )
+    return match
+
+
+def _report_unmatched(raw: RawExport, match: ColumnMatch, ledger: Ledger) -> None:
+    for column in match.unmatched:
+        ledger.fix(
+            raw.path.name,
+            None,
+            str(column),
+            None,
+            None,
+            None,
+            "column_unmatched",
+            "Deze kolom staat niet in het codeboek en werd niet gebruikt.",
+            "Hoort ze bij een vraag, voeg dan een variabele toe aan het codeboek.",
+            sheet=raw.sheet,
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,10 +244,11 @@ class _Context:
     frame: pd.DataFrame
     rows: pd.Series
     ledger: Ledger
+    match: ColumnMatch
 
     def column(self, name: str) -> pd.Series | None:
-        found = self.columns.get(name)
-        return self.frame[found[0]] if found else None
+        found = self.match.column(name)
+        return self.frame[found] if found is not None else None
 
     def fix(self, i, column, variable, value, result, action, message, advice=""):
         self.ledger.fix(
@@ -320,27 +302,34 @@ def _dates(context: _Context, name: str) -> pd.Series:
     column = context.column(name)
     if column is None:
         return pd.Series(pd.NaT, index=context.frame.index, dtype="datetime64[us]")
+    present = column.dropna()
+    is_date = present.map(lambda v: hasattr(v, "year"))
     parsed = pd.Series(pd.NaT, index=column.index, dtype="datetime64[us]")
-    for i, value in column.items():
-        if value is None or pd.isna(value):
-            continue
-        if hasattr(value, "year"):
-            parsed[i] = pd.Timestamp(value)
-            continue
-        text = re.sub(r"\s+[A-Z]{3,4}$", "", _text(value))  # Google Forms' "CET"
-        try:
-            parsed[i] = pd.to_datetime(text, dayfirst="/" in text and not re.match(r"\d{4}/", text))
-        except (ValueError, OverflowError):
-            context.fix(
-                i,
-                column.name,
-                name,
-                value,
-                None,
-                "date_unreadable",
-                "Datum niet herkend; leeg gelaten.",
-                "Controleer de datum in de export.",
-            )
+    if is_date.any():
+        parsed[is_date[is_date].index] = pd.to_datetime(present[is_date].map(pd.Timestamp)).astype(
+            "datetime64[us]"
+        )
+    texts = present[~is_date].map(_text)
+    texts = texts.str.replace(r"\s+[A-Z]{3,4}$", "", regex=True)  # Google Forms' "CET"
+    if len(texts):
+        iso = pd.to_datetime(texts, format="ISO8601", errors="coerce")
+        parsed[iso.dropna().index] = iso.dropna().astype("datetime64[us]")
+        for i in iso.index[iso.isna()]:
+            # Other layouts, one at a time: d/m/y (Belgian) unless the year comes first.
+            text = texts[i]
+            try:
+                parsed[i] = pd.to_datetime(text, dayfirst=not re.match(r"\d{4}", text))
+            except (ValueError, OverflowError):
+                context.fix(
+                    i,
+                    column.name,
+                    name,
+                    text,
+                    None,
+                    "date_unreadable",
+                    "Datum niet herkend; leeg gelaten.",
+                    "Controleer de datum in de export.",
+                )
     return parsed
 
 
@@ -364,27 +353,24 @@ def _completeness(context: _Context) -> pd.Series:
 
 def _single_choice(context: _Context, variable: Variable) -> pd.Series:
     column = context.column(variable.name)
+    texts = column.dropna().map(_text)
+    if not variable.labels:
+        return texts.reindex(column.index).astype("string")
     labels = {_text(k).casefold(): v for k, v in variable.labels.items()}
-    out = pd.Series(pd.NA, index=column.index, dtype="string")
-    for i, value in column.dropna().items():
-        text = _text(value)
-        if not labels:
-            out[i] = text
-        elif text.casefold() in labels:
-            out[i] = labels[text.casefold()]
-        else:
-            context.fix(
-                i,
-                column.name,
-                variable.name,
-                text,
-                None,
-                "choice_unknown",
-                "Antwoord staat niet bij de keuzes in het codeboek; leeg gelaten.",
-                f"Voeg het toe aan 'labels' van {variable.name} in het codeboek.",
-            )
-    categories = list(dict.fromkeys(variable.labels.values())) if labels else None
-    return out.astype(pd.CategoricalDtype(categories)) if categories else out
+    mapped = texts.str.casefold().map(labels)
+    for i in mapped.index[mapped.isna()]:
+        context.fix(
+            i,
+            column.name,
+            variable.name,
+            texts[i],
+            None,
+            "choice_unknown",
+            "Antwoord staat niet bij de keuzes in het codeboek; leeg gelaten.",
+            f"Voeg het toe aan 'labels' van {variable.name} in het codeboek.",
+        )
+    categories = list(dict.fromkeys(variable.labels.values()))
+    return mapped.reindex(column.index).astype(pd.CategoricalDtype(categories))
 
 
 def _levels(context: _Context, variable: Variable) -> list[str]:
@@ -397,23 +383,20 @@ def _scale(context: _Context, variable: Variable) -> pd.Series:
     known = {label.casefold(): label for label in [*scale["levels"], *scale.get("missing", [])]}
     known |= {_text(code).casefold(): label for code, label in (scale.get("codes") or {}).items()}
     column = context.column(variable.name)
-    out = pd.Series(pd.NA, index=column.index, dtype="string")
-    for i, value in column.dropna().items():
-        text = _text(value)
-        if text.casefold() in known:
-            out[i] = known[text.casefold()]
-        else:
-            context.fix(
-                i,
-                column.name,
-                variable.name,
-                text,
-                None,
-                "scale_unknown",
-                f"Antwoord past niet op de schaal '{variable.scale}'; leeg gelaten.",
-                "Voeg de code toe aan 'codes' van de schaal in het codeboek.",
-            )
-    return out
+    texts = column.dropna().map(_text)
+    mapped = texts.str.casefold().map(known)
+    for i in mapped.index[mapped.isna() & (texts != "")]:
+        context.fix(
+            i,
+            column.name,
+            variable.name,
+            texts[i],
+            None,
+            "scale_unknown",
+            f"Antwoord past niet op de schaal '{variable.scale}'; leeg gelaten.",
+            "Voeg de code toe aan 'codes' van de schaal in het codeboek.",
+        )
+    return mapped.reindex(column.index).astype("string")
 
 
 def _scale_long(context: _Context, variable: Variable, ids: pd.Series) -> pd.DataFrame:
@@ -463,7 +446,6 @@ def _check_all(
     options = variable.spec.get("options", [])
     by_code = {_text(o["code"]).casefold(): o for o in options}
     by_label = {_text(o["label"]).casefold(): o for o in options}
-    prefix = variable.find.get("code") or variable.find.get("header") or ""
     other_spec = variable.spec.get("other") or {}
     ticked: list[tuple] = []
     others: dict = {}
@@ -492,16 +474,16 @@ def _check_all(
                         f"Voeg ze toe aan 'options' van {variable.name}.",
                     )
     else:
-        for column_name in context.columns.get(variable.name, []):
+        by_value = {o["value"]: o for o in options}
+        other_column = context.match.other_column(variable.name)
+        if other_column is not None:
+            for i, value in context.frame[other_column].dropna().items():
+                if _text(value):
+                    ticked.append((i, "other", "Andere"))
+                    others[i] = _text(value)
+        for value_name, column_name in context.match.option_columns(variable.name).items():
             column = context.frame[column_name]
-            if column_name == other_spec.get("code"):
-                for i, value in column.dropna().items():
-                    if _text(value):
-                        ticked.append((i, "other", "Andere"))
-                        others[i] = _text(value)
-                continue
-            code = column_name[len(prefix) :].strip("[]_")
-            option = by_code[code.casefold()]
+            option = by_value[value_name]
             for i, value in column.dropna().items():
                 text = _text(value).casefold()
                 if text in CHECKED or text == _text(option["label"]).casefold():
@@ -662,9 +644,11 @@ def find_duplicates(respondents: pd.DataFrame, signature: pd.DataFrame) -> dict[
         _row=respondents["source_row"],
     ).sort_values(["_complete", "_when", "_row"], ascending=False)
     dropped: dict[int, int] = {}
-    for _, group in order.groupby("respondent_id", sort=False):
-        for i in group.index[1:]:
-            dropped[i] = group.index[0]
+    first = (
+        pd.Series(order.index, index=order.index).groupby(order["respondent_id"]).transform("first")
+    )
+    for i, keep in first[first.index != first].items():
+        dropped[i] = keep
     place = signature.get("municipality", pd.Series("", index=signature.index)).fillna("")
     keys = order[["wave"]].assign(
         org=respondents.get("org_type", pd.Series("", index=respondents.index))
@@ -681,11 +665,24 @@ def find_duplicates(respondents: pd.DataFrame, signature: pd.DataFrame) -> dict[
         or [np.zeros(len(signature), dtype=int)]
     )
     position = {idx: n for n, idx in enumerate(signature.index)}
-    for _, group in keys.groupby(["wave", "org", "place"], sort=False):
+    answers = signature.drop(columns="municipality", errors="ignore").astype("string").fillna("")
+    whole = pd.util.hash_pandas_object(answers, index=False) if len(answers.columns) else None
+    answered_count = (answers != "").sum(axis=1)
+    for (_, _, place), group in keys.groupby(["wave", "org", "place"], sort=False):
         if len(group) < 2:
             continue
         index = [i for i in group.index if i not in dropped]
+        if not place and whole is not None:
+            # Without a municipality only identical answers count as the same organisation,
+            # and only when enough was answered to make a coincidence unlikely.
+            index = [i for i in index if answered_count[i] >= MIN_COMMON]
+            same = whole.reindex(index)
+            firsts = pd.Series(index, index=index).groupby(same.to_numpy()).transform("first")
+            for i, keep in firsts[firsts.index != firsts].items():
+                dropped[i] = keep
+            continue
         matrix = codes[[position[i] for i in index]]
+        rank = {i: n for n, i in enumerate(index)}
         for start in range(0, len(index), 500):
             block = matrix[start : start + 500]
             answered = (block[:, None, :] >= 0) & (matrix[None, :, :] >= 0)
@@ -697,8 +694,6 @@ def find_duplicates(respondents: pd.DataFrame, signature: pd.DataFrame) -> dict[
                 if first == second or second in dropped or first in dropped:
                     continue
                 # `index` is in keep-first order: the earlier one in it is kept.
-                keep, drop = (
-                    (first, second) if index.index(first) < index.index(second) else (second, first)
-                )
+                keep, drop = (first, second) if rank[first] < rank[second] else (second, first)
                 dropped[drop] = keep
     return dropped

@@ -50,12 +50,17 @@ def truth_folder(out: Path) -> Path:
 
 
 def write_demo(
-    out: Path | str, seed: int = 1, scale: int = 1, truth: Path | str | None = None
+    out: Path | str,
+    seed: int = 1,
+    scale: int = 1,
+    truth: Path | str | None = None,
+    only: str | None = None,
 ) -> DemoSummary:
     """Write the synthetic demo exports into `out` (replacing an earlier demo there).
 
     `scale` multiplies the number of survey responses, events and participants (for
-    benchmarks). The same seed and scale always give byte-identical files.
+    benchmarks); `only="surveys"` writes just the two survey waves. The same seed and scale
+    always give byte-identical files.
     """
     from inclusie_analysis import __version__
     from inclusie_analysis.demo import events as ev
@@ -89,10 +94,12 @@ def write_demo(
         rng("survey-2025"), path, SURVEY_SIZES[2025] * scale, survey_faults
     )
 
+    if only not in (None, "surveys"):
+        raise InputError(f"onbekend onderdeel '{only}' voor --only.", hint="Kies 'surveys'.")
     event_faults = ev.EventFaults()
     people = make_people(rng("people"), PEOPLE * scale, 2024)
     register_truth, communication_truth, attendance_truth, feedback_truth = [], [], [], []
-    for year in EVENT_YEARS:
+    for year in EVENT_YEARS if only is None else ():
         events = ev.make_events(rng(f"events-{year}"), year, people, scale)
         reg, comm = ev.write_register(
             rng(f"register-{year}"),
