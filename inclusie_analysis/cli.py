@@ -95,9 +95,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _key(settings, args.create)
     input_root = args.input or settings.raw
     if args.command == "clean":
-        year = args.year or settings.year
-        _clean(settings, input_root, year)
-        return 0
+        data = _clean(settings, input_root, args.year or settings.year)
+        return 1 if (data.files["status"] != "ok").any() else 0
     if args.command == "run" and args.demo:
         _demo(settings.demo, seed=1, scale=1)
         input_root = settings.demo

@@ -218,3 +218,22 @@ def test_no_exports_is_a_clear_error(tmp_path, capsys):
     assert main(["--settings", str(settings), "report"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("Fout:") and "Traceback" not in err and "surveys/raw/2025" in err
+
+
+def test_region_mapping_from_the_settings_adds_referentieregio(demo, shared_reference):
+    data = clean_needs(
+        demo.out,
+        ROOT / "surveys" / "codebooks",
+        up_to_year=2025,
+        key=DEMO_KEY,
+        region_mapping=shared_reference / "regions_2025.csv",
+        region_column="referentieregio",
+    )
+    respondents = data.respondents
+    flemish = respondents[respondents["region"] == "Vlaanderen"]
+    assert flemish["referentieregio"].notna().all()
+    assert respondents.loc[respondents["region"] == "Brussel", "referentieregio"].isna().all()
+    regions = pd.read_csv(shared_reference / "regions_2025.csv", dtype=str).set_index("nis_code")
+    expected = flemish["nis_code"].map(regions["referentieregio"])
+    assert (flemish["referentieregio"] == expected).all()
+    assert respondents["referentieregio"].nunique() == 15
