@@ -211,10 +211,11 @@ class Match:
 class MunicipalityMatcher:
     """Match typed municipality answers to 2025 municipalities.
 
-    Tries, in order: the exact official name; the normalised name (case, accents, "St."/"Sint",
-    hyphens, prefixes like "Stad"/"OCMW"); the user's aliases; a pre-merger name (2019 and
-    2025 mergers); a postal code; and a tolerant fuzzy match that must be clearly better than
-    the runner-up. Everything else is "ambiguous" or "unknown", never guessed.
+    Tries, in order: the user's aliases; the exact official name; the normalised name (case,
+    accents, "St."/"Sint", hyphens, prefixes like "Stad"/"OCMW"); a pre-merger name (2019 and
+    2025 mergers); a deelgemeente or district; a postal code; and one typing slip or a
+    tolerant fuzzy match that must be clearly better than the runner-up. A Walloon
+    municipality is "outside"; everything else is "ambiguous" or "unknown", never guessed.
     """
 
     # fuzz.ratio counts a swapped or wrong letter as two edits: one slip in an 8-letter name
@@ -265,9 +266,11 @@ class MunicipalityMatcher:
         if value is None or pd.isna(value):
             return Match(None, "empty", 0.0)
         text = str(value).strip()
+        key = normalise_name(text)
+        if key in self._aliases:  # the user's own list wins over everything else
+            return Match(self._aliases[key], "alias", 100.0)
         if text in self._exact:
             return Match(self._exact[text], "exact", 100.0)
-        key = normalise_name(text)
         if key in _UNRESOLVABLE or not re.search(r"[a-z0-9]", key):
             return Match(None, "empty" if not key else "unknown", 0.0)
         if (found := self._by_key(key)) is not None:

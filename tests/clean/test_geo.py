@@ -459,3 +459,11 @@ def test_a_wrong_aliases_file_is_an_input_error(tmp_path):
     path.write_text("- Aalst\n- Gent\n", encoding="utf-8")
     with pytest.raises(InputError, match="aliasbestand"):
         load_aliases(path)
+
+
+def test_aliases_win_over_official_names():
+    # The user's aliases file is honoured first, even over an exact municipality name.
+    matcher = MunicipalityMatcher(aliases={"Bever": "Brussel"})
+    assert matcher.match("Bever").nis_code == "21004"
+    assert matcher.match("Bever").method == "alias"
+    assert MunicipalityMatcher().match("Bever").nis_code == "23009"
