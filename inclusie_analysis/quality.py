@@ -42,6 +42,7 @@ def quality_tables(
     overview = files.rename(
         columns={
             "file": "Bestand",
+            "sheet": "Blad",
             "kind": "Soort",
             "platform": "Platform",
             "rows_in": "Rijen",

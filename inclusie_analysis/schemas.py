@@ -24,7 +24,67 @@ def _schemas() -> dict:
         "province": pa.Column(**text),
         "region": pa.Column("string", pa.Check.isin(["Vlaanderen", "Brussel"]), nullable=True),
     }
-    return {
+    no_email = pa.Check(
+        lambda s: ~s.str.contains(r"[\w.+-]+@[\w-]+\.\w", regex=True), error="e-mailadres in tekst"
+    )
+    no_formula = pa.Check(lambda s: ~s.str.match(r"^[=+@\t\r]"), error="formule in tekst")
+    events = {
+        "events": pa.DataFrameSchema(
+            {
+                "event_id": pa.Column("string", unique=True),
+                "year": wave,
+                "type": pa.Column("string", nullable=True),
+                "mode": pa.Column(
+                    "string", pa.Check.isin(["online", "physical", "hybrid"]), nullable=True
+                ),
+                "hours": pa.Column(
+                    "Float64",
+                    pa.Check.in_range(0, 100, include_min=False),
+                    nullable=True,
+                    coerce=True,
+                ),
+                "goal": pa.Column("string", pa.Check.str_matches(r"^OD\d\.\d$"), nullable=True),
+                "attended": pa.Column("Int64", pa.Check.ge(0), nullable=True, coerce=True),
+                "registered": pa.Column("Int64", pa.Check.ge(0), nullable=True, coerce=True),
+                "source_row": pa.Column("int64", pa.Check.ge(1), coerce=True),
+            },
+            strict=False,
+        ),
+        "activities": pa.DataFrameSchema(
+            {
+                "activity_id": pa.Column("string", unique=True),
+                "type": pa.Column(
+                    "string", pa.Check.isin(["newsletter", "article", "good_practice", "other"])
+                ),
+            },
+            strict=False,
+        ),
+        "attendance": pa.DataFrameSchema(
+            {
+                "event_id": pa.Column("string"),
+                "participant_id": pa.Column("string", pa.Check.str_matches(r"^p_[0-9a-f]{16}$")),
+                "present": pa.Column(bool),
+                "nis_code": pa.Column("string", pa.Check.str_matches(r"^\d{5}$"), nullable=True),
+            },
+            unique=["event_id", "participant_id"],
+            strict=False,
+        ),
+        "feedback": pa.DataFrameSchema(
+            {
+                "response_id": pa.Column("string", unique=True),
+                "event_id": pa.Column("string", nullable=True),
+                "satisfaction": pa.Column(
+                    "Int64", pa.Check.in_range(1, 5), nullable=True, coerce=True
+                ),
+                "nps": pa.Column("Int64", pa.Check.in_range(0, 10), nullable=True, coerce=True),
+            },
+            strict=False,
+        ),
+        "feedback_text": pa.DataFrameSchema(
+            {"text": pa.Column("string", [no_email, no_formula])}, strict=False
+        ),
+    }
+    return events | {
         "respondents": pa.DataFrameSchema(
             {
                 "respondent_id": key,

@@ -18,6 +18,7 @@ _DEFAULT_PATHS = {
     "codebooks": "surveys/codebooks",
     "reports": "reports",
     "aliases": "surveys/aliases.yaml",
+    "events_config": "surveys/events.yaml",
     "pseudonym_key": ".secrets/pseudonym.key",
     "municipality_boundaries": "",
     "region_mapping": "",
@@ -40,6 +41,7 @@ class Settings:
     codebooks: Path
     reports: Path
     aliases: Path
+    events_config: Path
     pseudonym_key: Path
     municipality_boundaries: Path | None = None
     region_mapping: Path | None = None
@@ -133,6 +135,7 @@ def load_settings(path: Path | str | None = None) -> Settings:
         codebooks=resolve("codebooks"),
         reports=resolve("reports"),
         aliases=resolve("aliases"),
+        events_config=resolve("events_config"),
         pseudonym_key=resolve("pseudonym_key"),
         municipality_boundaries=resolve("municipality_boundaries"),
         region_mapping=resolve("region_mapping"),

@@ -37,16 +37,8 @@ FIX_COLUMNS = [
     "advice",
 ]
 FILE_COLUMNS = [
-    "file",
-    "kind",
-    "platform",
-    "rows_in",
-    "kept",
-    "merged",
-    "rejected",
-    "status",
-    "error",
-]
+    "file", "sheet", "kind", "platform", "rows_in", "kept", "merged", "rejected", "status", "error",
+]  # fmt: skip
 
 
 class LedgerError(RuntimeError):
@@ -118,19 +110,28 @@ class Ledger:
         )
 
     def file(
-        self, file: str, kind: str, platform: str | None, rows_in: int, error: str | None = None
+        self,
+        file: str,
+        kind: str,
+        platform: str | None,
+        rows_in: int,
+        error: str | None = None,
+        sheet: str | None = None,
     ):
-        """Close a file: count its rows by fate and check that none was lost."""
-        mine = [r for r in self.rows if r["file"] == file]
+        """Close a file (or one sheet of it): count its rows by fate and check none was lost."""
+        mine = [
+            r for r in self.rows if r["file"] == file and (sheet is None or r["sheet"] == sheet)
+        ]
         counts = {s: sum(r["status"] == s for r in mine) for s in (KEPT, MERGED, REJECTED)}
         if error is None and sum(counts.values()) != rows_in:
             raise LedgerError(
-                f"{file}: {rows_in} rijen gelezen maar {sum(counts.values())} verantwoord "
-                f"({counts})."
+                f"{file}{f' [{sheet}]' if sheet else ''}: {rows_in} rijen gelezen maar "
+                f"{sum(counts.values())} verantwoord ({counts})."
             )
         self.files.append(
             {
                 "file": file,
+                "sheet": sheet,
                 "kind": kind,
                 "platform": platform,
                 "rows_in": rows_in,
@@ -160,7 +161,11 @@ class Ledger:
     def recount(self) -> None:
         """Recount the per-file totals after duplicates were merged across files."""
         for summary in self.files:
-            mine = [r for r in self.rows if r["file"] == summary["file"]]
+            mine = [
+                r
+                for r in self.rows
+                if r["file"] == summary["file"] and summary["sheet"] in (None, r["sheet"])
+            ]
             for status in (KEPT, MERGED, REJECTED):
                 summary[status] = sum(r["status"] == status for r in mine)
             if (
