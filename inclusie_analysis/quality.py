@@ -31,6 +31,19 @@ ACTIONS = {
     "scale_unknown": ("Onbekend antwoord op een schaal", True),
     "number_unreadable": ("Geen getal", True),
     "date_unreadable": ("Datum niet herkend", True),
+    "date_parsed": ("Datum herkend uit tekst of serienummer", False),
+    "date_implausible": ("Datum in een ander jaar", True),
+    "type_unknown": ("Onbekend soort activiteit", True),
+    "hours_parsed": ("Duur omgerekend naar uren", False),
+    "hours_unreadable": ("Duur niet herkend", True),
+    "mode_unknown": ("Vorm niet herkend", True),
+    "goal_unknown": ("Doelstelling niet herkend", True),
+    "count_unreadable": ("Aantal niet herkend", True),
+    "attendance_mismatch": ("Register en aanwezigheidslijst verschillen", True),
+    "present_unknown": ("Aanwezigheid niet herkend", True),
+    "feedback_unlinked": ("Feedback niet gekoppeld aan een activiteit", True),
+    "score_rejected": ("Tevredenheidsscore buiten 1-5", True),
+    "nps_rejected": ("Aanbevelingsscore buiten 0-10", True),
 }
 STATUS_NL = {"kept": "behouden", "merged": "samengevoegd", "rejected": "afgewezen"}
 
