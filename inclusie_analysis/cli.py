@@ -133,28 +133,30 @@ def _key(settings, create: bool) -> int:
 def _clean(settings, input_root: Path, year: int):
     """Clean every survey export up to `year` once; write data, ledger and quality report."""
     from inclusie_analysis.clean.privacy import load_key
-    from inclusie_analysis.datasets import clean_needs, write_needs
+    from inclusie_analysis.datasets import clean_year, write_frames
     from inclusie_analysis.demo import MARKER
     from inclusie_analysis.quality import write_quality_report
 
     start = time.perf_counter()
     demo = (Path(input_root) / MARKER).exists()
-    data = clean_needs(
+    data, events = clean_year(
         input_root,
-        settings.codebooks,
         year,
+        codebooks_dir=settings.codebooks,
+        events_config=settings.events_config,
         key=lambda: load_key(settings.pseudonym_key, demo=demo),
         aliases=settings.aliases,
         region_mapping=settings.region_mapping,
         region_column=settings.region_column,
     )
     out = settings.reports / str(year) / "data"
-    write_needs(data, out)
+    write_frames({**data.frames(), **events.frames()}, out)
     xlsx, _ = write_quality_report(data.ledger, data.fixes, data.files, out.parent, year)
     files = data.files
     print(
         f"Opgeschoond: {int(files['rows_in'].sum())} rijen uit {len(files)} bestanden → "
-        f"{len(data.respondents)} antwoorden, {int(files['merged'].sum())} samengevoegd, "
+        f"{len(data.respondents)} antwoorden, {len(events.events)} activiteiten, "
+        f"{len(events.feedback)} feedbackantwoorden; {int(files['merged'].sum())} samengevoegd, "
         f"{int(files['rejected'].sum())} afgewezen ({time.perf_counter() - start:.1f} s). "
         f"Datakwaliteit: {xlsx}"
     )

@@ -72,6 +72,7 @@ def clean_needs(
     aliases: Path | None = None,
     region_mapping: Path | None = None,
     region_column: str = "referentieregio",
+    ledger: Ledger | None = None,
 ) -> NeedsData:
     """Read and clean every survey wave up to `up_to_year`.
 
@@ -91,7 +92,7 @@ def clean_needs(
         )
     key = key() if callable(key) else key
     matcher = MunicipalityMatcher(aliases=load_aliases(aliases))
-    ledger = Ledger()
+    ledger = ledger if ledger is not None else Ledger()
     results: list[FileResult] = []
     for number, (path, codebook) in enumerate(pairs):
         try:
@@ -167,15 +168,121 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_needs(data: NeedsData, data_dir: Path) -> list[Path]:
-    """Write every frame as parquet into `reports/<year>/data/`; return the paths."""
+@dataclass
+class EventData:
+    """The cleaned events data of a run.
+
+    - `events`: one row per activity in the register (type, themes, mode, hours, goal, counts)
+    - `activities`: communication outputs (newsletters, Lokaal articles, good practices)
+    - `attendance`: one row per registration (pseudonymised participant, municipality)
+    - `feedback`: one row per feedback response, linked to its event where possible
+    - `feedback_text`: open feedback answers, personal data removed
+    - `indicators`: the action plan's targets against what was realised
+    """
+
+    events: pd.DataFrame
+    activities: pd.DataFrame
+    attendance: pd.DataFrame
+    feedback: pd.DataFrame
+    feedback_text: pd.DataFrame
+    indicators: pd.DataFrame
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+EVENT_FRAMES = ("events", "activities", "attendance", "feedback", "feedback_text", "indicators")
+
+
+def clean_year(
+    input_root: Path,
+    year: int,
+    *,
+    codebooks_dir: Path,
+    events_config: Path | None = None,
+    key: bytes | Callable[[], bytes],
+    aliases: Path | None = None,
+    region_mapping: Path | None = None,
+    region_column: str = "referentieregio",
+    as_of=None,
+) -> tuple[NeedsData, EventData]:
+    """Clean everything of a year once: survey waves up to `year`, registers, attendance
+    lists and feedback forms, and compute the year's indicators. One ledger covers it all."""
+    from inclusie_analysis.clean.events import clean_events, load_events_config
+
+    ledger = Ledger()
+    needs = clean_needs(
+        input_root, codebooks_dir, year, key=key, aliases=aliases, region_mapping=region_mapping,
+        region_column=region_column, ledger=ledger,
+    )  # fmt: skip
+    key = key() if callable(key) else key
+    frames = clean_events(
+        input_root, year, load_events_config(events_config), key=key,
+        matcher=MunicipalityMatcher(aliases=load_aliases(aliases)), ledger=ledger,
+    )  # fmt: skip
+    indicators = _indicators(frames, year, as_of)
+    ledger.recount()
+    needs.ledger, needs.fixes, needs.files = ledger.frames().values()
+    events = EventData(
+        events=_typed(frames.events),
+        activities=_typed(frames.activities),
+        attendance=_typed(frames.attendance),
+        feedback=_typed(frames.feedback),
+        feedback_text=_typed(frames.feedback_text),
+        indicators=indicators,
+    )
+    for name, frame in events.frames().items():
+        setattr(events, name, validate(name, frame))
+    return needs, events
+
+
+def _indicators(frames, year: int, as_of) -> pd.DataFrame:
+    """The year's indicators, when there are targets for it (else an empty table)."""
+    from inclusie_analysis.indicators import compute_indicators, load_targets
+
+    try:
+        targets = load_targets(year)
+    except InputError:
+        return pd.DataFrame()
+    events, activities = frames.events, frames.activities
+    return compute_indicators(
+        events[events["year"] == year],
+        activities[activities["year"] == year],
+        targets,
+        year,
+        as_of=as_of,
+        previous_events=events[events["year"] == year - 1],
+        previous_activities=activities[activities["year"] == year - 1],
+    )
+
+
+def write_frames(frames: dict[str, pd.DataFrame], data_dir: Path) -> list[Path]:
+    """Write frames as parquet into `reports/<year>/data/`; return the paths."""
     data_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, frame in data.frames().items():
+    for name, frame in frames.items():
         path = data_dir / f"{name}.parquet"
         frame.to_parquet(path, index=False)
         written.append(path)
     return written
+
+
+def write_needs(data: NeedsData, data_dir: Path) -> list[Path]:
+    """Write every needs frame (and the ledger) as parquet into `reports/<year>/data/`."""
+    return write_frames(data.frames(), data_dir)
+
+
+def load_events(source: Path | str) -> EventData:
+    """The cleaned events frames of a run (`reports/<year>/data`), read from parquet."""
+    folder = Path(source)
+    missing = [n for n in EVENT_FRAMES if not (folder / f"{n}.parquet").exists()]
+    if missing:
+        raise InputError(
+            f"de opgeschoonde activiteiten ontbreken ({', '.join(missing)}).",
+            file=str(folder),
+            hint="Voer eerst 'inclusie clean' (of 'make report') uit.",
+        )
+    return EventData(**{n: pd.read_parquet(folder / f"{n}.parquet") for n in EVENT_FRAMES})
 
 
 def load_needs(source: Path | str) -> NeedsData:

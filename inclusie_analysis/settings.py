@@ -18,7 +18,7 @@ _DEFAULT_PATHS = {
     "codebooks": "surveys/codebooks",
     "reports": "reports",
     "aliases": "surveys/aliases.yaml",
-    "events_config": "surveys/events.yaml",
+    "events_config": "",
     "pseudonym_key": ".secrets/pseudonym.key",
     "municipality_boundaries": "",
     "region_mapping": "",
@@ -41,7 +41,7 @@ class Settings:
     codebooks: Path
     reports: Path
     aliases: Path
-    events_config: Path
+    events_config: Path | None
     pseudonym_key: Path
     municipality_boundaries: Path | None = None
     region_mapping: Path | None = None

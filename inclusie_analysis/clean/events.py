@@ -6,7 +6,8 @@
 - `attendance`: one row per registration (pseudonymised participant, 2025 municipality);
 - `feedback`: one row per feedback response, linked to its event (or reported as unlinked);
 - `feedback_text`: the open feedback answers, personal data removed.
-How headers and values are spelt lives in `surveys/events.yaml`, not in code.
+How headers and values are spelt lives in a mapping file (`reference/events.yaml`, or the
+user's copy named in the settings as paths.events_config), not in code.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ MAX_HOURS = 100.0
 
 @dataclass
 class EventsConfig:
-    """The mapping file (`surveys/events.yaml`): header spellings and vocabularies."""
+    """The mapping file (`reference/events.yaml` or the user's copy): spellings, vocabularies."""
 
     path: Path
     data: dict
@@ -53,8 +54,12 @@ class EventsConfig:
         return self.data.get(name) or {}
 
 
-def load_events_config(path: Path) -> EventsConfig:
-    """Read and check the mapping file; a mistake in it names the file and the key."""
+DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "reference" / "events.yaml"
+
+
+def load_events_config(path: Path | None = None) -> EventsConfig:
+    """Read and check the mapping file (default: the bundled one); a mistake names the key."""
+    path = Path(path) if path else DEFAULT_CONFIG
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
@@ -130,7 +135,7 @@ def _find_columns(raw: RawExport, spellings: dict, required: list, kind: str) ->
             file=str(raw.path),
             sheet=raw.sheet,
             hint=f"Dichtstbijzijnde kolommen: {'; '.join(closest)}. Voeg de kolomnaam toe in "
-            "surveys/events.yaml.",
+            "events.yaml (instelling paths.events_config).",
         )
     return found
 
@@ -442,7 +447,7 @@ def _pick_sheet(sheets: list[str], patterns: list[str], path: Path, what: str) -
         f"geen blad met de {what} gevonden (bladen: {', '.join(sheets)}).",
         file=str(path),
         hint=f"Geef het blad een naam zoals '{patterns[0].rstrip('*')}', of voeg de naam toe in "
-        "surveys/events.yaml (register.sheets).",
+        "events.yaml (instelling paths.events_config) (register.sheets).",
     )
 
 
@@ -533,7 +538,8 @@ def _register_sheet(
                 None,
                 "type_unknown",
                 "Onbekend soort activiteit; telt voor geen enkele indicator.",
-                "Gebruik een soort uit surveys/events.yaml of voeg deze schrijfwijze toe.",
+                "Gebruik een soort uit events.yaml (instelling paths.events_config) "
+                "of voeg deze schrijfwijze toe.",
             )
         hours = parse_hours(get("duration"))
         if (hours is None and not _blank(get("duration"))) or (
@@ -568,7 +574,8 @@ def _register_sheet(
                 None,
                 "mode_unknown",
                 "Vorm niet herkend (online/fysiek/hybride).",
-                "Voeg de schrijfwijze toe aan modes in surveys/events.yaml.",
+                "Voeg de schrijfwijze toe aan modes in events.yaml "
+                "(instelling paths.events_config).",
             )
         goal = parse_goal(get("goal"))
         if goal is None and not _blank(get("goal")):
@@ -667,7 +674,8 @@ def _communication_sheet(
                 "other",
                 "type_unknown",
                 "Onbekend soort communicatie; geteld als 'andere'.",
-                "Voeg de schrijfwijze toe aan communication_types in surveys/events.yaml.",
+                "Voeg de schrijfwijze toe aan communication_types in events.yaml "
+                "(instelling paths.events_config).",
                 sheet=raw.sheet,
             )
             kind = "other"

@@ -23,7 +23,7 @@ from inclusie_analysis.clean.ledger import Ledger
 from inclusie_analysis.clean.privacy import DEMO_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG = load_events_config(ROOT / "surveys" / "events.yaml")
+CONFIG = load_events_config()
 HEADER = ["Nr", "Datum", "Titel", "Type", "Thema", "Vorm", "Duur", "Organisator", "Doelstelling",
           "Ingeschreven", "Aanwezig", "Opname gepubliceerd"]  # fmt: skip
 REGISTER = [
