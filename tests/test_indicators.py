@@ -1,0 +1,195 @@
+"""Indicators on a hand-made register whose values are worked out by hand, mid-year status on
+constructed cases, and the targets files themselves."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from inclusie_analysis.errors import InputError
+from inclusie_analysis.indicators import compute_indicators, load_targets
+
+
+def events_frame(rows: list[tuple]) -> pd.DataFrame:
+    columns = ["event_id", "date", "type", "mode", "hours", "attended", "recording_published"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["year"] = frame["date"].dt.year
+    frame["attended"] = frame["attended"].astype("Int64")
+    frame["hours"] = frame["hours"].astype("Float64")
+    frame["recording_published"] = frame["recording_published"].astype("boolean")
+    for column in ("goal", "organiser", "attendance_source"):
+        frame[column] = pd.NA
+    return frame
+
+
+def activities_frame(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["activity_id", "date", "type"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["year"] = frame["date"].dt.year
+    return frame
+
+
+# Ten events of 2025, typed by hand.
+EVENTS = events_frame([
+    ("A1", "2025-02-04", "general_meeting", "online", 2.5, 40, True),
+    ("A2", "2025-06-10", "general_meeting", "physical", 3.0, 55, None),
+    ("A3", "2025-03-12", "specific_meeting", "online", 2.0, 20, False),
+    ("A4", "2025-03-20", "info_session", "online", 1.5, 30, True),
+    ("A5", "2025-09-15", "info_session", "hybrid", 2.0, 25, None),
+    ("A6", "2025-05-22", "inspiration_day", "physical", 6.0, 70, None),
+    ("A7", "2025-04-01", "training_thematic", "physical", 3.5, 18, None),
+    ("A8", "2025-10-07", "training_thematic", "online", 3.0, 20, None),
+    ("A9", "2025-01-20", "advice", "physical", 1.0, 2, None),
+    ("A10", "2025-11-03", "advice", "online", 1.0, 1, None),
+])  # fmt: skip
+ACTIVITIES = activities_frame([
+    ("N1", "2025-01-15", "newsletter"), ("N2", "2025-02-15", "newsletter"),
+    ("L1", "2025-03-01", "article"), ("G1", "2025-05-01", "good_practice"),
+])  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def year_end() -> pd.DataFrame:
+    table = compute_indicators(EVENTS, ACTIVITIES, load_targets(2025), 2025)
+    return table.set_index("indicator")
+
+
+def test_counts_by_hand(year_end):
+    assert year_end.loc["od1_1_algemene_bijeenkomsten", "realised"] == 2  # A1, A2 (target 3)
+    assert year_end.loc["od1_1_algemene_bijeenkomsten", "status"] == "niet gehaald"
+    assert year_end.loc["od1_1_algemene_bijeenkomsten", "counted"] == "A1;A2"
+    assert year_end.loc["od1_1_specifieke_bijeenkomsten", "realised"] == 1  # A3
+    assert year_end.loc["od1_2_infosessies", "realised"] == 2  # A4, A5: target 2 met
+    assert year_end.loc["od1_2_infosessies", "status"] == "gehaald"
+    assert year_end.loc["od2_2_thematische_opleidingen", "realised"] == 2
+    assert year_end.loc["od3_2_adviesgesprekken", "realised"] == 2  # target 8
+    assert year_end.loc["od1_3_nieuwsbrieven", "realised"] == 2
+    assert year_end.loc["od1_3_nieuwsbrieven", "counted"] == "N1;N2"
+    assert year_end.loc["od1_3_artikels_lokaal", "realised"] == 1
+    assert year_end.loc["od1_3_goede_praktijken", "realised"] == 1
+    assert year_end.loc["od3_3_trajecten", "realised"] == 0
+    assert year_end.loc["od3_3_trajecten", "counted"] == ""
+
+
+def test_participant_hours_by_hand(year_end):
+    # info sessions: A4 30 × 1.5 = 45, A5 25 × 2.0 = 50 → 95 (target 100: not met)
+    assert year_end.loc["od1_2_deelnemersuren_infosessies", "realised"] == pytest.approx(95.0)
+    assert year_end.loc["od1_2_deelnemersuren_infosessies", "status"] == "niet gehaald"
+    # thematic trainings: A7 18 × 3.5 = 63, A8 20 × 3.0 = 60 → 123 (target 160)
+    assert year_end.loc["od2_2_deelnemersuren_opleidingen", "realised"] == pytest.approx(123.0)
+    assert year_end.loc["od2_2_deelnemersuren_opleidingen", "counted"] == "A7;A8"
+
+
+def test_recordings_and_both_inspiration_days_by_hand(year_end):
+    # online/hybrid general or specific meetings: A1 (published), A3 (not) → 1 of 2
+    assert year_end.loc["od1_1_opnames_online", "realised"] == pytest.approx(0.5)
+    assert year_end.loc["od1_1_opnames_online", "status"] == "niet gehaald"
+    assert year_end.loc["od1_1_opnames_online", "counted"] == "A1"
+    # only the physical inspiration day (A6) happened: 1 of the 2 cases
+    assert year_end.loc["od1_2_inspiratiedagen", "realised"] == 1
+    assert year_end.loc["od1_2_inspiratiedagen", "status"] == "niet gehaald"
+
+
+def test_mid_year_without_a_previous_year():
+    table = compute_indicators(EVENTS, ACTIVITIES, load_targets(2025), 2025, as_of="2025-06-30")
+    table = table.set_index("indicator")
+    elapsed = 181 / 365  # 1 January to 30 June 2025
+    # general meetings up to 30 June: A1, A2 → 2; expected 3 × 181/365 = 1.49 → on track
+    general = table.loc["od1_1_algemene_bijeenkomsten"]
+    assert general["realised"] == 2 and general["expected"] == pytest.approx(3 * elapsed)
+    assert general["status"] == "op koers"
+    # advice up to 30 June: A9 → 1; expected 8 × 0.496 = 3.97 → behind
+    assert table.loc["od3_2_adviesgesprekken", "realised"] == 1
+    assert table.loc["od3_2_adviesgesprekken", "status"] == "achter"
+    # info sessions: A4 only (A5 is in September) → 1 of 2; expected 0.99 → on track
+    assert table.loc["od1_2_infosessies", "status"] == "op koers"
+    # a share does not accrue: expected is the target
+    assert table.loc["od1_1_opnames_online", "expected"] == 1.0
+
+
+def test_mid_year_with_last_year_as_the_yardstick():
+    # Last year all three general meetings fell after June: by 30 June none is expected yet.
+    previous = events_frame([
+        ("P1", "2024-09-10", "general_meeting", "online", 2.0, 30, True),
+        ("P2", "2024-10-10", "general_meeting", "online", 2.0, 30, True),
+        ("P3", "2024-11-10", "general_meeting", "online", 2.0, 30, True),
+        ("P4", "2024-02-01", "advice", "online", 1.0, 1, None),
+        ("P5", "2024-03-01", "advice", "online", 1.0, 1, None),
+        ("P6", "2024-09-01", "advice", "online", 1.0, 1, None),
+        ("P7", "2024-10-01", "advice", "online", 1.0, 1, None),
+    ])  # fmt: skip
+    none_yet = EVENTS[EVENTS["type"] != "general_meeting"]
+    table = compute_indicators(
+        none_yet, ACTIVITIES, load_targets(2025), 2025, as_of="2025-06-30", previous_events=previous
+    ).set_index("indicator")
+    general = table.loc["od1_1_algemene_bijeenkomsten"]
+    assert general["realised"] == 0 and general["expected"] == 0 and general["status"] == "op koers"
+    # last year 2 of 4 advice conversations by 30 June → expected 8 × 0.5 = 4; realised 1
+    advice = table.loc["od3_2_adviesgesprekken"]
+    assert advice["expected"] == pytest.approx(4.0) and advice["status"] == "achter"
+
+
+def test_the_2025_file_transcribes_the_plan():
+    targets = load_targets(2025)
+    assert len(targets) == 17
+    assert sorted({t.goal for t in targets}) == [
+        "OD1.1", "OD1.2", "OD1.3", "OD2.1", "OD2.2", "OD3.1", "OD3.2", "OD3.3"
+    ]  # fmt: skip
+    by_id = {t.id: t for t in targets}
+    # the plan's table (../shared/context/README.md)
+    assert [t.target for t in targets if t.goal == "OD1.1"] == [3, 2, 1.0]
+    assert by_id["od1_2_deelnemersuren_infosessies"].target == 100
+    assert by_id["od2_2_deelnemersuren_opleidingen"].target == 160
+    assert by_id["od1_3_nieuwsbrieven"].target == 9
+    assert (
+        by_id["od3_2_adviesgesprekken"].target == 8
+        and by_id["od3_2_adviesgesprekken"].op == "at_least"
+    )
+    assert (
+        by_id["od1_2_inspiratiedagen"].op == "all_of"
+        and len(by_id["od1_2_inspiratiedagen"].cases) == 2
+    )
+
+
+def test_a_new_year_is_a_new_file(tmp_path):
+    path = tmp_path / "2026.yaml"
+    path.write_text(
+        "year: 2026\nindicators:\n"
+        "  - {id: nieuwsbrieven, goal: OD1.3, description: Nieuwsbrieven, unit: nieuwsbrieven,\n"
+        "     op: at_least, target: 10, rule: {frame: activities, where: {type: [newsletter]},\n"
+        "     measure: count}}\n",
+        encoding="utf-8",
+    )
+    table = compute_indicators(EVENTS, ACTIVITIES, load_targets(2026, path), 2026)
+    assert table.loc[0, "realised"] == 2 and table.loc[0, "status"] == "niet gehaald"
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        (("op: at_least", "op: minstens"), "op 'minstens'"),
+        (("measure: count", "measure: som"), "measure 'som'"),
+        (("type: [newsletter]", "soort: [newsletter]"), "kolom 'soort'"),
+        (("target: 10", "target: tien"), "target moet een getal"),
+        (("unit: nieuwsbrieven,", "eenheid: nieuwsbrieven,"), "eenheid"),
+    ],
+)
+def test_mistakes_in_a_targets_file_are_named(tmp_path, change, fragment):
+    text = (
+        "year: 2026\nindicators:\n"
+        "  - {id: nieuwsbrieven, goal: OD1.3, description: Nieuwsbrieven, unit: nieuwsbrieven,\n"
+        "     op: at_least, target: 10, rule: {frame: activities, where: {type: [newsletter]},\n"
+        "     measure: count}}\n"
+    ).replace(*change)
+    path = tmp_path / "2026.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_targets(2026, path)
+    assert fragment in str(caught.value) and "nieuwsbrieven" in str(caught.value)
+    assert str(path) in str(caught.value)
+
+
+def test_no_targets_for_a_year_is_a_clear_error():
+    with pytest.raises(InputError, match="geen doelen voor 1999"):
+        load_targets(1999)
