@@ -134,3 +134,17 @@ def test_indicators_equal_the_ground_truth(cleaned, truth_events, truth):
     # every indicator lists the rows it counts, and their number matches a count indicator
     counted = indicators["counted"].fillna("")
     assert (counted.str.len() > 0).sum() >= 15
+
+
+def test_feedback_summaries_on_the_demo(cleaned, truth):
+    from inclusie_analysis.feedback import summarise_feedback
+
+    events = cleaned[1]
+    per_event = summarise_feedback(events.feedback, events.events, by="event")
+    rows = truth["feedback_rows"]
+    linked = rows[rows["linkable"] == "True"].groupby("event_id").size()
+    assert per_event.set_index("event_id")["n_responses"].to_dict() == linked.to_dict()
+    assert (per_event["suppressed"] == per_event["n_responses"].between(1, 4)).all()
+    per_year = summarise_feedback(events.feedback, events.events, by="year").set_index("year")
+    assert per_year.loc[2025, "n_responses"] == linked[linked.index.str.startswith("2025")].sum()
+    assert 1 <= per_year.loc[2025, "satisfaction_mean"] <= 5

@@ -1,0 +1,129 @@
+"""What participants thought: feedback per event, event type, theme or year, with uncertainty.
+
+Groups with fewer than `threshold` responses are suppressed (their estimates blanked), so no
+one's answers can be read off a small table.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from inclusie_analysis.stats import mean_interval, nps, nps_interval, suppress, wilson_interval
+
+LIKERT_ITEMS = ("relevance", "applicability", "speakers", "organisation", "expectations")
+AGREE = ("Akkoord", "Helemaal akkoord")
+LABELS = {
+    "nl": {
+        "n_responses": "Antwoorden", "attendees": "Aanwezigen", "response_rate": "Respons",
+        "satisfaction_mean": "Tevredenheid (1-5)", "satisfied_share": "Tevreden (4-5)",
+        "nps": "NPS", "relevance": "Relevant", "applicability": "Toepasbaar",
+        "speakers": "Sprekers", "organisation": "Organisatie", "expectations": "Verwachtingen",
+        "open_themes": "Thema's in open antwoorden", "suppressed": "Verborgen (n < 5)",
+    },
+    "en": {
+        "n_responses": "Responses", "attendees": "Attendees", "response_rate": "Response rate",
+        "satisfaction_mean": "Satisfaction (1-5)", "satisfied_share": "Satisfied (4-5)",
+        "nps": "NPS", "relevance": "Relevant", "applicability": "Applicable",
+        "speakers": "Speakers", "organisation": "Organisation", "expectations": "Expectations",
+        "open_themes": "Themes in open answers", "suppressed": "Hidden (n < 5)",
+    },
+}  # fmt: skip
+
+
+def summarise_feedback(
+    feedback: pd.DataFrame,
+    events: pd.DataFrame,
+    by: str = "event",
+    threshold: int = 5,
+    feedback_text: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per event, event type, theme or year: n, response rate, mean satisfaction with
+    a t-interval, share satisfied (4-5) and share agreeing per statement with Wilson
+    intervals, NPS with a bootstrap interval. Unlinked responses are left out; an event with
+    two themes counts under both."""
+    keys = {"event": ["event_id"], "type": ["type"], "theme": ["theme"], "year": ["year"]}
+    if by not in keys:
+        raise ValueError(f"by must be one of {', '.join(keys)}")
+    linked = feedback.dropna(subset=["event_id"]).drop(columns=["year"], errors="ignore")
+    info = events[["event_id", "year", "type", "themes", "attended", "title", "date"]]
+    data = linked.merge(info, on="event_id", how="inner")
+    base = info.copy()
+    if by == "theme":
+        data = _explode_themes(data)
+        base = _explode_themes(base)
+    key = keys[by]
+    attendees = base.groupby(key)["attended"].sum(min_count=1)
+    rows = []
+    for group, part in data.groupby(key, dropna=True):
+        group = group if isinstance(group, tuple) else (group,)
+        row = dict(zip(key, group, strict=True))
+        n = len(part)
+        mean, low, high = mean_interval(part["satisfaction"])
+        satisfied = int((part["satisfaction"] >= 4).sum())
+        answered = int(part["satisfaction"].notna().sum())
+        s_low, s_high = wilson_interval(satisfied, answered)
+        n_low, n_high = nps_interval(part["nps"])
+        att = attendees.get(group if len(group) > 1 else group[0])
+        row |= {
+            "n_responses": n,
+            "attendees": att,
+            "response_rate": n / att if att and att == att else float("nan"),
+            "satisfaction_mean": mean, "satisfaction_low": low, "satisfaction_high": high,
+            "satisfied_share": satisfied / answered if answered else float("nan"),
+            "satisfied_low": s_low, "satisfied_high": s_high,
+            "nps": nps(part["nps"]), "nps_low": n_low, "nps_high": n_high,
+        }  # fmt: skip
+        for item in LIKERT_ITEMS:
+            if item in part:
+                agree = int(part[item].isin(AGREE).sum())
+                total = int(part[item].notna().sum())
+                low_i, high_i = wilson_interval(agree, total)
+                row |= {item: agree / total if total else float("nan"), f"{item}_low": low_i,
+                        f"{item}_high": high_i}  # fmt: skip
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    if not len(out):
+        return out
+    if by == "event":
+        out = out.merge(info[["event_id", "title", "date", "type"]], on="event_id", how="left")
+    if feedback_text is not None and len(feedback_text):
+        out["open_themes"] = (
+            _open_themes(feedback_text, data, key)
+            .reindex(pd.MultiIndex.from_frame(out[key]) if len(key) > 1 else out[key[0]])
+            .to_numpy()
+        )
+    estimates = [c for c in out.columns if c not in (*key, "n_responses", "attendees", "title",
+                                                      "date", "type", "open_themes")]  # fmt: skip
+    out = suppress(out, "n_responses", estimates, threshold)
+    if "open_themes" in out:
+        out["open_themes"] = out["open_themes"].mask(out["suppressed"])
+    return out
+
+
+def _explode_themes(frame: pd.DataFrame) -> pd.DataFrame:
+    themes = frame["themes"].fillna("").str.split(";")
+    out = frame.assign(theme=themes).explode("theme")
+    return out[out["theme"].astype(str) != ""]
+
+
+def _open_themes(texts: pd.DataFrame, data: pd.DataFrame, key: list[str]) -> pd.Series:
+    """Most frequent coded themes of the open answers per group, e.g. "regierol (4), hr (2)"."""
+    if "themes" not in texts:
+        return pd.Series(dtype="string")
+    coded = texts.dropna(subset=["themes"]).merge(
+        data[["response_id", *key]].drop_duplicates(), on="response_id"
+    )
+    coded = coded.assign(theme=coded["themes"].str.split(";")).explode("theme")
+    coded = coded[coded["theme"].astype(str) != ""]
+    counts = coded.groupby([*key, "theme"]).size().rename("n").reset_index()
+
+    def describe(part: pd.DataFrame) -> str:
+        top = part.sort_values(["n", "theme"], ascending=[False, True]).head(3)
+        return ", ".join(f"{t} ({n})" for t, n in zip(top["theme"], top["n"], strict=True))
+
+    return counts.groupby(key).apply(describe, include_groups=False)
+
+
+def feedback_labels(language: str = "nl") -> dict[str, str]:
+    """Column labels of `summarise_feedback` for report readers."""
+    return LABELS[language]
