@@ -479,16 +479,7 @@ def _register_sheet(
             sheet=sheet,
         )
 
-    for i, record in enumerate(raw.frame.itertuples(index=False)):
-        row = raw.spreadsheet_row(i)
-        cells = dict(zip(raw.frame.columns, record, strict=True))
-
-        def get(field, cells=cells):
-            return cells.get(columns[field]) if field in columns else None
-
-        if all(_blank(v) for v in cells.values()):
-            ledger.row(name, row, REJECTED, "blank", sheet=sheet)
-            continue
+    for row, get in _records(raw, columns, ledger):
         title = "" if _blank(get("title")) else " ".join(str(get("title")).split())
         if _norm(title) in ("totaal", "total", "totalen") or (
             not title and _blank(get("type")) and _blank(get("date"))
@@ -634,6 +625,22 @@ def _register_sheet(
             hint="Geef elke activiteit een eigen nummer.",
         )
     return frame
+
+
+def _records(raw: RawExport, columns: dict[str, str], ledger: Ledger):
+    """Each non-blank data row as (spreadsheet row, field → cell getter); blank rows are
+    written to the ledger as rejected."""
+    for i, record in enumerate(raw.frame.itertuples(index=False)):
+        row = raw.spreadsheet_row(i)
+        cells = dict(zip(raw.frame.columns, record, strict=True))
+        if all(_blank(v) for v in cells.values()):
+            ledger.row(raw.path.name, row, REJECTED, "blank", sheet=raw.sheet)
+            continue
+
+        def get(field: str, cells: dict = cells) -> object:
+            return cells.get(columns[field]) if field in columns else None
+
+        yield row, get
 
 
 def _themes(value: object, themes: dict[str, str]) -> list[str]:
@@ -897,16 +904,7 @@ def _feedback(
     name = path.name
     linker = _EventLinker(events[events["year"].between(year - 1, year)] if len(events) else events)
     out, texts = [], []
-    for i, record in enumerate(raw.frame.itertuples(index=False)):
-        row = raw.spreadsheet_row(i)
-        cells = dict(zip(raw.frame.columns, record, strict=True))
-
-        def get(field, cells=cells):
-            return cells.get(columns[field]) if field in columns else None
-
-        if all(_blank(v) for v in cells.values()):
-            ledger.row(name, row, REJECTED, "blank")
-            continue
+    for row, get in _records(raw, columns, ledger):
         response_id = pseudonym(key, f"feedback|{name}|{get('submitted_at')}|{row}", "r")
         event_id, method = linker.link(get("event"))
         if event_id is None:
