@@ -268,3 +268,25 @@ def test_bad_registers_are_named_and_the_run_goes_on(tmp_path, case, fragment):
         files.loc[files["file"] == "feedback-2025.xlsx", "status"] == "ok"
     ).all()  # the rest goes on
     assert len(frames.feedback) == 4
+
+
+def test_indicators_of_the_hand_made_register(cleaned):
+    from inclusie_analysis.indicators import compute_indicators, load_targets
+
+    frames, _ = cleaned
+    table = compute_indicators(frames.events, frames.activities, load_targets(2025), 2025)
+    realised = table.set_index("indicator")["realised"].to_dict()
+    counted = table.set_index("indicator")["counted"].to_dict()
+    # worked out by hand from REGISTER, COMMUNICATION and the attendance list above
+    assert (
+        realised["od1_1_algemene_bijeenkomsten"] == 1
+        and counted["od1_1_algemene_bijeenkomsten"] == "2025-001"
+    )
+    assert realised["od1_2_infosessies"] == 1
+    assert realised["od1_2_deelnemersuren_infosessies"] == 44 * 1.5  # register count, no list
+    assert realised["od2_2_deelnemersuren_opleidingen"] == 18 * 3.5
+    assert realised["od3_2_adviesgesprekken"] == 1
+    assert realised["od1_1_opnames_online"] == 1.0  # the one online meeting, published
+    assert realised["od1_3_nieuwsbrieven"] == 1 and realised["od1_3_artikels_lokaal"] == 1
+    assert realised["od1_3_goede_praktijken"] == 1
+    assert realised["od3_3_trajecten"] == 0

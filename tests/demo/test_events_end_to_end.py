@@ -100,40 +100,48 @@ def test_indicators_equal_the_ground_truth(cleaned, truth_events, truth):
     communication = truth["communication"]
     communication = communication[communication["date"].str.startswith("2025")]
 
-    def count(*types):
-        return int(events["type"].isin(types).sum())
+    def ids(*types, frame=events):
+        return sorted(frame.index[frame["type"].isin(types)])
 
     def hours(*types):
         chosen = events[events["type"].isin(types)]
         return float((chosen["attended"] * chosen["hours"]).sum())
 
-    realised = indicators["realised"].astype(float)
-    by_goal = indicators.reset_index().set_index(["goal", "unit"])["realised"]
-    assert sorted(indicators["goal"].unique()) == [
-        "OD1.1", "OD1.2", "OD1.3", "OD2.1", "OD2.2", "OD3.1", "OD3.2", "OD3.3"
-    ]  # fmt: skip
-    expected_counts = {
-        count("general_meeting"),
-        count("specific_meeting"),
-        count("info_session"),
-        count("presentation_on_request"),
-        count("training_multiday"),
-        count("training_integrated"),
-        count("training_thematic"),
-        count("focus_group"),
-        count("advice"),
-        count("support_trajectory"),
-        int((communication["type"] == "newsletter").sum()),
-        int((communication["type"] == "article").sum()),
-        int((communication["type"] == "good_practice").sum()),
+    count_rules = {
+        "od1_1_algemene_bijeenkomsten": ids("general_meeting"),
+        "od1_1_specifieke_bijeenkomsten": ids("specific_meeting"),
+        "od1_2_infosessies": ids("info_session"),
+        "od1_3_op_vraag": ids("presentation_on_request"),
+        "od2_1_meerdaagse_opleiding": ids("training_multiday"),
+        "od2_2_geintegreerde_opleiding": ids("training_integrated"),
+        "od2_2_thematische_opleidingen": ids("training_thematic"),
+        "od3_1_focusgroepen": ids("focus_group"),
+        "od3_2_adviesgesprekken": ids("advice"),
+        "od3_3_trajecten": ids("support_trajectory"),
     }
-    assert expected_counts <= set(realised.round(6))
-    assert hours("info_session") in set(realised.round(6))
-    assert hours("training_thematic") in set(realised.round(6))
-    assert len(by_goal) == 17
-    # every indicator lists the rows it counts, and their number matches a count indicator
-    counted = indicators["counted"].fillna("")
-    assert (counted.str.len() > 0).sum() >= 15
+    for indicator, expected in count_rules.items():
+        assert indicators.loc[indicator, "realised"] == len(expected), indicator
+        assert sorted(indicators.loc[indicator, "counted"].split(";")) == expected, indicator
+    communication_rules = {
+        "od1_3_nieuwsbrieven": "newsletter",
+        "od1_3_artikels_lokaal": "article",
+        "od1_3_goede_praktijken": "good_practice",
+    }
+    for indicator, kind in communication_rules.items():
+        assert indicators.loc[indicator, "realised"] == (communication["type"] == kind).sum()
+    assert indicators.loc["od1_2_deelnemersuren_infosessies", "realised"] == hours("info_session")
+    assert indicators.loc["od2_2_deelnemersuren_opleidingen", "realised"] == hours(
+        "training_thematic"
+    )
+    online = events[events["type"].isin(["general_meeting", "specific_meeting"])
+                    & events["mode"].isin(["online", "hybrid"])]  # fmt: skip
+    share = (online["recording_published"] == "True").mean()
+    assert indicators.loc["od1_1_opnames_online", "realised"] == pytest.approx(share)
+    inspiration = events[events["type"] == "inspiration_day"]
+    cases = int((inspiration["mode"] == "physical").any()) + int(
+        inspiration["mode"].isin(["online", "hybrid"]).any()
+    )
+    assert indicators.loc["od1_2_inspiratiedagen", "realised"] == cases
 
 
 def test_feedback_summaries_on_the_demo(cleaned, truth):
