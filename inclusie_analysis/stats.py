@@ -41,7 +41,9 @@ def wilson_interval(successes, n, confidence: float = 0.95):
         p = successes / n
         centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
         half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    low, high = np.where(n > 0, centre - half, np.nan), np.where(n > 0, centre + half, np.nan)
+    # rounding can put the bounds a hair outside [0, 1] or beyond p at 0 and n successes
+    low = np.where(n > 0, np.where(successes <= 0, 0.0, np.clip(centre - half, 0, 1)), np.nan)
+    high = np.where(n > 0, np.where(successes >= n, 1.0, np.clip(centre + half, 0, 1)), np.nan)
     return (float(low), float(high)) if low.ndim == 0 else (low, high)
 
 
@@ -97,3 +99,224 @@ def suppress(
         out[column] = out[column].astype("Float64").mask(small)
     out["suppressed"] = small
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Proportions, check-all questions, crosstabs, wave-to-wave change, Likert summaries
+
+
+def proportion_table(
+    frame: pd.DataFrame, column: str, by: str | list[str] | None = None, weights: str | None = None
+) -> pd.DataFrame:
+    """Share of each answer of `column` (per group): n, count, estimate, Wilson CI.
+
+    Missing answers are left out of n. With `weights`, the estimate is weighted and the
+    interval uses Kish's effective sample size.
+    """
+    import numpy as np
+
+    keys = [by] if isinstance(by, str) else list(by or [])
+    data = frame.dropna(subset=[column])
+    rows = []
+    for group, part in data.groupby(keys, observed=True) if keys else [((), data)]:
+        group = group if isinstance(group, tuple) else (group,)
+        w = part[weights].astype(float) if weights else pd.Series(1.0, index=part.index)
+        n_eff = w.sum() ** 2 / (w**2).sum() if len(w) else 0.0
+        for value in sorted(part[column].unique(), key=str):
+            chosen = part[column] == value
+            estimate = float(w[chosen].sum() / w.sum())
+            low, high = wilson_interval(estimate * n_eff, n_eff)
+            rows.append(
+                {**dict(zip(keys, group, strict=True)), "answer": value, "n": len(part),
+                 "count": int(chosen.sum()), "estimate": estimate, "low": low, "high": high}
+            )  # fmt: skip
+    out = pd.DataFrame(rows)
+    if weights and len(out):
+        out["weighted"] = True
+    return (
+        out
+        if len(out)
+        else pd.DataFrame(
+            columns=[*keys, "answer", "n", "count", "estimate", "low", "high"]
+        ).assign(low=np.nan)
+    )
+
+
+def check_all_shares(
+    choices: pd.DataFrame, respondents: pd.DataFrame, question: str, by: str | None = None
+) -> pd.DataFrame:
+    """For a check-all question: the share of respondents who ticked each option.
+
+    The denominator is the respondents who ticked at least one option of the question (who
+    answered it), not the number of ticks, so shares can add up to more than 100 %.
+    """
+    ticked = choices[choices["question"] == question]
+    answered = respondents[respondents["respondent_id"].isin(ticked["respondent_id"])]
+    keys = [by] if by else []
+    if by:
+        ticked = ticked.merge(respondents[["respondent_id", by]], on="respondent_id")
+    base = answered.groupby(keys, observed=True).size() if keys else pd.Series({(): len(answered)})
+    counts = ticked.groupby([*keys, "choice", "label"], observed=True)["respondent_id"].nunique()
+    rows = []
+    for index, count in counts.items():
+        group = index[: len(keys)]
+        n = int(base.loc[group[0]] if keys else base.iloc[0])
+        low, high = wilson_interval(count, n)
+        rows.append({**dict(zip(keys, group, strict=True)), "choice": index[len(keys)],
+                     "label": index[len(keys) + 1], "n": n, "count": int(count),
+                     "estimate": count / n, "low": low, "high": high})  # fmt: skip
+    return pd.DataFrame(rows).sort_values(
+        [*keys, "estimate"], ascending=[True] * len(keys) + [False]
+    )
+
+
+def crosstab_test(frame: pd.DataFrame, row: str, column: str) -> dict:
+    """Counts of `row` × `column` with a test of independence.
+
+    Chi-square when every expected count is at least 5, else Fisher's exact test (scipy's
+    r × c version). Cramér's V (bias-uncorrected) says how strong the association is.
+    """
+    import numpy as np
+    from scipy.stats import chi2_contingency, fisher_exact
+
+    table = pd.crosstab(frame[row], frame[column])
+    observed = table.to_numpy()
+    chi2, p, dof, expected = chi2_contingency(observed, correction=False)
+    test = "chi2"
+    if (expected < 5).any():
+        p = float(fisher_exact(observed).pvalue)
+        test = "fisher"
+    n = observed.sum()
+    v = (
+        float(np.sqrt(chi2 / (n * (min(observed.shape) - 1))))
+        if min(observed.shape) > 1
+        else float("nan")
+    )
+    return {"table": table, "test": test, "statistic": float(chi2), "dof": int(dof), "p": float(p),
+            "cramers_v": v, "n": int(n), "min_expected": float(expected.min())}  # fmt: skip
+
+
+def benjamini_hochberg(pvalues) -> pd.Series:
+    """Benjamini–Hochberg adjusted p-values (false discovery rate), same order as given."""
+    from scipy.stats import false_discovery_control
+
+    values = pd.Series(pvalues, dtype=float)
+    adjusted = pd.Series(float("nan"), index=values.index)
+    present = values.notna()
+    if present.any():
+        adjusted[present] = false_discovery_control(values[present].to_numpy(), method="bh")
+    return adjusted
+
+
+def newcombe_difference(x1: int, n1: int, x2: int, n2: int, confidence: float = 0.95):
+    """Difference p2 − p1 of two independent proportions with Newcombe's hybrid score interval
+    (method 10 in Newcombe 1998): built from the two Wilson intervals."""
+    import math
+
+    p1, p2 = x1 / n1, x2 / n2
+    l1, u1 = wilson_interval(x1, n1, confidence)
+    l2, u2 = wilson_interval(x2, n2, confidence)
+    diff = p2 - p1
+    low = diff - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
+    high = diff + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
+    return diff, low, high
+
+
+def likert_summary(
+    needs: pd.DataFrame, by: str | list[str] | None = None, top: int = 2
+) -> pd.DataFrame:
+    """Per item (and group): n answering, share per level, "weet niet" apart, top-box share
+    (the highest `top` levels) with a Wilson CI, and the median level."""
+    keys = ["item", *([by] if isinstance(by, str) else list(by or []))]
+    rows = []
+    for group, part in needs.groupby(keys, observed=True):
+        group = group if isinstance(group, tuple) else (group,)
+        levels = list(part["level"].cat.categories)
+        rated = part.dropna(subset=["level"])
+        n = len(rated)
+        counts = rated["level"].value_counts().reindex(levels, fill_value=0)
+        topbox = int(counts.iloc[-top:].sum())
+        low, high = wilson_interval(topbox, n)
+        median = levels[int(rated["level"].cat.codes.median())] if n else None
+        row = {
+            **dict(zip(keys, group, strict=True)),
+            "n": n,
+            "dont_know": int(part["dont_know"].sum()),
+        }
+        row |= {f"share_{level}": counts[level] / n if n else float("nan") for level in levels}
+        row |= {"top_box": topbox / n if n else float("nan"), "top_box_low": low,
+                "top_box_high": high, "median_level": median}  # fmt: skip
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def poststratification_weights(respondents: pd.DataFrame, population: pd.Series) -> pd.Series:
+    """Weights for local governments so each province counts as its share of Flemish and
+    Brussels municipalities (`population`: municipalities per province).
+
+    Only rows of local governments with a province get a weight (population share ÷ sample
+    share); other organisations are a group of their own and get NA: report them apart.
+    """
+    local = respondents["org_type"].astype("string").str.startswith("Lokaal bestuur").fillna(False)
+    local &= respondents["province"].notna()
+    sample = respondents.loc[local, "province"].value_counts(normalize=True)
+    target = population / population.sum()
+    ratio = (target / sample).reindex(sample.index)
+    weights = pd.Series(pd.NA, index=respondents.index, dtype="Float64")
+    weights[local] = respondents.loc[local, "province"].map(ratio).astype(float)
+    return weights
+
+
+def municipalities_per_province() -> pd.Series:
+    """How many 2025 municipalities each province (and Brussels) has: the weighting target."""
+    from inclusie_analysis.clean.geo import load_reference
+
+    muni = load_reference().municipalities
+    province = muni["province_nl"].mask(muni["region"] == "Brussel", "Brussel")
+    return province.value_counts()
+
+
+# ---------------------------------------------------------------------------------------------
+# Disclosure control
+
+
+def suppress_table(table: pd.DataFrame, threshold: int = 5, totals: bool = True) -> pd.DataFrame:
+    """Hide counts of 1 to threshold − 1 respondents in a two-way table of counts.
+
+    Zeros are shown. The row and column totals (and the grand total) are part of the table,
+    so complementary suppression works on every line with its total: a line (row or column,
+    margins included) in which exactly one number is hidden could be worked out by
+    subtraction, so its smallest shown non-zero interior number is hidden too (a total only
+    when there is none), until no line has a single hidden number. Hidden numbers are NA.
+    """
+    counts = table.astype("int64")
+    full = counts.copy()
+    full["Totaal"] = counts.sum(axis=1)
+    full.loc["Totaal"] = [*counts.sum(axis=0).tolist(), int(counts.to_numpy().sum())]
+    hidden = (full >= 1) & (full < threshold)
+    interior = pd.DataFrame(True, index=full.index, columns=full.columns)
+    interior["Totaal"] = False
+    interior.loc["Totaal"] = False
+    changed = True
+    while changed:
+        changed = False
+        for axis in (0, 1):
+            lines = hidden if axis == 1 else hidden.T
+            values = full if axis == 1 else full.T
+            inside = interior if axis == 1 else interior.T
+            for label in lines.index:
+                line = lines.loc[label]
+                if int(line.sum()) != 1:
+                    continue
+                shown = values.loc[label][(~line) & (values.loc[label] > 0)]
+                if not len(shown):
+                    continue
+                preferred = shown[inside.loc[label][shown.index]]
+                extra = (preferred if len(preferred) else shown).idxmin()
+                if axis == 1:
+                    hidden.loc[label, extra] = True
+                else:
+                    hidden.loc[extra, label] = True
+                changed = True
+    out = full.astype("Int64").mask(hidden)
+    return out if totals else out.drop(index="Totaal", columns="Totaal")
