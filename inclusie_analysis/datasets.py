@@ -19,6 +19,7 @@ from inclusie_analysis.codebook import Codebook, load_codebooks
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.readers import read_export
 from inclusie_analysis.schemas import validate
+from inclusie_analysis.themes import code_answers
 
 NEEDS_FRAMES = ("respondents", "needs", "choices", "answers_text")
 LEDGER_FRAMES = ("ledger", "fixes", "files")
@@ -149,6 +150,7 @@ def _combine(results: list[FileResult], ledger: Ledger) -> NeedsData:
         frames[name] = _typed(frame.reset_index(drop=True))
     respondents = _typed(respondents.reset_index(drop=True))
     frames["respondents"] = respondents
+    frames["answers_text"] = code_answers(frames["answers_text"])
     for name, frame in frames.items():
         frames[name] = validate(name, frame)
     return NeedsData(**frames, **ledger.frames())
@@ -228,7 +230,7 @@ def clean_year(
         activities=_typed(frames.activities),
         attendance=_typed(frames.attendance),
         feedback=_typed(frames.feedback),
-        feedback_text=_typed(frames.feedback_text),
+        feedback_text=code_answers(_typed(frames.feedback_text)),
         indicators=indicators,
     )
     for name, frame in events.frames().items():

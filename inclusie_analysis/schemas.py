@@ -143,6 +143,7 @@ def _schemas() -> dict:
                 ),
                 "scrubbed": pa.Column("string"),
                 "formula": pa.Column(bool),
+                "themes": pa.Column("string"),
             },
             strict=True,
         ),
