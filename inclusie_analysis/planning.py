@@ -1,0 +1,149 @@
+"""Which themes to choose for next year's sessions, with reasons a planner can defend.
+
+Per theme (coding group of the taxonomy) five signals, each scaled to 0-1 across themes:
+- need: the lower bound of the 95 % Wilson interval of the share with a large or very large
+  need (latest wave), so a theme only few answered does not win on noise;
+- breadth: the share of provinces (and of organisation types) where at least as many see a
+  large need as in Flanders and Brussels as a whole;
+- gap: how little last year already covered it (1 − participant-hours on the theme, scaled);
+- rating: how poorly last year's sessions on the theme were rated (5 − mean satisfaction);
+- requests: how often open answers ask for it.
+The score is a weighted sum (weights are parameters); `sensitivity` shows whether the top
+five change when each weight moves up or down by half.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from inclusie_analysis.stats import wilson_interval
+from inclusie_analysis.themes import load_themes, theme_label
+
+WEIGHTS = {"need": 0.4, "breadth": 0.2, "gap": 0.2, "rating": 0.1, "requests": 0.1}
+
+
+def _group(theme: object) -> str | None:
+    themes = load_themes()
+    return themes[theme].group if theme in themes else None
+
+
+def theme_signals(
+    needs: pd.DataFrame,
+    respondents: pd.DataFrame,
+    events: pd.DataFrame | None = None,
+    feedback: pd.DataFrame | None = None,
+    answers_text: pd.DataFrame | None = None,
+    top_levels: int = 2,
+) -> pd.DataFrame:
+    """The raw signals per theme group (before scaling), one row per theme."""
+    latest = needs[needs["wave"] == needs["wave"].max()].copy()
+    latest["group"] = latest["theme"].map(_group)
+    levels = list(latest["level"].cat.categories)
+    latest["large"] = latest["level"].isin(levels[-top_levels:])
+    rated = latest.dropna(subset=["level"]).merge(
+        respondents[["respondent_id", "province", "org_type"]], on="respondent_id", how="left"
+    )
+    # a respondent counts once per theme: large need on any item of the theme
+    per_person = (
+        rated.groupby(["group", "respondent_id"])
+        .agg(large=("large", "max"), province=("province", "first"), org_type=("org_type", "first"))
+        .reset_index()
+    )
+    rows = []
+    for group, part in per_person.groupby("group"):
+        n, k = len(part), int(part["large"].sum())
+        low, _ = wilson_interval(k, n)
+        overall = k / n
+        by_province = part.dropna(subset=["province"]).groupby("province")["large"].mean()
+        by_type = (
+            part.dropna(subset=["org_type"]).groupby("org_type", observed=True)["large"].mean()
+        )
+        breadth = pd.concat([by_province, by_type])
+        rows.append({"theme": group, "n": n, "need_share": overall, "need_low": low,
+                     "breadth": float((breadth >= overall).mean()) if len(breadth) else 0.0,
+                     "provinces_above": int((by_province >= overall).sum())})  # fmt: skip
+    out = pd.DataFrame(rows).set_index("theme")
+    out["hours"] = 0.0
+    out["events"] = 0
+    out["rating"] = float("nan")
+    if events is not None and len(events):
+        exploded = events.assign(theme=events["themes"].fillna("").str.split(";")).explode("theme")
+        exploded["group"] = exploded["theme"].map(_group)
+        exploded["hours_done"] = exploded["attended"].astype(float) * exploded["hours"].astype(
+            float
+        )
+        covered = exploded.groupby("group").agg(
+            hours=("hours_done", "sum"), events=("event_id", "nunique")
+        )
+        out.loc[out.index.intersection(covered.index), ["hours", "events"]] = covered
+        if feedback is not None and len(feedback):
+            scores = feedback.dropna(subset=["event_id"]).merge(
+                exploded[["event_id", "group"]], on="event_id"
+            )
+            rating = scores.groupby("group")["satisfaction"].mean()
+            out.loc[out.index.intersection(rating.index), "rating"] = rating
+    out["requests"] = 0
+    if answers_text is not None and "themes" in answers_text:
+        asked = answers_text.assign(theme=answers_text["themes"].str.split(";")).explode("theme")
+        counts = asked.groupby("theme")["respondent_id"].nunique()
+        out.loc[out.index.intersection(counts.index), "requests"] = counts
+    return out
+
+
+def rank_themes(signals: pd.DataFrame, weights: dict[str, float] | None = None) -> pd.DataFrame:
+    """Themes ranked by the weighted score, each with one Dutch sentence of reasons."""
+    weights = {**WEIGHTS, **(weights or {})}
+    parts = pd.DataFrame(index=signals.index)
+    parts["need"] = _scale(signals["need_low"])
+    parts["breadth"] = signals["breadth"]
+    parts["gap"] = 1 - _scale(signals["hours"])
+    parts["rating"] = _scale(5 - signals["rating"].fillna(5))
+    parts["requests"] = _scale(signals["requests"].astype(float))
+    score = sum(weights[k] * parts[k] for k in WEIGHTS)
+    out = signals.assign(**{f"part_{k}": parts[k] for k in WEIGHTS}, score=score)
+    out = out.sort_values(["score", "need_low"], ascending=False)
+    out.insert(0, "rank", range(1, len(out) + 1))
+    out["label"] = [theme_label(t) for t in out.index]
+    out["reason"] = [_reason(row) for row in out.itertuples()]
+    return out
+
+
+def sensitivity(
+    signals: pd.DataFrame, weights: dict[str, float] | None = None, top: int = 5
+) -> pd.DataFrame:
+    """Does the top `top` change when one weight moves up or down by half?"""
+    base = {**WEIGHTS, **(weights or {})}
+    reference = list(rank_themes(signals, base).index[:top])
+    rows = []
+    for key in WEIGHTS:
+        for factor in (0.5, 1.5):
+            changed = {**base, key: base[key] * factor}
+            ranking = list(rank_themes(signals, changed).index[:top])
+            entered = ";".join(t for t in ranking if t not in reference)
+            rows.append({"weight": key, "factor": factor, "top": ";".join(ranking),
+                         "same_top": set(ranking) == set(reference), "entered": entered})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _scale(values: pd.Series) -> pd.Series:
+    values = values.astype(float)
+    span = values.max() - values.min()
+    return (values - values.min()) / span if span > 0 else values * 0.0
+
+
+def _reason(row) -> str:
+    need = (
+        f"{round(100 * row.need_share)} % ziet een grote of zeer grote nood "
+        f"(minstens {round(100 * row.need_low)} %)"
+    )
+    breadth = f"in {row.provinces_above} provincies minstens even hoog"
+    covered = (
+        f"vorig jaar {row.events} activiteit(en), {round(row.hours)} deelnemersuren"
+        if row.events
+        else "vorig jaar geen activiteit rond dit thema"
+    )
+    rating = (
+        f", beoordeeld met {row.rating:.1f}/5".replace(".", ",") if row.rating == row.rating else ""
+    )
+    requests = f"; {row.requests} open antwoorden vragen ernaar" if row.requests else ""
+    return f"{need}, {breadth}; {covered}{rating}{requests}."

@@ -1,0 +1,59 @@
+"""Theme priorities on a constructed case worked out by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from inclusie_analysis.planning import rank_themes, sensitivity, theme_signals
+
+LEVELS = ["Geen nood", "Kleine nood", "Matige nood", "Grote nood", "Zeer grote nood"]
+
+
+def frames():
+    # 10 respondents: 8 see a large need on cyberveiligheid, 3 on toegang, 5 on regierol
+    ids = [f"r_{i:016x}" for i in range(10)]
+    rows = []
+    for i, rid in enumerate(ids):
+        rows.append((rid, "cyberveiligheid", "Grote nood" if i < 8 else "Geen nood"))
+        rows.append((rid, "toegang", "Zeer grote nood" if i < 3 else "Kleine nood"))
+        rows.append((rid, "regierol", "Grote nood" if i < 5 else "Matige nood"))
+    needs = pd.DataFrame(rows, columns=["respondent_id", "theme", "level"]).assign(wave=2025)
+    needs["level"] = pd.Categorical(needs["level"], categories=LEVELS, ordered=True)
+    respondents = pd.DataFrame(
+        {"respondent_id": ids, "province": ["Limburg"] * 5 + ["Antwerpen"] * 5,
+         "org_type": ["Lokaal bestuur (gemeente/OCMW)"] * 10}
+    )  # fmt: skip
+    events = pd.DataFrame(
+        {"event_id": ["E1"], "themes": ["regierol"], "attended": [40], "hours": [3.0]}
+    )
+    feedback = pd.DataFrame({"event_id": ["E1", "E1"], "satisfaction": [4, 5]})
+    texts = pd.DataFrame({"respondent_id": ids[:2], "themes": ["toegang", "toegang;regierol"]})
+    return needs, respondents, events, feedback, texts
+
+
+def test_signals_by_hand():
+    signals = theme_signals(*frames())
+    assert signals.loc["cyberveiligheid", "need_share"] == 0.8
+    assert signals.loc["toegang", "need_share"] == 0.3
+    assert signals.loc["regierol", "hours"] == 120.0 and signals.loc["regierol", "events"] == 1
+    assert signals.loc["regierol", "rating"] == 4.5
+    assert signals.loc["toegang", "requests"] == 2 and signals.loc["regierol", "requests"] == 1
+
+
+def test_ranking_and_reasons():
+    ranked = rank_themes(theme_signals(*frames()))
+    # cyberveiligheid: highest need, nothing done last year → first
+    assert ranked.index[0] == "cyberveiligheid" and ranked["rank"].tolist() == [1, 2, 3]
+    reason = ranked.loc["cyberveiligheid", "reason"]
+    assert (
+        reason.startswith("80 % ziet een grote of zeer grote nood") and "geen activiteit" in reason
+    )
+    assert "120 deelnemersuren" in ranked.loc["regierol", "reason"]
+    # with all weight on open-answer requests, toegang (asked twice) comes first
+    only_requests = {"need": 0, "breadth": 0, "gap": 0, "rating": 0, "requests": 1}
+    assert rank_themes(theme_signals(*frames()), only_requests).index[0] == "toegang"
+
+
+def test_sensitivity_reports_each_weight_both_ways():
+    table = sensitivity(theme_signals(*frames()), top=1)
+    assert len(table) == 10 and table["same_top"].all()
