@@ -120,8 +120,9 @@ def sensitivity(
             changed = {**base, key: base[key] * factor}
             ranking = list(rank_themes(signals, changed).index[:top])
             entered = ";".join(t for t in ranking if t not in reference)
+            same = set(ranking) == set(reference)
             rows.append({"weight": key, "factor": factor, "top": ";".join(ranking),
-                         "same_top": set(ranking) == set(reference), "entered": entered})  # fmt: skip
+                         "same_top": same, "entered": entered})  # fmt: skip
     return pd.DataFrame(rows)
 
 
