@@ -160,6 +160,7 @@ def area_map(geojson: dict, values: pd.Series, key: str, title: str, source: str
             )
         return total
 
+    width = 0.6 if len(geojson["features"]) < 50 else 0.15  # municipalities: hairlines
     # Largest first, so an area inside another (Brussels in Vlaams-Brabant) is drawn on top.
     for feature in sorted(geojson["features"], key=area, reverse=True):
         code = feature["properties"].get(key)
@@ -171,9 +172,9 @@ def area_map(geojson: dict, values: pd.Series, key: str, title: str, source: str
             else [geometry["coordinates"]]
         )
         patches = [Polygon(np.asarray(poly[0]), closed=True) for poly in polygons]
-        shown = value == value and value is not None
+        shown = bool(pd.notna(value))
         colour = cmap(0.15 + 0.85 * value / vmax) if shown else SUPPRESSED
-        collection = PatchCollection(patches, facecolor=colour, edgecolor="white", linewidth=0.6,
+        collection = PatchCollection(patches, facecolor=colour, edgecolor="white", linewidth=width,
                                      hatch=None if shown else "///")  # fmt: skip
         ax.add_collection(collection)
     ax.autoscale_view()
@@ -204,3 +205,22 @@ def save_png(fig, path) -> None:
     plt = _plt()
     fig.savefig(path, dpi=120, bbox_inches="tight", pad_inches=0.15)
     plt.close(fig)
+
+
+def region_map(
+    boundaries: dict,
+    mapping: pd.DataFrame,
+    values: pd.Series,
+    title: str,
+    source: str,
+    n: int,
+    region_column: str = "referentieregio",
+    key: str = "nis_code",
+    language: str = "nl",
+    label: str = "",
+):
+    """A map by region (e.g. referentieregio) drawn from municipality boundaries: every
+    municipality takes its region's value, so the regions show without a dissolve step.
+    `mapping` has `nis_code` and `region_column` (the settings' region mapping)."""
+    per_municipality = mapping.set_index("nis_code")[region_column].map(values).astype("float64")
+    return area_map(boundaries, per_municipality, key, title, source, n, language, label)

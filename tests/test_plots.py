@@ -96,3 +96,23 @@ def test_municipality_map_from_the_configured_boundaries(out, shared_reference):
     assert len(fig.axes[0].collections) == len(codes)
     plots.save_png(fig, out / "map_municipalities.png")
     check_png(out / "map_municipalities.png")
+
+
+def test_referentieregio_map(out, shared_reference):
+    from inclusie_analysis.clean.geo import load_region_mapping
+
+    geo = json.loads((shared_reference / "municipalities_2025.geojson").read_text(encoding="utf-8"))
+    key = next(k for k in geo["features"][0]["properties"] if "nis" in k.lower())
+    mapping = load_region_mapping(shared_reference / "regions_2025.csv", "referentieregio")
+    regions = sorted(mapping["referentieregio"].dropna().unique())
+    values = pd.Series({r: float(i) if i != 3 else float("nan") for i, r in enumerate(regions)})
+    fig = plots.region_map(
+        geo, mapping, values, "Bereik per referentieregio", "demo", n=300, key=key
+    )
+    hatched = sum(c.get_hatch() == "///" for c in fig.axes[0].collections)
+    suppressed_region = regions[3]
+    in_region = mapping["referentieregio"] == suppressed_region
+    brussels = sum(str(f["properties"][key]).startswith("21") for f in geo["features"])
+    assert hatched == in_region.sum() + brussels  # the hidden region, and Brussels (no region)
+    plots.save_png(fig, out / "map_regions.png")
+    check_png(out / "map_regions.png")
