@@ -15,9 +15,8 @@ FONT_SIZE = 9
 
 
 def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
+    # No backend is forced: in a notebook the inline backend shows the chart, elsewhere
+    # matplotlib picks a non-interactive one by itself.
     import matplotlib.pyplot as plt
 
     plt.rcParams.update(
