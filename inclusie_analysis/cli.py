@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, text in (
         ("clean", "schoon de exports op: tabellen, grootboek en datakwaliteitsrapport"),
-        ("report", "schoon de exports op en maak het jaarrapport"),
+        ("report", "schoon de exports op en maak alle rapporten van het jaar"),
         ("run", "alles in één keer: (demo,) opschonen en rapport"),
     ):
         p = sub.add_parser(name, help=text)
@@ -61,7 +61,33 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--input", type=Path, help="map met een submap per jaar (standaard: paths.raw)"
         )
-        p.add_argument("--lang", choices=("nl", "en"), help="taal van het rapport")
+        p.add_argument(
+            "--as-of", help="stand op deze datum (JJJJ-MM-DD) voor een rapport halfweg het jaar"
+        )
+        if name == "clean":
+            continue
+        p.add_argument("--lang", choices=("nl", "en"), help="taal van de rapporten")
+        p.add_argument(
+            "--only",
+            action="append",
+            metavar="GEBIED|ACTIVITEIT",
+            help="maak alleen dit rapport: een gebied (bv. Limburg), een activiteit (bv. "
+            "2025-003), 'jaarrapport' of 'activiteiten'; mag meermaals",
+        )
+        p.add_argument(
+            "--formats",
+            default="html,xlsx,pdf",
+            help="uitvoerformaten, komma-gescheiden (standaard: html,xlsx,pdf)",
+        )
+        p.add_argument(
+            "--jobs", type=int, help="zoveel rapporten tegelijk (standaard: het aantal kernen)"
+        )
+        p.add_argument(
+            "--kernel-per-report",
+            action="store_true",
+            help="start voor elk rapport een nieuwe kernel (trager, maar volledig gescheiden)",
+        )
+        p.add_argument("--no-progress", action="store_true", help="geen voortgangsbalk")
         if name == "run":
             p.add_argument("--demo", action="store_true", help="maak en gebruik de demodata")
     return parser
@@ -94,13 +120,27 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "key":
         return _key(settings, args.create)
     input_root = args.input or settings.raw
+    as_of = _as_of(args.as_of)
     if args.command == "clean":
-        data = _clean(settings, input_root, args.year or settings.year)
+        data = _clean(settings, input_root, args.year or settings.year, as_of)
         return 1 if (data.files["status"] != "ok").any() else 0
     if args.command == "run" and args.demo:
         _demo(settings.demo, seed=1, scale=1)
         input_root = settings.demo
-    return _report(settings, input_root, args.year or settings.year, args.lang or settings.language)
+    return _report(settings, input_root, args.year or settings.year, as_of, args)
+
+
+def _as_of(text: str | None) -> str | None:
+    if text is None:
+        return None
+    import pandas as pd
+
+    try:
+        return pd.Timestamp(text).date().isoformat()
+    except ValueError:
+        raise InputError(
+            f"--as-of '{text}' is geen datum.", hint="Schrijf de datum als JJJJ-MM-DD."
+        ) from None
 
 
 def _demo(out: Path, seed: int, scale: int, only: str | None = None) -> int:
@@ -130,10 +170,10 @@ def _key(settings, create: bool) -> int:
     return 0
 
 
-def _clean(settings, input_root: Path, year: int):
+def _clean(settings, input_root: Path, year: int, as_of: str | None = None):
     """Clean every survey export up to `year` once; write data, ledger and quality report."""
     from inclusie_analysis.clean.privacy import load_key
-    from inclusie_analysis.datasets import clean_year, write_frames
+    from inclusie_analysis.datasets import clean_year, write_frames, write_meta
     from inclusie_analysis.demo import MARKER
     from inclusie_analysis.quality import write_quality_report
 
@@ -148,9 +188,11 @@ def _clean(settings, input_root: Path, year: int):
         aliases=settings.aliases,
         region_mapping=settings.region_mapping,
         region_column=settings.region_column,
+        as_of=as_of,
     )
     out = settings.reports / str(year) / "data"
     write_frames({**data.frames(), **events.frames()}, out)
+    write_meta(out, input_root, year, as_of)
     xlsx, _ = write_quality_report(data.ledger, data.fixes, data.files, out.parent, year)
     files = data.files
     print(
@@ -165,17 +207,40 @@ def _clean(settings, input_root: Path, year: int):
     return data
 
 
-def _report(settings, input_root: Path, year: int, language: str) -> int:
-    from inclusie_analysis.report import render_jaarrapport
+def _report(settings, input_root: Path, year: int, as_of: str | None, args) -> int:
+    """Clean once, then run the year's report suite; nonzero exit when anything failed."""
+    from inclusie_analysis.report import NOTEBOOKS, plan_suite, run_suite
 
     start = time.perf_counter()
     out = settings.reports / str(year)
-    data = _clean(settings, input_root, year)
-    result = render_jaarrapport(out / "data", out, year, language=language)
-    if not result.ok:
+    formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
+    data = _clean(settings, input_root, year, as_of)
+    jobs = plan_suite(
+        out / "data",
+        year,
+        language=args.lang or settings.language,
+        as_of=as_of,
+        threshold=settings.suppression_threshold,
+        only=args.only,
+        notebooks=settings.notebooks or NOTEBOOKS,
+    )
+    results = run_suite(
+        jobs,
+        out,
+        formats=formats,
+        workers=args.jobs,
+        progress=not args.no_progress,
+        reuse_kernels=not args.kernel_per_report,
+    )
+    failed = [r for r in results if not r.ok]
+    for result in failed:
         print(f"Rapport {result.report_id} mislukt: {result.error}", file=sys.stderr)
+    print(
+        f"{len(results) - len(failed)} van {len(results)} rapporten klaar in "
+        f"{time.perf_counter() - start:.1f} s: {out / 'index.html'}"
+    )
+    if failed:
         return 1
-    print(f"Rapport klaar: {result.folder / 'report.html'} ({time.perf_counter() - start:.1f} s).")
     return 1 if (data.files["status"] != "ok").any() else 0
 
 

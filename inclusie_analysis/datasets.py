@@ -269,6 +269,33 @@ def write_frames(frames: dict[str, pd.DataFrame], data_dir: Path) -> list[Path]:
     return written
 
 
+def write_meta(data_dir: Path, input_root: Path, year: int, as_of: str | None = None) -> Path:
+    """`meta.json` beside the data: when it was cleaned, for which year and date, and every
+    input file with its size and sha256 (the reports' manifest repeats it)."""
+    import hashlib
+    import json
+    import time
+
+    input_root = Path(input_root)
+    inputs = []
+    for path in sorted(p for p in input_root.rglob("*") if p.is_file()):
+        relative = path.relative_to(input_root)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        inputs.append({"file": relative.as_posix(), "bytes": path.stat().st_size,
+                       "sha256": hashlib.sha256(path.read_bytes()).hexdigest()})  # fmt: skip
+    meta = {
+        "cleaned_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "year": year,
+        "as_of": as_of,
+        "input_root": str(input_root.resolve()),
+        "inputs": inputs,
+    }
+    path = Path(data_dir) / "meta.json"
+    path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
 def write_needs(data: NeedsData, data_dir: Path) -> list[Path]:
     """Write every needs frame (and the ledger) as parquet into `reports/<year>/data/`."""
     return write_frames(data.frames(), data_dir)

@@ -176,6 +176,13 @@ def area_map(geojson: dict, values: pd.Series, key: str, title: str, source: str
         collection = PatchCollection(patches, facecolor=colour, edgecolor="white", linewidth=width,
                                      hatch=None if shown else "///")  # fmt: skip
         ax.add_collection(collection)
+        if len(geojson["features"]) < 50:  # the number itself, so colour is not the only carrier
+            ring = np.asarray(max(polygons, key=lambda poly: len(poly[0]))[0])
+            text = format_number(value, language) if shown else "–"
+            ax.text(ring[:, 0].mean(), ring[:, 1].mean(), text, ha="center", va="center",
+                    fontsize=FONT_SIZE, color="#111111",
+                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none",
+                          "alpha": 0.8})  # fmt: skip
     ax.autoscale_view()
     ax.set_aspect(1 / np.cos(np.deg2rad(50.8)))  # degrees of longitude are shorter at 51° N
     ax.axis("off")

@@ -1,35 +1,48 @@
-"""Run the parameterised report notebooks with papermill and export them for readers.
+"""Run the year's report suite with papermill, in parallel, and export every report.
 
-A report run is all-or-nothing per report: everything is written into a temporary folder
-next to the target and moved into place only when the notebook ran and exported cleanly, so
-a failing run never replaces a good earlier report.
+The suite is one yearly report for everyone ("Vlaanderen en Brussel"), one per province and
+Brussels, and one feedback sheet per event. The data is cleaned once before; here each
+report is a parameterised notebook executed by papermill and exported to HTML, Excel and PDF.
+
+- **All-or-nothing per report.** A report is built in a temporary folder beside its target
+  and moved into place only when the notebook ran and every export succeeded. A failing
+  report keeps the earlier good one, leaves `<id>.failed.ipynb` for diagnosis and is named,
+  with its cell and error, on one line; the other reports still finish.
+- **Parallel, without paying start-up per report.** A process pool sized to the cores; each
+  worker keeps one warm kernel and runs its reports in it one after the other, clearing the
+  kernel's namespace and open figures between reports (imports stay loaded, which is where
+  the time goes). `reuse_kernels=False` gives every report a fresh kernel instead.
+- **Kernels that work in any environment.** The kernel is this Python (`sys.executable`),
+  not whatever a "python3" kernelspec on the machine points to. A kernel that fails to start
+  (e.g. a port clash when several start at once) is retried; every cell has a time limit,
+  so a worker never hangs.
+- **Strict parameters.** A parameter the notebook's `parameters` cell does not declare is an
+  error (papermill itself only warns).
 """
 
 from __future__ import annotations
 
 import contextlib
+import html
+import json
 import os
 import re
 import shutil
 import sys
 import tempfile
+import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from inclusie_analysis.errors import InputError
+
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks" / "reports"
-KERNEL_NAME = "python3"
-FLANDERS_AND_BRUSSELS = "Vlaanderen en Brussel"
-
-
-@dataclass(frozen=True)
-class ReportResult:
-    """Where a report was written, or why it failed."""
-
-    report_id: str
-    folder: Path
-    ok: bool
-    error: str | None = None
+FORMATS = ("html", "xlsx", "pdf")
+KERNEL_NAME = "inclusie-analysis"
+KERNEL_START_ATTEMPTS = 3
+CELL_TIMEOUT = 600  # seconds; a cell running longer is stopped and the report fails
+TOC_MARKER = "<!--inhoudstafel-->"
 
 
 def slugify(text: str) -> str:
@@ -38,59 +51,424 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
-def render_jaarrapport(
+@dataclass(frozen=True)
+class ReportJob:
+    """One report of the suite: which notebook, with which parameters, into which folder."""
+
+    report_id: str
+    kind: str  # "jaarrapport" or "activiteit"
+    title: str
+    notebook: Path
+    parameters: dict
+
+
+@dataclass
+class ReportResult:
+    """How a report run went: where it was written, or which cell failed and why."""
+
+    report_id: str
+    kind: str
+    title: str
+    folder: Path
+    ok: bool
+    error: str | None = None
+    failed_notebook: Path | None = None
+    started: str | None = None
+    finished: str | None = None
+    seconds: float = 0.0
+    files: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning the suite
+
+
+def plan_suite(
     data_dir: Path,
-    out_root: Path,
     year: int,
-    area: str = FLANDERS_AND_BRUSSELS,
+    *,
     language: str = "nl",
-    notebook: Path | None = None,
-) -> ReportResult:
-    """Execute `jaarrapport.ipynb` for one area and export it to `out_root/jaarrapport-<area>/`."""
-    report_id = f"jaarrapport-{slugify(area)}"
-    parameters = {
-        "year": year,
-        "area": area,
-        "data_dir": str(data_dir.resolve()),
-        "language": language,
-    }
-    return _render(notebook or NOTEBOOKS / "jaarrapport.ipynb", out_root, report_id, parameters)
+    as_of: str | None = None,
+    threshold: int = 5,
+    only: list[str] | None = None,
+    notebooks: Path = NOTEBOOKS,
+) -> list[ReportJob]:
+    """The year's reports: the yearly report per area, then one sheet per event of the year.
+
+    `only` keeps the reports whose area, event id or report id is named (case and accents do
+    not matter); "jaarrapport" keeps all yearly reports, "activiteiten" all event sheets.
+    """
+    from inclusie_analysis.datasets import load_events
+    from inclusie_analysis.yearly import areas
+
+    data_dir = Path(data_dir).resolve()
+    common = {"year": year, "data_dir": str(data_dir), "language": language,
+              "threshold": threshold}  # fmt: skip
+    jobs = [
+        ReportJob(
+            f"jaarrapport-{slugify(area)}", "jaarrapport", area, notebooks / "jaarrapport.ipynb",
+            {**common, "area": area, "as_of": as_of},
+        )
+        for area in areas()
+    ]  # fmt: skip
+    events = load_events(data_dir).events
+    for event in events.loc[events["year"] == year].sort_values("event_id").itertuples():
+        jobs.append(
+            ReportJob(
+                f"activiteit-{slugify(str(event.event_id))}", "activiteit",
+                f"{event.event_id} {event.title}", notebooks / "activiteit.ipynb",
+                {**common, "event_id": str(event.event_id)},
+            )
+        )  # fmt: skip
+    return select_jobs(jobs, only) if only else jobs
 
 
-def _render(notebook: Path, out_root: Path, report_id: str, parameters: dict) -> ReportResult:
+def select_jobs(jobs: list[ReportJob], only: list[str]) -> list[ReportJob]:
+    """The jobs `only` names; an unknown name is an error that lists what can be chosen."""
+    groups = {"jaarrapport": "jaarrapport", "jaarrapporten": "jaarrapport",
+              "activiteit": "activiteit", "activiteiten": "activiteit"}  # fmt: skip
+    chosen: list[ReportJob] = []
+    for name in only:
+        key = slugify(name)
+        if key in groups:
+            hits = [job for job in jobs if job.kind == groups[key]]
+        else:
+            hits = [
+                job
+                for job in jobs
+                if key
+                in (
+                    job.report_id,
+                    slugify(job.parameters.get("area") or ""),
+                    slugify(job.parameters.get("event_id") or ""),
+                )
+            ]
+        if not hits:
+            areas = [job.title for job in jobs if job.kind == "jaarrapport"]
+            events = [job.parameters["event_id"] for job in jobs if job.kind == "activiteit"]
+            shown = ", ".join(events[:5]) + (", ..." if len(events) > 5 else "")
+            raise InputError(
+                f"--only '{name}' noemt geen rapport van dit jaar.",
+                hint=f"Kies een gebied ({', '.join(areas)}), een activiteit ({shown}), "
+                "'jaarrapport' of 'activiteiten'.",
+            )
+        chosen += [job for job in hits if job not in chosen]
+    return chosen
+
+
+def check_parameters(notebook: Path, parameters: dict) -> None:
+    """Refuse parameters the notebook's `parameters` cell does not declare (papermill warns
+    only, so a typo would silently run the report with its default)."""
     import papermill
 
+    declared = set(papermill.inspect_notebook(str(notebook)))
+    unknown = sorted(set(parameters) - declared)
+    if unknown:
+        raise InputError(
+            f"{notebook.name}: onbekende parameter(s) {', '.join(unknown)}.",
+            hint=f"Het parameters-blok van het notebook kent: {', '.join(sorted(declared))}.",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Running the suite
+
+
+def run_suite(
+    jobs: list[ReportJob],
+    out_root: Path,
+    *,
+    formats: tuple[str, ...] = FORMATS,
+    workers: int | None = None,
+    progress: bool = True,
+    reuse_kernels: bool = True,
+) -> list[ReportResult]:
+    """Run every job (in a process pool of `workers`, default: one per core), write
+    `index.html` and `manifest.json`, and return the results in the order of `jobs`."""
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise InputError(
+            f"onbekend formaat {', '.join(unknown)}.", hint=f"Kies uit {', '.join(FORMATS)}."
+        )
+    for job in jobs:
+        check_parameters(job.notebook, {**job.parameters, "output_dir": ""})
+    out_root = Path(out_root)
     out_root.mkdir(parents=True, exist_ok=True)
-    target = out_root / report_id
-    work = Path(tempfile.mkdtemp(prefix=f".{report_id}-", dir=out_root))
+    log = out_root / "run.log"
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    started = time.time()
+    _log(log, f"start: {len(jobs)} rapporten, {workers} tegelijk, formaten {', '.join(formats)}")
+    if workers == 1:
+        results = _run_serial(jobs, out_root, formats, progress, reuse_kernels, log)
+    else:
+        results = _run_parallel(jobs, out_root, formats, workers, progress, reuse_kernels, log)
+    failed = [r for r in results if not r.ok]
+    _log(
+        log,
+        f"klaar: {len(results) - len(failed)} gelukt, {len(failed)} mislukt, "
+        f"{time.time() - started:.1f} s",
+    )
+    write_manifest(out_root, jobs, results, formats, workers)
+    write_index(out_root)
+    return results
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="Rapporten", unit="rapport", disable=not enabled, leave=True)
+
+
+def _run_serial(jobs, out_root, formats, progress, reuse, log) -> list[ReportResult]:
+    results = []
+    with _progress(len(jobs), progress) as bar, _stderr_to(log):
+        try:
+            for job in jobs:
+                results.append(run_job(job, out_root, formats, reuse))
+                _log_result(log, results[-1])
+                bar.update()
+        finally:
+            _shutdown_kernel()
+    return results
+
+
+def _run_parallel(jobs, out_root, formats, workers, progress, reuse, log) -> list[ReportResult]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    done: dict[str, ReportResult] = {}
+    context = multiprocessing.get_context("spawn")  # no inherited threads or kernels
+    with (
+        _progress(len(jobs), progress) as bar,
+        ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                            initargs=(str(log),)) as pool,
+    ):  # fmt: skip
+        futures = {pool.submit(run_job, job, out_root, formats, reuse): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # the worker process itself died
+                result = _failure(job, out_root, f"werkproces gestopt: {type(exc).__name__}: {exc}")
+            done[job.report_id] = result
+            _log_result(log, result)
+            bar.update()
+    return [done[job.report_id] for job in jobs]
+
+
+def run_job(
+    job: ReportJob, out_root: Path, formats: tuple[str, ...] = FORMATS, reuse_kernel: bool = True
+) -> ReportResult:
+    """Execute one report into a temporary folder, export it, and move it into place."""
+    out_root = Path(out_root)
+    target = out_root / job.report_id
+    failed = out_root / f"{job.report_id}.failed.ipynb"
+    work = Path(tempfile.mkdtemp(prefix=f".{job.report_id}-", dir=out_root))
     executed = work / "report.ipynb"
+    start = time.time()
+    began = _now()
     try:
-        with _kernel_stderr_to(out_root / "run.log"):
-            papermill.execute_notebook(
-                str(notebook),
-                str(executed),
-                parameters=parameters,
-                kernel_name=KERNEL_NAME,
-                language="python",
-                progress_bar=False,
-                cwd=str(notebook.parent),
-            )
-        export_html(executed, work / "report.html", language=parameters.get("language", "nl"))
-    except Exception as exc:  # any failure keeps the old report; the reason is returned
-        failed = out_root / f"{report_id}.failed.ipynb"
+        _execute(job, executed, {**job.parameters, "output_dir": str(work)}, reuse_kernel)
+        language = job.parameters.get("language", "nl")
+        if "html" in formats or "pdf" in formats:
+            export_html(executed, work / "report.html", language=language, title=job.title)
+        if "pdf" in formats:
+            export_pdf(work / "report.html", work / "report.pdf")
+        if "html" not in formats:
+            (work / "report.html").unlink(missing_ok=True)
+        if "xlsx" in formats and not (work / "tabellen.xlsx").exists():
+            raise RuntimeError("het notebook schreef geen tabellen.xlsx (book.write_excel())")
+        if "xlsx" not in formats:
+            for name in ("tabellen.xlsx", "tabellen.json"):
+                (work / name).unlink(missing_ok=True)
+    except Exception as exc:  # the earlier report stays; the reason goes back to the caller
         if executed.exists():
             shutil.copyfile(executed, failed)
         shutil.rmtree(work, ignore_errors=True)
-        return ReportResult(report_id, target, ok=False, error=_describe_failure(exc, failed))
+        if not _is_cell_error(exc):
+            _shutdown_kernel()  # a kernel that died, hung or timed out is not reused
+        message = _describe_failure(exc, job, failed if failed.exists() else None)
+        return _failure(job, out_root, message, began, start)
+    finally:
+        if not reuse_kernel:
+            _shutdown_kernel()
+    _replace(work, target)
+    failed.unlink(missing_ok=True)
+    files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
+    return ReportResult(job.report_id, job.kind, job.title, target, True, started=began,
+                        finished=_now(), seconds=round(time.time() - start, 2),
+                        files=files)  # fmt: skip
+
+
+def _failure(job, out_root, message, began=None, start=None) -> ReportResult:
+    failed = Path(out_root) / f"{job.report_id}.failed.ipynb"
+    return ReportResult(
+        job.report_id, job.kind, job.title, Path(out_root) / job.report_id, False, message,
+        failed if failed.exists() else None, began, _now(),
+        round(time.time() - start, 2) if start else 0.0,
+    )  # fmt: skip
+
+
+def _replace(work: Path, target: Path) -> None:
+    """Put the new report in place of the old one with two renames (never half a report)."""
+    old = None
     if target.exists():
-        shutil.rmtree(target)
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        target.rename(old)
     work.rename(target)
-    (out_root / f"{report_id}.failed.ipynb").unlink(missing_ok=True)
-    return ReportResult(report_id, target, ok=True)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _execute(job: ReportJob, executed: Path, parameters: dict, reuse_kernel: bool) -> None:
+    import papermill
+
+    _register_engine()
+    papermill.execute_notebook(
+        str(job.notebook),
+        str(executed),
+        parameters=parameters,
+        engine_name="inclusie-warm",
+        kernel_name=KERNEL_NAME,
+        language="python",
+        progress_bar=False,
+        log_output=False,
+        execution_timeout=CELL_TIMEOUT,
+        start_timeout=60,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# One warm kernel per worker process
+
+_KERNEL = None
+_ENGINE_REGISTERED = False
+
+
+def _kernel_spec_manager():
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+
+    class ThisPython(KernelSpecManager):
+        """Every kernel name means this interpreter, so reports run in this environment."""
+
+        def get_kernel_spec(self, kernel_name, *args, **kwargs):
+            return KernelSpec(
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                display_name="Python (inclusie-analysis)",
+                language="python",
+                env={"PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+            )
+
+    return ThisPython()
+
+
+def _kernel():
+    """The worker's running kernel, started (with retries) when there is none."""
+    global _KERNEL
+    if _KERNEL is not None and _KERNEL.is_alive():
+        return _KERNEL
+    _shutdown_kernel()
+    from jupyter_client import KernelManager
+
+    last = None
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        manager = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_kernel_spec_manager())
+        try:
+            manager.start_kernel()
+            client = manager.client()
+            client.start_channels()
+            try:
+                client.wait_for_ready(timeout=60)
+            finally:
+                client.stop_channels()
+            _KERNEL = manager
+            return manager
+        except Exception as exc:  # e.g. a port taken by a kernel started at the same moment
+            last = exc
+            with contextlib.suppress(Exception):
+                manager.shutdown_kernel(now=True)
+            time.sleep(0.5 * attempt)
+    raise RuntimeError(f"de Python-kernel startte niet na {KERNEL_START_ATTEMPTS} pogingen: {last}")
+
+
+def _shutdown_kernel() -> None:
+    global _KERNEL
+    if _KERNEL is not None:
+        with contextlib.suppress(Exception):
+            _KERNEL.shutdown_kernel(now=True)
+        _KERNEL = None
+
+
+# Run in the warm kernel before each report: nothing of the previous report survives but the
+# imported modules (no variables, no open figures, no changed pandas or matplotlib settings).
+RESET = """
+get_ipython().run_line_magic("reset", "-f")
+import sys as _sys, warnings as _warnings
+if "matplotlib.pyplot" in _sys.modules:
+    _sys.modules["matplotlib.pyplot"].close("all")
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore")
+        _sys.modules["matplotlib"].rcdefaults()
+if "pandas" in _sys.modules:
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore")
+        _sys.modules["pandas"].reset_option("all")
+del _sys, _warnings
+"""
+
+
+def _register_engine() -> None:
+    global _ENGINE_REGISTERED
+    if _ENGINE_REGISTERED:
+        return
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class WarmKernelEngine(NBClientEngine):
+        """papermill's nbclient engine, running in the worker's warm kernel."""
+
+        @classmethod
+        def execute_managed_notebook(
+            cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+            start_timeout=60, execution_timeout=None, **kwargs,
+        ):  # fmt: skip
+            client = PapermillNotebookClient(
+                nb_man, km=_kernel(), kernel_name=kernel_name, timeout=execution_timeout,
+                startup_timeout=start_timeout, log_output=log_output,
+                stdout_file=stdout_file, stderr_file=stderr_file,
+            )  # fmt: skip
+            client.reset_execution_trackers()
+            with client.setup_kernel():
+                try:
+                    reply = client.wait_for_reply(
+                        client.kc.execute(RESET, silent=True, store_history=False)
+                    )
+                    if reply is None or reply["content"]["status"] != "ok":
+                        raise RuntimeError("de kernel kon niet leeggemaakt worden")
+                    client.papermill_execute_cells()
+                    info = client.wait_for_reply(client.kc.kernel_info())
+                    client.nb.metadata["language_info"] = info["content"]["language_info"]
+                finally:
+                    client.kc.stop_channels()
+                    client.kc = None
+            return client.nb
+
+    papermill_engines.register("inclusie-warm", WarmKernelEngine)
+    _ENGINE_REGISTERED = True
+
+
+def _init_worker(log: str) -> None:
+    """In each worker: kernels' and libraries' messages go to the run log, and the worker's
+    kernel is shut down when the pool closes."""
+    from multiprocessing import util
+
+    handle = open(log, "ab")  # noqa: SIM115 - kept open for the worker's life
+    os.dup2(handle.fileno(), 2)
+    util.Finalize(None, _shutdown_kernel, exitpriority=100)
 
 
 @contextlib.contextmanager
-def _kernel_stderr_to(log: Path):
+def _stderr_to(log: Path):
     """Send what kernels print on start-up (e.g. ipykernel's transport warning) to the run log.
 
     Kernels inherit our stderr; staff should see our messages, not the kernel's.
@@ -107,30 +485,233 @@ def _kernel_stderr_to(log: Path):
             os.close(saved)
 
 
-def _describe_failure(exc: Exception, failed: Path) -> str:
-    name = type(exc).__name__
-    if name == "PapermillExecutionError":
+# ---------------------------------------------------------------------------------------------
+# Errors and the run log
+
+
+def _is_cell_error(exc: Exception) -> bool:
+    return type(exc).__name__ == "PapermillExecutionError"
+
+
+def _describe_failure(exc: Exception, job: ReportJob, failed: Path | None) -> str:
+    """Notebook, cell, error and message on one line."""
+    where = f" Het uitgevoerde notebook staat in {failed}." if failed else ""
+    if _is_cell_error(exc):
+        first = next((line for line in exc.source.splitlines() if line.strip()), "").strip()
+        evalue = " ".join(str(exc.evalue).split())
         return (
-            f"cel {exc.exec_count} faalde met {exc.ename}: {exc.evalue}. "
-            f"Het uitgevoerde notebook staat in {failed}."
+            f"{job.notebook.name}, cel {exc.cell_index + 1} van het uitgevoerde notebook "
+            f"({first[:60]}): "
+            f"{exc.ename}: {evalue}.{where}"
         )
-    return f"{name}: {exc}"
+    return f"{job.notebook.name}: {type(exc).__name__}: {' '.join(str(exc).split())}.{where}"
 
 
-def export_html(notebook: Path, html: Path, language: str = "nl") -> None:
-    """Export an executed notebook to one self-contained HTML file without code cells."""
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+def _log(log: Path, message: str) -> None:
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}\n")
+
+
+def _log_result(log: Path, result: ReportResult) -> None:
+    if result.ok:
+        _log(log, f"{result.report_id}: klaar in {result.seconds:.1f} s")
+    else:
+        _log(log, f"{result.report_id}: MISLUKT: {result.error}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Exports
+
+_EXPORTER = None
+_FONTS = None
+
+
+def export_html(notebook: Path, html_path: Path, language: str = "nl", title: str = "") -> None:
+    """Export an executed notebook to one self-contained HTML file: no code, images embedded,
+    a table of contents from the section headings, nothing fetched from the network."""
+    global _EXPORTER
     import nbformat
-    from nbconvert import HTMLExporter
 
-    templates = Path(__file__).resolve().parent / "templates"
-    exporter = HTMLExporter(
-        template_name="rapport",
-        extra_template_basedirs=[str(templates)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
+    if _EXPORTER is None:
+        from nbconvert import HTMLExporter
+
+        templates = Path(__file__).resolve().parent / "templates"
+        _EXPORTER = HTMLExporter(
+            template_name="rapport",
+            extra_template_basedirs=[str(templates)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+        )
     nb = nbformat.read(notebook, as_version=4)
-    body, _ = exporter.from_notebook_node(nb, resources={"language_code": language})
-    html.write_text(body, encoding="utf-8")
+    nb.metadata["title"] = title
+    _EXPORTER.language_code = language  # the <html lang> attribute
+    body, _ = _EXPORTER.from_notebook_node(nb)
+    html_path.write_text(add_table_of_contents(body, language), encoding="utf-8")
+
+
+def add_table_of_contents(body: str, language: str = "nl") -> str:
+    """Replace the header's marker with links to every h2 section."""
+    if TOC_MARKER not in body:
+        return body
+    sections = re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', body)
+    if not sections:
+        return body.replace(TOC_MARKER, "")
+    label = "Inhoud" if language == "nl" else "Contents"
+    items = "".join(f'<li><a href="#{anchor}">{text}</a></li>' for anchor, text in sections)
+    nav = (
+        f'<nav class="inhoud" aria-label="{label}"><p class="inhoud-titel">{label}</p>'
+        f"<ol>{items}</ol></nav>"
+    )
+    return body.replace(TOC_MARKER, nav, 1)
+
+
+PRINT_CSS = """
+@page { size: A4; margin: 16mm 14mm 18mm 14mm;
+        @bottom-right { content: counter(page) " / " counter(pages);
+                        font-size: 8pt; color: #555; } }
+body.jp-Notebook { max-width: none; padding: 0; }
+.jp-RenderedHTMLCommon { font-size: 10pt; }
+.rapport-tabel { font-size: 8pt; width: 100%; table-layout: auto; }
+.rapport-tabel td, .rapport-tabel th { word-break: break-word; }
+figure, .tabel-blok tr, header.rapport-kop { break-inside: avoid; }
+img { max-width: 100%; height: auto; }
+h2 { break-after: avoid; }
+"""
+
+
+def export_pdf(html_path: Path, pdf_path: Path) -> None:
+    """Render the HTML report to PDF with WeasyPrint (A4, page numbers, tables wrapped)."""
+    global _FONTS
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    if _FONTS is None:
+        _FONTS = FontConfiguration()
+    HTML(filename=str(html_path)).write_pdf(
+        str(pdf_path), stylesheets=[CSS(string=PRINT_CSS, font_config=_FONTS)], font_config=_FONTS
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Manifest and index
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    names = ("inclusie-analysis", "pandas", "numpy", "pyarrow", "matplotlib", "scipy",
+             "papermill", "nbconvert", "nbclient", "ipykernel", "openpyxl",
+             "weasyprint")  # fmt: skip
+    out = {"python": sys.version.split()[0]}
+    for name in names:
+        with contextlib.suppress(PackageNotFoundError):
+            out[name] = version(name)
+    return out
+
+
+def write_manifest(
+    out_root: Path, jobs: list[ReportJob], results: list[ReportResult], formats, workers: int
+) -> Path:
+    """`manifest.json`: inputs (with sha256), parameters, versions, and per report its start,
+    end and status. Reports not run this time keep their earlier entry."""
+    path = Path(out_root) / "manifest.json"
+    previous = {}
+    if path.exists():
+        with contextlib.suppress(ValueError, KeyError):
+            previous = json.loads(path.read_text(encoding="utf-8"))["reports"]
+    meta_file = next(
+        (
+            Path(job.parameters["data_dir"]) / "meta.json"
+            for job in jobs
+            if "data_dir" in job.parameters
+        ),
+        None,
+    )
+    meta = (
+        json.loads(meta_file.read_text(encoding="utf-8"))
+        if meta_file and meta_file.exists()
+        else {}
+    )
+    reports = dict(previous)
+    for job, result in zip(jobs, results, strict=True):
+        entry = asdict(result) | {"notebook": job.notebook.name, "parameters": job.parameters}
+        entry["folder"] = job.report_id
+        entry["failed_notebook"] = result.failed_notebook.name if result.failed_notebook else None
+        entry["status"] = "ok" if result.ok else "failed"
+        entry.pop("ok")
+        reports[job.report_id] = entry
+    manifest = {
+        "generated_at": _now(),
+        "formats": list(formats),
+        "workers": workers,
+        "versions": _versions(),
+        "data": meta,
+        "reports": reports,
+    }
+    path.write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+    )
+    return path
+
+
+def write_index(out_root: Path) -> Path:
+    """`index.html`: every report of the year with links to its HTML, PDF and Excel file."""
+    out_root = Path(out_root)
+    manifest = json.loads((out_root / "manifest.json").read_text(encoding="utf-8"))
+    rows = {"jaarrapport": [], "activiteit": []}
+    for report_id, entry in manifest["reports"].items():
+        folder = out_root / report_id
+        links = []
+        for name, label in (
+            ("report.html", "HTML"),
+            ("report.pdf", "PDF"),
+            ("tabellen.xlsx", "Excel"),
+        ):
+            if (folder / name).exists():
+                links.append(f'<a href="{report_id}/{name}">{label}</a>')
+        status = "" if entry["status"] == "ok" else "laatste run mislukt, zie run.log"
+        if not links and not status:
+            continue
+        rows.setdefault(entry["kind"], []).append(
+            f'<tr><th scope="row">{html.escape(entry["title"])}</th>'
+            f"<td>{' · '.join(links) or '–'}</td>"
+            f"<td>{html.escape(status)}</td></tr>"
+        )
+    year = next((e["parameters"].get("year") for e in manifest["reports"].values()), "")
+    sections = []
+    for kind, heading in (
+        ("jaarrapport", "Jaarrapporten per gebied"),
+        ("activiteit", "Feedback per activiteit"),
+    ):
+        if rows.get(kind):
+            sections.append(
+                f'<h2>{heading}</h2><table><thead><tr><th scope="col">Rapport</th>'
+                f'<th scope="col">Bestanden</th><th scope="col">Status</th></tr></thead>'
+                f"<tbody>{''.join(rows[kind])}</tbody></table>"
+            )
+    synthetic = "SYNTHETISCH" in json.dumps(manifest.get("data", {})).upper()
+    notice = ("<p><strong>Let op: gemaakt met synthetische demodata, niet met echte antwoorden."
+              "</strong></p>") if synthetic else ""  # fmt: skip
+    page = (
+        '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">'
+        f"<title>Rapporten {year}</title>"
+        "<style>body{font-family:Segoe UI,Helvetica Neue,Arial,sans-serif;max-width:56rem;"
+        "margin:2rem auto;"
+        "padding:0 1rem;line-height:1.5}table{border-collapse:collapse;width:100%}"
+        "th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #ddd}</style></head>"
+        f"<body><h1>Rapporten digitale inclusie {year}</h1>{notice}"
+        f"<p>Gemaakt op {html.escape(manifest['generated_at'])} met inclusie-analysis "
+        f"{html.escape(manifest['versions'].get('inclusie-analysis', ''))}. Wat er liep, staat in "
+        '<a href="run.log">run.log</a>; bronnen en versies in '
+        '<a href="manifest.json">manifest.json</a>.</p>'
+        f"{''.join(sections)}</body></html>"
+    )
+    path = out_root / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path

