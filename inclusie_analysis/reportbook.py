@@ -94,9 +94,11 @@ class ReportBook:
         cleaned_at: pd.Timestamp | None,
         synthetic: bool,
         version: str,
+        contents: bool = True,
     ):
         """The report's first block: title, what it covers, its parameters, the data's date and
-        the package version, and a notice when the data is synthetic."""
+        the package version, and a notice when the data is synthetic. With `contents` the
+        HTML export puts a table of contents after it."""
         from IPython.display import HTML
 
         w, lang = self.words, self.language
@@ -113,7 +115,7 @@ class ReportBook:
             f'<header class="rapport-kop"><h1>{html.escape(title)}</h1>'
             f'<p class="ondertitel">{html.escape(subtitle)}</p>'
             f'<p class="metadata">{" · ".join(d for d in dates if d)}<br>'
-            f"{w['parameters']}: {params}</p>{notice}</header>{TOC_MARKER}"
+            f"{w['parameters']}: {params}</p>{notice}</header>{TOC_MARKER if contents else ''}"
         )
 
     def heading(self, text: str, level: int = 2):
