@@ -381,6 +381,11 @@ def _kernel():
                 client.wait_for_ready(timeout=60)
             finally:
                 client.stop_channels()
+            # nbclient polls replies and output concurrently on one event loop: its clients
+            # must be asynchronous, or a blocking read would outlast the cell time limit
+            from jupyter_client.asynchronous import AsyncKernelClient
+
+            manager.client_factory = AsyncKernelClient
             _KERNEL = manager
             return manager
         except Exception as exc:  # e.g. a port taken by a kernel started at the same moment

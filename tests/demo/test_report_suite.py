@@ -308,3 +308,46 @@ def test_a_warm_kernel_forgets_the_previous_report(tmp_path):
     jobs = [ReportJob(p.stem, "jaarrapport", p.stem, p, {}) for p in (first, second)]
     results = run_suite(jobs, tmp_path / "out", formats=("xlsx",), workers=1, progress=False)
     assert [r.ok for r in results] == [True, True], [r.error for r in results]
+
+
+def _tiny_notebook(path: Path, source: str) -> Path:
+    params = nbformat.v4.new_code_cell("output_dir = ''")
+    params.metadata["tags"] = ["parameters"]
+    nb = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(source)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nb.metadata["language_info"] = {"name": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_kernel_that_fails_to_start_is_retried(tmp_path, monkeypatch):
+    """Kernels started at the same moment can clash over ports (papermill #511)."""
+    import jupyter_client
+
+    original = jupyter_client.KernelManager.start_kernel
+    calls = []
+
+    def flaky(self, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Address already in use")
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(jupyter_client.KernelManager, "start_kernel", flaky)
+    path = _tiny_notebook(tmp_path / "a.ipynb", "open(output_dir + '/tabellen.xlsx', 'w').close()")
+    job = ReportJob("a", "jaarrapport", "a", path, {})
+    [result] = run_suite([job], tmp_path / "out", formats=("xlsx",), workers=1, progress=False)
+    assert result.ok, result.error
+    assert len(calls) == 2
+
+
+def test_a_hanging_cell_is_stopped(tmp_path, monkeypatch):
+    """A cell that never ends fails its report after the time limit; nothing hangs."""
+    import inclusie_analysis.report as report
+
+    monkeypatch.setattr(report, "CELL_TIMEOUT", 3)
+    path = _tiny_notebook(tmp_path / "slow.ipynb", "import time\ntime.sleep(60)")
+    job = ReportJob("slow", "jaarrapport", "slow", path, {})
+    [result] = run_suite([job], tmp_path / "out", formats=("xlsx",), workers=1, progress=False)
+    assert not result.ok and "Timeout" in result.error
+    assert result.seconds < 30
