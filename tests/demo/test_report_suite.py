@@ -299,12 +299,7 @@ def test_a_warm_kernel_forgets_the_previous_report(tmp_path):
                  'assert "leak" not in globals() and plt.get_fignums() == []\n'
                  f"assert json.marker == 1  # same kernel: modules stay loaded\n{write}"),
     ):  # fmt: skip
-        params = nbformat.v4.new_code_cell("output_dir = ''")
-        params.metadata["tags"] = ["parameters"]
-        nb = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(source)])
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-        nb.metadata["language_info"] = {"name": "python"}
-        nbformat.write(nb, path)
+        _tiny_notebook(path, source)
     jobs = [ReportJob(p.stem, "jaarrapport", p.stem, p, {}) for p in (first, second)]
     results = run_suite(jobs, tmp_path / "out", formats=("xlsx",), workers=1, progress=False)
     assert [r.ok for r in results] == [True, True], [r.error for r in results]
