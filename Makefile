@@ -4,14 +4,19 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# Exact versions come from the lock file (refresh it with `make lock`); pyproject.toml keeps
+# the lower bounds a library user needs.
+LOCK := requirements.lock
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
-.PHONY: report test lab lint format reference demo clean
+.PHONY: report test lab lint format reference demo clean lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PIP) install --upgrade pip
+	$(PIP) install -r $(LOCK)
+	$(PIP) install --no-deps -e .
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -39,6 +44,12 @@ lint: $(STAMP)
 reference: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,reference]'
 	$(BIN)/python scripts/build_reference.py
+
+# Re-resolve the exact versions of everything (package + dev tools) from pyproject.toml.
+lock: $(STAMP)
+	$(PIP) install uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--upgrade -o $(LOCK)
 
 clean:
 	rm -rf $(VENV) reports/20*/ surveys/demo surveys/demo-truth

@@ -1,0 +1,79 @@
+"""Back-test: the headline figures of the 2025 demo report (seed 1), pinned.
+
+These numbers were checked once (2026-11-24) against the demo's ground truth (the counts:
+see test_end_to_end) and by reading the report: 556 responses (236 in 2020, 320 in 2025)
+after merging 17 repeated submissions; 40 activities in 2025; 16 of 17 indicators met.
+When a change moves one of them, this test fails: update the number here only with the
+reason in the commit message (a fix in cleaning, a new rule in the targets, a change to
+the demo generator).
+"""
+
+from __future__ import annotations
+
+import re
+
+from inclusie_analysis.datasets import load_events, load_needs
+from inclusie_analysis.planning import rank_themes, theme_signals
+
+HEADLINE = {
+    "responses_per_wave": {2020: 236, 2025: 320},
+    "rows": {"rows_in": 2674, "kept": 2618, "merged": 17, "rejected": 39},
+    "events_2025": 40,
+    "feedback_2025": 127,
+    "participants_2025": 285,
+    "indicator_status": {"gehaald": 16, "niet gehaald": 1},
+}
+REALISED = {
+    "od1_1_algemene_bijeenkomsten": 3, "od1_1_specifieke_bijeenkomsten": 3,
+    "od1_1_opnames_online": 1, "od1_2_infosessies": 3,
+    "od1_2_deelnemersuren_infosessies": 198, "od1_2_inspiratiedagen": 2,
+    "od1_3_goede_praktijken": 6, "od1_3_artikels_lokaal": 2, "od1_3_nieuwsbrieven": 9,
+    "od1_3_op_vraag": 6, "od2_1_meerdaagse_opleiding": 1, "od2_2_geintegreerde_opleiding": 1,
+    "od2_2_thematische_opleidingen": 2, "od2_2_deelnemersuren_opleidingen": 102.5,
+    "od3_1_focusgroepen": 1, "od3_2_adviesgesprekken": 9, "od3_3_trajecten": 4,
+}  # fmt: skip
+TOP_THEMES = [
+    "Structurele middelen",
+    "Cyberveiligheid",
+    "Outreachend werken",
+    "Professionalisering",
+    "Regierol",
+]
+
+
+def test_headline_counts(run):
+    _, out = run
+    needs, events = load_needs(out / "data"), load_events(out / "data")
+    assert needs.respondents.groupby("wave").size().to_dict() == HEADLINE["responses_per_wave"]
+    rows = needs.files[["rows_in", "kept", "merged", "rejected"]].sum().to_dict()
+    assert {k: int(v) for k, v in rows.items()} == HEADLINE["rows"]
+    year = events.events[events.events["year"] == 2025]
+    assert len(year) == HEADLINE["events_2025"]
+    assert int((events.feedback["year"] == 2025).sum()) == HEADLINE["feedback_2025"]
+    present = events.attendance[events.attendance["present"]]
+    people = present.loc[present["event_id"].isin(year["event_id"]), "participant_id"].nunique()
+    assert people == HEADLINE["participants_2025"]
+
+
+def test_indicator_values(run):
+    _, out = run
+    indicators = load_events(out / "data").indicators
+    assert indicators["status"].value_counts().to_dict() == HEADLINE["indicator_status"]
+    realised = dict(zip(indicators["indicator"], indicators["realised"], strict=True))
+    assert realised == REALISED
+
+
+def test_top_five_themes(run):
+    _, out = run
+    needs, events = load_needs(out / "data"), load_events(out / "data")
+    year = events.events[events.events["year"] == 2025]
+    signals = theme_signals(needs.needs, needs.respondents, year, events.feedback,
+                            needs.answers_text)  # fmt: skip
+    assert list(rank_themes(signals)["label"].head(5)) == TOP_THEMES
+    # and the published report says the same
+    html = (out / "jaarrapport-vlaanderen-en-brussel" / "report.html").read_text(encoding="utf-8")
+    table = html[html.index("Tabel 8. Aanbevolen") :]
+    shown = re.findall(r"<td>\d+</td>\s*<td>([^<]+)</td>", table)[:5]
+    assert shown == TOP_THEMES
+    assert "320 organisaties uit Vlaanderen en Brussel" in html
+    assert "16 van de 17 indicatoren" in html
