@@ -1,15 +1,22 @@
 """Speed of the package, printed as a table (not a test: machines are noisy).
 
-    .venv/bin/python benchmarks/run.py [--repeat 5] [--scales 1 10 180]
+    .venv/bin/python benchmarks/run.py [--repeat 5] [--scales 1 10 180] [--suite-repeat 3]
 
 Each figure is the median of --repeat runs (runs of scale 50 or more: once), each run in a
 fresh subprocess so imports and caches count the way they do for a user. Scale 180 is about
 100 000 survey responses.
+
+The report suite part runs the seven yearly reports (every area) on the cleaned demo, one at
+a time and two at a time, next to the naive floor: the same number of near-empty notebooks
+(imports of pandas, matplotlib, seaborn and scipy and one small chart), each run the naive
+way in its own processes, two at a time: papermill CLI, then nbconvert to HTML, then
+WeasyPrint to PDF.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
@@ -45,10 +52,99 @@ def inside(setup: str, statement: str, repeat: int) -> tuple[float, float]:
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
 
 
+NEAR_EMPTY = [
+    "import pandas as pd\nimport matplotlib.pyplot as plt\nimport seaborn\nimport scipy.stats",
+    "fig, ax = plt.subplots()\nax.plot([1, 2, 3], [2, 1, 3])\nplt.show()",
+]
+
+
+def naive_floor(tmp: Path, reports: int, parallel: int) -> float:
+    """Wall time of `reports` near-empty notebooks, each through papermill CLI, nbconvert and
+    WeasyPrint in its own processes, `parallel` at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import nbformat
+
+    bin_dir = Path(sys.executable).parent
+    source = tmp / "near-empty.ipynb"
+    cells = [nbformat.v4.new_code_cell(code) for code in NEAR_EMPTY]
+    params = nbformat.v4.new_code_cell("n = 1")
+    params.metadata["tags"] = ["parameters"]
+    nb = nbformat.v4.new_notebook(cells=[params, *cells])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, source)
+
+    def one(i: int) -> None:
+        out = tmp / f"naive-{i}.ipynb"
+        run = lambda *cmd: subprocess.run(cmd, check=True, capture_output=True)  # noqa: E731
+        run(str(bin_dir / "papermill"), str(source), str(out), "-p", "n", str(i),
+            "--no-progress-bar")  # fmt: skip
+        run(str(bin_dir / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out))
+        run(sys.executable, "-m", "weasyprint", str(out.with_suffix(".html")),
+            str(out.with_suffix(".pdf")))  # fmt: skip
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(parallel) as pool:
+        list(pool.map(one, range(reports)))
+    return time.perf_counter() - start
+
+
+def suite_rows(repeat: int) -> list[tuple]:
+    """The seven yearly reports on the cleaned demo: serial, two at a time, and the floor."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        settings = tmp / "inclusie.toml"
+        settings.write_text(
+            f'[paths]\nraw = "{(tmp / "demo").as_posix()}"\n'
+            f'codebooks = "{(ROOT / "surveys" / "codebooks").as_posix()}"\n'
+            f'reports = "{(tmp / "reports").as_posix()}"\n',
+            encoding="utf-8",
+        )
+        cli = [sys.executable, "-m", "inclusie_analysis.cli", "--settings", str(settings)]
+        subprocess.run([*cli, "demo", "--out", str(tmp / "demo")], check=True, capture_output=True)
+        subprocess.run([*cli, "clean"], check=True, capture_output=True)
+        data = tmp / "reports" / "2025" / "data"
+        setup = (
+            "from inclusie_analysis.report import plan_suite, run_suite\n"
+            f"jobs = plan_suite({str(data)!r}, 2025, only=['jaarrapport'])"
+        )
+        found = {}
+        variants = (
+            ("one at a time", 1, True),
+            ("two at a time", 2, True),
+            ("two at a time, a kernel per report", 2, False),
+        )
+        for label, workers, reuse in variants:
+            statement = (
+                f"r = run_suite(jobs, {str(tmp / 'out')!r}, workers={workers}, progress=False, "
+                f"reuse_kernels={reuse})\nassert all(x.ok for x in r), [x.error for x in r]"
+            )
+            found[label], _ = inside(setup, statement, repeat)
+        floors = []
+        for _ in range(repeat):
+            floors.append(naive_floor(tmp, 7, 2))
+        floor = statistics.median(floors)
+        for label, seconds in found.items():
+            rows.append((f"7 yearly reports (html, xlsx, pdf), {label}", seconds,
+                         f"{seconds / floor:.2f}× the naive floor", ""))  # fmt: skip
+        rows.append(("  floor: 7 near-empty notebooks, naive, two at a time", floor, "", ""))
+        manifest = json.loads((tmp / "out" / "manifest.json").read_text(encoding="utf-8"))
+        per_report = [e["seconds"] for e in manifest["reports"].values()]
+        rows.append(("  (last run) seconds per report, median", statistics.median(per_report),
+                     "", ""))  # fmt: skip
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 180])
+    parser.add_argument("--suite-repeat", type=int, default=3, help="0: skip the report suite")
     args = parser.parse_args()
     rows = []
     bare = timed("pass", args.repeat)
@@ -96,6 +192,8 @@ def main() -> None:
             rows.append(
                 ("  floor: calamine + csv read the same files", floor, "", f"{floor_memory:.0f} MB")
             )
+    if args.suite_repeat:
+        rows += suite_rows(args.suite_repeat)
     width = max(len(r[0]) for r in rows)
     print(f"| {'what'.ljust(width)} | median s | ratio | peak memory |")
     print(f"|{'-' * (width + 2)}|---------:|-------|------------:|")
