@@ -129,13 +129,24 @@ def _find_columns(raw: RawExport, spellings: dict, required: list, kind: str) ->
 
         wanted = spellings[missing[0]][0]
         closest = [c for c, _, _ in process.extract(wanted, list(headers), limit=3)]
+        unnamed = sum(str(c).startswith("(kolom ") for c in raw.frame.columns)
+        if unnamed > len(raw.frame.columns) / 2:  # a title row above the real header
+            hint = (
+                f"De eerste rij lijkt een titel ('{raw.frame.columns[0]}') in plaats van de "
+                "kolomkoppen. Verwijder de rij(en) boven de kolomkoppen en bewaar het bestand "
+                "opnieuw."
+            )
+        else:
+            hint = (
+                f"Dichtstbijzijnde kolommen: {'; '.join(closest)}. Voeg de kolomnaam toe in "
+                "events.yaml (instelling paths.events_config)."
+            )
         raise InputError(
             f"geen kolom voor '{missing[0]}' in dit {kind} "
             f"(gezocht: {', '.join(spellings[missing[0]])}).",
             file=str(raw.path),
             sheet=raw.sheet,
-            hint=f"Dichtstbijzijnde kolommen: {'; '.join(closest)}. Voeg de kolomnaam toe in "
-            "events.yaml (instelling paths.events_config).",
+            hint=hint,
         )
     return found
 
@@ -337,7 +348,8 @@ def _files(folder: Path, patterns: list[str]) -> list[Path]:
     found = []
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder).as_posix().lower()
-        if path.is_file() and any(fnmatch.fnmatch(relative, p.lower()) for p in patterns):
+        # a folder named like an export is kept too: reading it says what is wrong
+        if any(fnmatch.fnmatch(relative, p.lower()) for p in patterns):
             found.append(path)
     return found
 
@@ -411,10 +423,12 @@ def _register(
         ),
         None,
     )
+    _trailing_blanks(ledger, path.name, raw, sheet=event_sheet)
     ledger.file(path.name, "register", "register", rows_in, sheet=event_sheet)
     if comm_sheet is not None:
         comm = read_export(path, sheet=comm_sheet)
         activities = _communication_sheet(comm, year, config, ledger)
+        _trailing_blanks(ledger, path.name, comm, sheet=comm_sheet)
         ledger.file(
             path.name,
             "register",
@@ -423,6 +437,13 @@ def _register(
             sheet=comm_sheet,
         )
     return events, activities
+
+
+def _trailing_blanks(ledger: Ledger, name: str, raw, sheet: str | None = None) -> None:
+    """Empty rows at the end of a file, which the reader leaves out of the frame but counts:
+    each is rejected as blank, so the file's rows add up."""
+    for k in range(raw.trailing_blank_rows):
+        ledger.row(name, raw.spreadsheet_row(len(raw.frame) + k), REJECTED, "blank", sheet=sheet)
 
 
 def _sheet_names(path: Path) -> list[str]:
@@ -832,6 +853,7 @@ def _attendance(
             }
         )
         ledger.row(name, row, KEPT, record_id=participant)
+    _trailing_blanks(ledger, name, raw)
     ledger.file(name, "aanwezigheden", raw.platform, len(raw.frame) + raw.trailing_blank_rows)
     return pd.DataFrame(out, columns=ATTENDANCE_COLUMNS)
 
@@ -1012,6 +1034,7 @@ def _feedback(
                 }
             )
         ledger.row(name, row, KEPT, record_id=response_id)
+    _trailing_blanks(ledger, name, raw)
     ledger.file(name, "feedback", raw.platform, len(raw.frame) + raw.trailing_blank_rows)
     frame = pd.DataFrame(out, columns=FEEDBACK_COLUMNS)
     for item in ("relevance", "applicability", "speakers", "organisation", "expectations"):
