@@ -80,8 +80,14 @@ def _stemmer():
     return snowballstemmer.stemmer("dutch")
 
 
+@functools.lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
 def _stems(words: list[str]) -> list[str]:
-    return _stemmer().stemWords(words)
+    # word by word through a cache: open answers share most of their vocabulary
+    return [_stem(word) for word in words]
 
 
 @functools.cache
@@ -101,18 +107,23 @@ def code_text(text: object) -> list[str]:
     if text is None or (isinstance(text, float) and text != text):
         return [OTHER]
     stems = _stems(_words(str(text)))
-    found: list[str] = []
+    grams: dict[int, set[tuple[str, ...]]] = {}
+    found: set[str] = set()
     for pattern, group in _patterns():
         n = len(pattern)
-        hit = any(tuple(stems[i : i + n]) == pattern for i in range(len(stems) - n + 1))
-        if hit and group not in found:
-            found.append(group)
+        if n not in grams:  # every run of n stems in the answer, once
+            grams[n] = {tuple(stems[i : i + n]) for i in range(len(stems) - n + 1)}
+        if pattern in grams[n]:
+            found.add(group)
     return sorted(found) or [OTHER]
 
 
 def code_answers(texts: pd.DataFrame, column: str = "text") -> pd.DataFrame:
     """Add a `themes` column (";"-joined coding groups) to a frame of open answers."""
-    return texts.assign(themes=texts[column].map(lambda t: ";".join(code_text(t))).astype("string"))
+    values = texts[column]
+    coded = {t: ";".join(code_text(t)) for t in values.dropna().unique()}  # each text once
+    themes = values.map(coded).fillna(OTHER) if len(values) else values
+    return texts.assign(themes=themes.astype("string"))
 
 
 def evaluate(labelled: pd.DataFrame) -> pd.DataFrame:

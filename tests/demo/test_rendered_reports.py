@@ -85,3 +85,21 @@ def test_pdf_holds_the_headings_and_numbers(run, tmp_path):
     assert re.search(r"\d+,\d", text), "Dutch decimal commas"
     pages = pdf_pages_png(pdf, tmp_path / "page", 1, 2)
     assert len(pages) == 2 and all(p.stat().st_size > 5_000 for p in pages)
+
+
+def test_excel_tables_open_in_libreoffice(run, tmp_path):
+    """Where LibreOffice happens to be installed, it converts the workbook without complaint."""
+    import shutil
+    import subprocess
+
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        pytest.skip("LibreOffice is not installed: the Excel file is checked with openpyxl only")
+    _, out = run
+    workbook = out / "jaarrapport-vlaanderen-en-brussel" / "tabellen.xlsx"
+    result = subprocess.run(
+        [office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(workbook)],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "tabellen.pdf").stat().st_size > 1000
