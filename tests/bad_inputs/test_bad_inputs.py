@@ -75,6 +75,7 @@ def test_bad_input(case: Case, pristine: Path, intact: pd.DataFrame, tmp_path: P
         for word in case.words:
             assert word in line.lower(), line
         return
+    assert code == 0, err
     assert len(mine) and (mine["status"] == "ok").all(), mine[["file", "error"]]
     if case.column is None:  # nothing flagged: the file came through whole
         name = mine["file"].iloc[0]
