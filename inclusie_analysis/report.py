@@ -576,17 +576,25 @@ def add_table_of_contents(body: str, language: str = "nl") -> str:
     return body.replace(TOC_MARKER, nav, 1)
 
 
+# WeasyPrint's extra stylesheets count as the user's, below the document's own: hence !important
 PRINT_CSS = """
 @page { size: A4; margin: 16mm 14mm 18mm 14mm;
         @bottom-right { content: counter(page) " / " counter(pages);
                         font-size: 8pt; color: #555; } }
-body.jp-Notebook { max-width: none; padding: 0; }
-.jp-RenderedHTMLCommon { font-size: 10pt; }
-.rapport-tabel { font-size: 8pt; width: 100%; table-layout: auto; }
-.rapport-tabel td, .rapport-tabel th { word-break: break-word; }
-figure, .tabel-blok tr, header.rapport-kop { break-inside: avoid; }
-img { max-width: 100%; height: auto; }
-h2 { break-after: avoid; }
+body.jp-Notebook, main { max-width: none !important; padding: 0 !important; margin: 0 !important; }
+.jp-Cell, .jp-OutputArea-output { padding: 0 !important; margin: 0 !important; }
+header.rapport-kop h1 { margin-top: 0 !important; font-size: 18pt !important; }
+.jp-RenderedHTMLCommon { font-size: 9pt !important; line-height: 1.35 !important; }
+.jp-RenderedHTMLCommon h2 { font-size: 13pt !important; margin: 9pt 0 3pt !important; }
+.jp-RenderedHTMLCommon p { margin: 2pt 0 4pt !important; }
+.jp-RenderedHTMLCommon table.rapport-tabel td,
+.jp-RenderedHTMLCommon table.rapport-tabel th { padding: 1.5pt 4pt !important; }
+.waarschuwing { padding: 3pt 6pt !important; }
+.rapport-tabel { font-size: 8pt !important; width: 100% !important; table-layout: auto !important; }
+.rapport-tabel td, .rapport-tabel th { word-break: break-word !important; }
+figure, .tabel-blok tr, header.rapport-kop { break-inside: avoid !important; }
+img { height: auto; }  /* widths: the template and the figure itself */
+h2 { break-after: avoid !important; }
 """
 
 

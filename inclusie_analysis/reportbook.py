@@ -217,8 +217,9 @@ class ReportBook:
 
     # -- figures ------------------------------------------------------------------------------
 
-    def figure(self, fig, title: str, alt: str):
-        """Save a chart as PNG in this report's own folder and show it with its alt text."""
+    def figure(self, fig, title: str, alt: str, width: str | None = None):
+        """Save a chart as PNG in this report's own folder and show it with its alt text
+        (`width`, e.g. "60%", caps how wide it is shown)."""
         from IPython.display import HTML
 
         from inclusie_analysis.plots import save_png
@@ -228,8 +229,9 @@ class ReportBook:
         save_png(fig, path)
         self.figures.append(path)
         data = base64.b64encode(path.read_bytes()).decode("ascii")
+        style = f' style="max-width: {html.escape(width)}"' if width else ""
         return HTML(
-            f'<figure class="figuur"><img src="data:image/png;base64,{data}" '
+            f'<figure class="figuur"><img src="data:image/png;base64,{data}"{style} '
             f'alt="{html.escape(alt, quote=True)}">'
             f"<figcaption>{self.words['figure']} {number}. {html.escape(title)}</figcaption>"
             "</figure>"
