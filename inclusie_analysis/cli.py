@@ -110,11 +110,14 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         print(describe_export(read_export(args.file, sheet=args.sheet)))
         return 0
+    settings = load_settings(args.settings)
     if args.command == "codebook":
         from inclusie_analysis.codebook_draft import write_draft
 
-        return write_draft(args.export, args.previous, args.out, args.wave, args.instrument)
-    settings = load_settings(args.settings)
+        themes = getattr(settings, "themes", None)
+        return write_draft(
+            args.export, args.previous, args.out, args.wave, args.instrument, themes=themes
+        )
     if args.command == "demo":
         return _demo(args.out or settings.demo, args.seed, args.scale, args.only)
     if args.command == "key":

@@ -338,7 +338,7 @@ def normalize_text(value: object) -> str:
     return text.rstrip(_TRAILING).strip()
 
 
-def _starts_with(text: str, prefix: str) -> bool:
+def starts_with_phrase(text: str, prefix: str) -> bool:
     """`text` starts with `prefix` and the prefix ends at a word boundary."""
     if not prefix or not text.startswith(prefix):
         return False
@@ -372,7 +372,7 @@ class _ColumnIndex:
         def fits(candidate: str | None) -> bool:
             if candidate is None:
                 return False
-            return _starts_with(candidate, text) if prefix else candidate == text
+            return starts_with_phrase(candidate, text) if prefix else candidate == text
 
         return [i for i in sorted(free) if fits(self.texts[i]) or fits(self.questions[i])]
 

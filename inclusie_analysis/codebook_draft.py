@@ -19,10 +19,12 @@ import sys
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
 
+from inclusie_analysis.choices import split_cell, split_parts
 from inclusie_analysis.codebook import (
     ANSWER_TYPES,
     PLATFORMS,
@@ -32,6 +34,7 @@ from inclusie_analysis.codebook import (
     normalize_key,
     normalize_text,
     parse_codebook,
+    starts_with_phrase,
 )
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.infer import CHECK_VALUES, EMAIL_VALUE, infer_type
@@ -143,6 +146,7 @@ METADATA_NAMES = {
     "email": "email",
     "email address": "email",
     "e-mail": "email",
+    "e-mailadres": "email",
     "recipientemail": "email",
     "name": "name",
     "ipaddress": "ip_address",
@@ -197,6 +201,7 @@ class Proposal:
     score: float | None = None
     comments: list[str] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)  # key → comment at the end of its line
+    guessed: bool = True  # type inferred from the answers (False once last wave's is adopted)
 
 
 @dataclass
@@ -217,6 +222,48 @@ class Draft:
     def new(self) -> list[Proposal]:
         return [p for p in self.proposals if p.changed and p.changed.get("kind") == "new"]
 
+    @property
+    def reworded(self) -> list[Proposal]:
+        return [p for p in self.proposals if p.changed and p.changed.get("kind") == "reworded"]
+
+    @property
+    def unchanged(self) -> list[Proposal]:
+        return [p for p in self.matched if not p.changed]
+
+    @property
+    def dropped(self) -> list[str]:
+        """Last wave's questions without a column (its bookkeeping columns left out)."""
+        if self.previous is None:
+            return []
+        return [n for n in self.missing_previous if self.previous.variable(n).type in ANSWER_TYPES]
+
+    @property
+    def guessed(self) -> list[Proposal]:
+        """Questions whose type was guessed from the answers, not taken from last wave."""
+        return [p for p in self.proposals if p.type in ANSWER_TYPES and p.guessed]
+
+    def summary(self) -> list[str]:
+        """Short lines for the console: what a person must look at, by kind."""
+
+        def names(items) -> str:
+            items = list(items)
+            return f"{len(items)}" + (f" ({', '.join(items)})" if items else "")
+
+        since = self.previous.wave if self.previous else None
+        lines = []
+        if since:
+            lines += [
+                f"Gekoppeld zoals in {since}: {names(p.name for p in self.unchanged)}",
+                f"Herschreven (controleer): {names(p.name for p in self.reworded)}",
+            ]
+        new = [p.name + (f" [thema {p.theme}?]" if p.theme else "") for p in self.new]
+        lines.append(f"Nieuw: {names(new)}")
+        if since:
+            lines.append(f"Niet meer gevraagd (uit {since}): {names(self.dropped)}")
+        lines.append(f"Niet geplaatst: {names(c for c, _ in self.unplaced)}")
+        lines.append(f"Type geraden: {names(f'{p.name} ({p.type})' for p in self.guessed)}")
+        return lines
+
 
 def draft_codebook(
     export: Path | str,
@@ -224,8 +271,13 @@ def draft_codebook(
     wave: int | None = None,
     instrument: str | None = None,
     threshold: float = DEFAULT_THRESHOLD,
+    themes: Path | str | None = None,
 ) -> Draft:
-    """Propose a codebook for `export`, matched to `previous` (last wave's codebook) if given."""
+    """Propose a codebook for `export`, matched to `previous` (last wave's codebook) if given.
+
+    New items on a scale whose items carry a theme get a theme proposed from the taxonomy
+    (`themes`: the user's themes file, else the bundled one), marked for checking.
+    """
     from inclusie_analysis.readers import read_export
 
     raw = read_export(export)
@@ -233,7 +285,14 @@ def draft_codebook(
     wave = wave or _wave_from_name(raw.path)
     instrument = instrument or (prev.instrument if prev else _instrument_from_name(raw.path))
     prev_scales = {name: prev.scale(name) for name in prev.scales} if prev else {}
-    proposals, unplaced = _propose(raw, prev_scales)
+    known_options = [
+        str(x)
+        for v in (prev.variables if prev else ())
+        if v.type == "check_all"
+        for o in v.options
+        for x in (o.code, o.label)
+    ]
+    proposals, unplaced = _propose(raw, prev_scales, known_options)
     if not proposals:
         raise InputError(
             "geen enkele kolom van deze export kon een variabele worden.",
@@ -243,6 +302,7 @@ def draft_codebook(
     missing_previous: list[str] = []
     if prev:
         missing_previous = _match_previous(proposals, prev, threshold)
+        _propose_themes(proposals, prev, themes)
     _name_proposals(proposals, prev)
     text = _render(raw, proposals, unplaced, prev, wave, instrument, threshold, missing_previous)
     parse_codebook(text, raw.path.with_suffix(".draft.yaml"))  # a draft that doesn't load is a bug
@@ -255,6 +315,7 @@ def write_draft(
     out: Path | None = None,
     wave: int | None = None,
     instrument: str | None = None,
+    themes: Path | None = None,
 ) -> int:
     """The CLI: write the draft to `out` (never over an existing file) or to the screen."""
     if out is not None and out.exists():
@@ -263,20 +324,17 @@ def write_draft(
             file=str(out),
             hint="Kies een andere naam met --out of verwijder het bestand eerst.",
         )
-    draft = draft_codebook(export, previous, wave=wave, instrument=instrument)
+    draft = draft_codebook(export, previous, wave=wave, instrument=instrument, themes=themes)
     if out is None:
         sys.stdout.write(draft.text)
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(draft.text, encoding="utf-8")
-    since = f" uit {draft.previous.wave}" if draft.previous else ""
-    print(
-        f"Ontwerp-codeboek {'geschreven naar ' + str(out) if out else 'hierboven'}: "
-        f"{len(draft.proposals)} variabelen, {len(draft.matched)} overgenomen{since}, "
-        f"{len(draft.new)} nieuw, {len(draft.unplaced)} kolommen niet geplaatst. "
-        "Controleer alles, zeker de regels met CONTROLEER.",
-        file=sys.stderr,
-    )
+    where = f"geschreven naar {out}" if out else "hierboven"
+    lines = [f"Ontwerp-codeboek {where}: {len(draft.proposals)} variabelen."]
+    lines += [f"  {line}" for line in draft.summary()]
+    lines.append("Controleer alles, zeker de regels met CONTROLEER.")
+    print("\n".join(lines), file=sys.stderr)
     return 0
 
 
@@ -302,7 +360,9 @@ def _instrument_from_name(path: Path) -> str:
 # --- proposing variables ---------------------------------------------------------------------
 
 
-def _propose(raw, prev_scales: dict) -> tuple[list[Proposal], list[tuple[str, str]]]:
+def _propose(
+    raw, prev_scales: dict, known_options: list[str]
+) -> tuple[list[Proposal], list[tuple[str, str]]]:
     frame = raw.frame
     questions = getattr(raw, "questions", None) or {}
     headers = [str(c) for c in frame.columns]
@@ -336,7 +396,9 @@ def _propose(raw, prev_scales: dict) -> tuple[list[Proposal], list[tuple[str, st
         if reason:
             unplaced.append((header, reason))
             continue
-        proposals.append(_single(i, header, frame.iloc[:, i], raw, questions, prev_scales))
+        proposals.append(
+            _single(i, header, frame.iloc[:, i], raw, questions, prev_scales, known_options)
+        )
     return proposals, unplaced
 
 
@@ -436,11 +498,12 @@ def _infer(series: pd.Series, header: str, question: str | None) -> str:
     return by_question(series, header, question) if by_question else infer_type(series, header)
 
 
-def _single(i, header, series, raw, questions, prev_scales) -> Proposal:
+def _single(i, header, series, raw, questions, prev_scales, known_options=()) -> Proposal:
     column = raw.frame.columns[i]
     question = questions.get(column)
     kind = _infer(series, header, question)
     text = question or (None if _is_code(header) else header)
+    text = core_text(text) if text else text
     p = Proposal("", kind, _find_for(header, raw.platform, kind), [i], text=text, label=text)
     if kind in ("metadata", "pii_drop", "date"):
         p.label = None if kind != "pii_drop" else p.label
@@ -450,11 +513,12 @@ def _single(i, header, series, raw, questions, prev_scales) -> Proposal:
                 "is (voor het pseudoniem)"
             )
         return p
-    if kind == "check_all" and series.dropna().map(_as_text).str.contains(";").any():
-        separated = _separated(p, series)
+    if kind in ("check_all", "single_choice", "free_text"):
+        separated = _separated(p, series, _separators(raw.platform), known_options)
         if separated is not None:
             return separated
-        kind = p.type = "free_text"  # ';' inside open answers, not a list of options
+        if kind == "check_all":
+            kind = p.type = "free_text"  # ';' inside open answers, not a list of options
     answers = _answers(series)
     value_labels = {
         _as_text(k): str(v)
@@ -522,30 +586,85 @@ def _safe_values(values: list[str], p: Proposal) -> list[str]:
     return safe
 
 
-def _separated(p: Proposal, series: pd.Series) -> Proposal | None:
-    """A check-all question in one column, the ticked options joined with ';' (None when fewer
-    than two answers come back often enough to be options)."""
+# How each platform joins the ticked options of a check-all question in one cell. A Google
+# Forms sheet joins with ", ", its own CSV download with ";"; a plain table may hold either.
+_JOINED_BY = {"msforms": (";",), "googleforms": (", ", ";"), "kobo": (";",)}
+MIN_MULTI_SHARE = 0.05  # share of answers with two or more options that makes a check-all
+
+
+def _separators(platform: str) -> tuple[str, ...]:
+    return _JOINED_BY.get(platform, (";", ", "))
+
+
+def _separated(
+    p: Proposal, series: pd.Series, separators: tuple[str, ...], known: list[str]
+) -> Proposal | None:
+    """A check-all question in one column, the ticked options joined with a separator (None
+    when the answers are not lists of recurring options).
+
+    Cells are cut at separators outside brackets and by last wave's options (longest first),
+    and parts that always occur side by side are one option ("Vlaamse, provinciale of
+    federale overheid"), so an option may contain the separator.
+    """
     answered = series.dropna().map(_as_text)
-    answered = answered[answered != ""]
-    counts: Counter = Counter()
-    for cell in answered:  # counted once per respondent, ties in order of appearance
-        for part in dict.fromkeys(p.strip() for p in cell.split(";") if p.strip()):
-            counts[part] += 1
-    floor = max(2, RARE_OPTION_SHARE * len(answered))
-    common = [o for o, n in counts.most_common() if n >= floor]
-    if len(common) < 2:
-        return None
-    parts = _safe_values(common, p)
-    rare = len(counts) - len(common)
-    p.type, p.separator, p.values = "check_all", ";", parts
-    p.options = [{"value": "", "label": o, "code": o} for o in parts]
-    if rare:
-        p.other = {"in_list": True}
-        p.notes["other"] = (
-            f"{rare} zeldzame antwoorden (minder dan {floor:.0f} keer) niet als optie opgenomen: "
-            "vermoedelijk 'Andere'"
+    answered = answered[answered != ""].tolist()
+    for separator in separators:
+        if not any((separator.strip() or separator) in cell for cell in answered):
+            continue
+        options = _learn_options(answered, separator, known)
+        cells = [split_cell(cell, separator, options) for cell in answered]
+        counts: Counter = Counter()
+        for cell in cells:  # counted once per respondent
+            counts.update(cell.options + [text for _, text in cell.others])
+        floor = max(2, RARE_OPTION_SHARE * len(answered))
+        common = [o for o, n in counts.most_common() if n >= floor]
+        multi = sum(sum(o in common for o in cell.options) >= 2 for cell in cells)
+        if len(common) < 2 or multi < max(2, MIN_MULTI_SHARE * len(answered)):
+            continue
+        parts = _safe_values(common, p)
+        rare = len(counts) - len(common)
+        p.type, p.separator, p.values = "check_all", separator, parts
+        p.options = [{"value": "", "label": o, "code": o} for o in parts]
+        if rare:
+            p.other = {"in_list": True}
+            p.notes["other"] = (
+                f"{rare} zeldzame antwoorden (minder dan {floor:.0f} keer) niet als optie "
+                "opgenomen: vermoedelijk 'Andere'"
+            )
+        return p
+    return None
+
+
+def _learn_options(cells: list[str], separator: str, known: list[str]) -> list[str]:
+    """Last wave's options, plus parts of the cells that always occur together, joined."""
+    lists = [split_parts(cell, separator) for cell in cells]
+    mark = (separator.strip() or separator) + " "
+    while True:
+        occurs = Counter(part for parts in lists for part in parts)
+        pairs = Counter(pair for parts in lists for pair in pairwise(parts))
+        glued = next(
+            (
+                (a, b)
+                for (a, b), n in pairs.most_common()
+                if n >= 2 and occurs[a] == n == occurs[b] and a != b
+            ),
+            None,
         )
-    return p
+        if glued is None:
+            break
+        lists = [_glue(parts, glued, mark) for parts in lists]
+    learnt = {part for parts in lists for part in parts if mark.strip() in part}
+    return [*known, *sorted(learnt)]
+
+
+def _glue(parts: list[str], pair: tuple[str, str], mark: str) -> list[str]:
+    out: list[str] = []
+    for part in parts:
+        if out and (out[-1], part) == pair:
+            out[-1] = out[-1] + mark + part
+        else:
+            out.append(part)
+    return out
 
 
 def _family_proposals(family: dict, raw, questions: dict, prev_scales: dict) -> list[Proposal]:
@@ -556,6 +675,7 @@ def _family_proposals(family: dict, raw, questions: dict, prev_scales: dict) -> 
         find = {"code": stem} if coded else {"text": stem}
         question = questions.get(frame.columns[positions[0]])
         text = _question_stem(question) if question else (None if coded else stem)
+        text = core_text(text) if text else text
         p = Proposal("", "check_all", find, list(positions), text=text, label=text)
         for i, sub in zip(positions, family["subs"], strict=True):
             label = _option_label(questions.get(frame.columns[i])) or sub
@@ -571,15 +691,42 @@ def _family_proposals(family: dict, raw, questions: dict, prev_scales: dict) -> 
         values += [v for v in _answers(frame.iloc[:, i]) if v not in values]
     fit = _fit_scale(values, prev_scales) or _unknown_scale(values, _slug(stem, 2))
     out = []
+    grid = None
     for i in positions:
         header = headers[i]
-        # The header names the row of the matrix ("<vraag> - <rij>"); a code header does not.
-        text = questions.get(frame.columns[i]) if _is_code(header) else header
+        # The row of the matrix: "<vraag> [<rij>]", "<vraag> - <rij>", or for a code header
+        # (Qualtrics Q5_1) the row in its question text. Its label is the row, not the header.
+        whole = questions.get(frame.columns[i]) if _is_code(header) else header
+        item = _option_label(whole)
+        text = core_text(item or whole) if (item or whole) else None
+        grid = grid or (core_text(_question_stem(whole)) if item else None)
         p = Proposal("", "scale", _find_for(header, raw.platform), [i], text=text, label=text)
         p.scale, p.values = fit, _answers(frame.iloc[:, i])
         out.append(p)
-    out[0].comments.append(f"matrixvraag {stem}: {len(positions)} deelvragen op dezelfde schaal")
+    shown = f" '{grid}'" if grid else f" {stem}"
+    out[0].comments.append(f"matrixvraag{shown}: {len(positions)} deelvragen op dezelfde schaal")
     return out
+
+
+_NUMBERING = re.compile(r"^\s*(?:(?:vraag|question|q)\s*)?\d+[a-z]?\s*[.):-]\s+", re.I)
+_GRID_ROW = re.compile(r"^(?P<stem>.+?)\s*(?:\[(?P<bracket>[^\[\]]+)\]|\s[-\u2013]\s(?P<dash>.+))$")
+
+
+def core_text(text: str) -> str:
+    """A question or item text without platform decorations: HTML, numbering ("3. ",
+    "Q3) "), and a matrix question's stem ("Vraag? [rij]", "Vraag - rij" → "rij").
+
+    >>> core_text("<b>2.</b> Hoe groot is uw nood? [Toegang: computerruimtes]")
+    'Toegang: computerruimtes'
+    """
+    import html
+
+    plain = " ".join(re.sub(r"<[^>]+>", " ", html.unescape(str(text))).split())
+    plain = _NUMBERING.sub("", plain)
+    row = _GRID_ROW.match(plain)
+    if row and (row.group("bracket") or "").strip():
+        plain = row.group("bracket").strip()
+    return plain
 
 
 def _question_stem(question: str) -> str:
@@ -745,7 +892,6 @@ def _previous_texts(v: Variable) -> list[str]:
 
 def _score(p: Proposal, v: Variable, prev: Codebook, proposals: list[Proposal]) -> tuple:
     """(score 0-100, why) for proposal `p` being last wave's variable `v`."""
-    from rapidfuzz import fuzz, utils
 
     if _GROUPS.get(p.type, p.type) != _GROUPS.get(v.type, v.type):
         return 0.0, ""
@@ -758,13 +904,7 @@ def _score(p: Proposal, v: Variable, prev: Codebook, proposals: list[Proposal]) 
         return 100.0, "zelfde metadata"
     score = 0.0
     if p.text:
-        score = max(
-            (
-                fuzz.token_set_ratio(p.text, t, processor=utils.default_process)
-                for t in _previous_texts(v)
-            ),
-            default=0.0,
-        )
+        score = max((_text_score(p.text, t) for t in _previous_texts(v)), default=0.0)
     why = "tekst"
     share = _value_share(p, v, prev)
     if share is not None and share < 0.5:
@@ -776,6 +916,36 @@ def _score(p: Proposal, v: Variable, prev: Codebook, proposals: list[Proposal]) 
     if p.type == "municipality" and v.type == "municipality" and _only(proposals, prev):
         score, why = max(score, 90.0), "enige gemeentevraag"
     return score, why
+
+
+def _text_score(mine: str, theirs: str) -> float:
+    """Similarity (0-100) of two question texts without platform decorations. Word sets
+    (token_set_ratio) where the texts are of comparable length; otherwise the whole texts
+    (token_sort_ratio), so "time" is not "Start time" just because its one word is in it."""
+    from rapidfuzz import fuzz, utils
+
+    a, b = core_text(mine), core_text(theirs)
+    short, long = sorted((len(a.split()), len(b.split())))
+    prefix = _found_by(a, b) or _found_by(b, a)
+    scorer = fuzz.token_set_ratio if prefix or short > long / 2 else fuzz.token_sort_ratio
+    return scorer(a, b, processor=utils.default_process)
+
+
+def _found_by(text: str, find: str) -> bool:
+    """Whether a codebook's `find: text:` finds this question (it matches a prefix)."""
+    return starts_with_phrase(normalize_text(core_text(text)), normalize_text(core_text(find)))
+
+
+def _same_question(text: str, v: Variable) -> bool:
+    """The same wording as last wave's `v` (its find text or its label, without platform
+    decorations). Bookkeeping and personal-data columns are never compared across waves, so
+    for them being found by last wave's find text (a prefix such as "Uw e-mailadres") is
+    enough."""
+    mine = normalize_text(core_text(text))
+    find, label = v.find.get("text"), v.label
+    if any(mine == normalize_text(core_text(t)) for t in (find, label) if t):
+        return True
+    return v.type not in ANSWER_TYPES and bool(find) and _found_by(text, find)
 
 
 def _only(proposals: list[Proposal], prev: Codebook) -> bool:
@@ -818,14 +988,25 @@ def _adopt(p: Proposal, v: Variable, prev: Codebook, score: float, why: str) -> 
         if fit is not None and fit.name == v.scale:
             p.type, p.scale, p.labels = "scale", fit, {}
     p.theme, p.asked_of = v.theme, v.asked_of
+    p.guessed = p.type != v.type
     if p.label is None:
         p.label = v.label
     old = v.find.get("text") or v.label
-    if p.text and old and normalize_text(p.text) != normalize_text(old):
+    same = bool(p.text and old) and _same_question(p.text, v)
+    if p.text and old and not same:
         if v.find.get("text") or len(old.split()) >= 5:
-            p.changed = {"kind": "reworded", "previous": old}
+            p.changed = {"kind": "reworded", "previous": core_text(old)}
+            p.notes["changed"] = (
+                f"CONTROLEER: andere tekst dan in {prev.wave}. Toen: {core_text(old)!r}. "
+                f"Nu: {core_text(p.text)!r}. Zelfde vraag? Laat 'reworded' staan (en zet "
+                "comparable: true als de cijfers vergelijkbaar blijven); anders is het een "
+                "nieuwe vraag: zet kind: new en kies een nieuwe naam."
+            )
         else:
             p.notes["label"] = f"label in {prev.wave}: {old}"
+    exact = same or why in ("zelfde kolom", "zelfde metadata")
+    if not exact and "changed" not in p.notes:
+        p.notes["name"] += f" CONTROLEER: gekoppeld op {why}, niet op dezelfde tekst"
     if p.type == "single_choice" and v.type == "single_choice":
         _adopt_labels(p, v)
     if p.type == "check_all" and v.type == "check_all":
@@ -870,6 +1051,28 @@ def _adopt_options(p: Proposal, v: Variable) -> None:
         p.notes.pop("options", None)
 
 
+def _propose_themes(proposals: list[Proposal], prev: Codebook, themes) -> None:
+    """A theme for each new item on a scale whose items had themes last wave."""
+    from inclusie_analysis.themes import load_themes, suggest_theme
+
+    themed = {v.scale for v in prev.variables if v.theme and v.scale}
+    new = [p for p in proposals if p.changed and p.changed.get("kind") == "new"]
+    new = [p for p in new if p.scale is not None and p.scale.name in themed]
+    if not new:
+        return
+    taxonomy = load_themes(Path(themes) if themes else None)
+    for p in new:
+        best = suggest_theme(p.text or "", taxonomy)
+        if best:
+            p.theme = best[0][0]
+            others = ", ".join(t for t, _ in best[1:3])
+            p.notes["theme"] = "CONTROLEER: voorgesteld uit de trefwoorden" + (
+                f" (ook mogelijk: {others})" if others else ""
+            )
+        else:
+            p.notes["theme"] = "CONTROLEER: geen thema gevonden; kies er een uit het themabestand"
+
+
 # --- names -----------------------------------------------------------------------------------
 
 
@@ -905,6 +1108,10 @@ def _base_name(p: Proposal, prefix: dict[str, str], words: int) -> str:
     header = next(iter(p.find.values()))
     if p.type not in ANSWER_TYPES and normalize_key(header) in METADATA_NAMES:
         return METADATA_NAMES[normalize_key(header)]
+    if p.type not in ANSWER_TYPES and p.type != "pii_drop":
+        # Bookkeeping columns are named after the platform's own column name: their label
+        # row is in the account's language (Qualtrics: "Antworttyp"), not the survey's.
+        return _slug(header, 4)
     base = _slug(p.text or header, words if p.text else 4)
     if p.scale is not None and p.scale.name in prefix:
         base = prefix[p.scale.name] + base
@@ -1042,7 +1249,9 @@ def _variable_lines(p: Proposal) -> list[str]:
     if p.scale is not None:
         lines.append(f"  scale: {p.scale.name}")
     if p.theme:
-        lines.append(f"  theme: {quote(p.theme)}")
+        lines.append(f"  theme: {quote(p.theme)}{_comment(p.notes.get('theme', ''))}")
+    elif "theme" in p.notes:
+        lines.append(f"  # theme: {p.notes['theme']}")
     lines.append("  find:")
     lines += [f"    {k}: {quote(v)}" for k, v in p.find.items()]
     if p.label:

@@ -152,7 +152,7 @@ def _combine(results: list[FileResult], ledger: Ledger) -> NeedsData:
     frames["respondents"] = respondents
     frames["answers_text"] = code_answers(frames["answers_text"])
     for name, frame in frames.items():
-        frames[name] = validate(name, frame)
+        frames[name] = validate(name, frame, sources=respondents)
     return NeedsData(**frames, **ledger.frames())
 
 

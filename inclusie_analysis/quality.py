@@ -28,6 +28,7 @@ ACTIONS = {
     "formula_neutralised": ("Formule onschadelijk gemaakt", False),
     "column_unmatched": ("Kolom niet in het codeboek", True),
     "choice_unknown": ("Onbekende keuze", True),
+    "choice_repeated": ("Keuze dubbel aangevinkt (één keer geteld)", False),
     "scale_unknown": ("Onbekend antwoord op een schaal", True),
     "number_unreadable": ("Geen getal", True),
     "date_unreadable": ("Datum niet herkend", True),

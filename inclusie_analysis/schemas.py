@@ -150,8 +150,13 @@ def _schemas() -> dict:
     }
 
 
-def validate(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Check a cleaned frame against its schema; a failure is a bug, reported plainly."""
+def validate(name: str, frame: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Check a cleaned frame against its schema.
+
+    A failure that can be traced to input rows (through `source_file`/`source_row`, or the
+    `respondent_id` looked up in `sources`) names the file, row and question; only a failure
+    with no input behind it is reported as a bug of ours.
+    """
     import pandera.errors
 
     schema = _schemas().get(name)
@@ -160,8 +165,42 @@ def validate(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     try:
         return schema.validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
-        cases = exc.failure_cases.head(5).to_dict("records")
+        cases = exc.failure_cases
+        located = _locate(frame, cases, sources)
+        if located is None:
+            shown = cases.head(5).to_dict("records")
+            raise InputError(
+                f"de opgeschoonde tabel '{name}' voldoet niet aan haar schema: {shown}",
+                hint="Dit is een fout in inclusie-analysis; meld ze met dit bericht.",
+            ) from None
+        file, row, question, check, count = located
+        more = f" ({count} rijen met hetzelfde probleem)" if count > 1 else ""
         raise InputError(
-            f"de opgeschoonde tabel '{name}' voldoet niet aan haar schema: {cases}",
-            hint="Dit is een fout in inclusie-analysis; meld ze met dit bericht.",
+            f"na het opschonen voldoet de tabel '{name}' niet aan de controle '{check}'{more}.",
+            file=file,
+            row=row,
+            column=question,
+            hint="Controleer deze cel in het exportbestand en de variabele in het codeboek "
+            "(types, opties, scheidingsteken); pas de cel of het codeboek aan en start opnieuw.",
         ) from None
+
+
+def _locate(frame: pd.DataFrame, cases: pd.DataFrame, sources: pd.DataFrame | None):
+    """(file, row, question, check, rows affected) of the first failure with an input row."""
+    index = pd.to_numeric(cases.get("index"), errors="coerce").dropna().astype("int64")
+    index = index[index.isin(frame.index)]
+    if index.empty:
+        return None
+    rows = frame.loc[index.unique()]
+    first = rows.iloc[0]
+    check = str(cases.loc[index.index[0], "check"])
+    question = first.get("question") if "question" in rows.columns else None
+    if {"source_file", "source_row"} <= set(rows.columns):
+        return first["source_file"], int(first["source_row"]), question, check, len(rows)
+    if sources is None or "respondent_id" not in rows.columns:
+        return None
+    origin = sources.drop_duplicates("respondent_id").set_index("respondent_id")
+    if first["respondent_id"] not in origin.index:
+        return None
+    file, row = origin.loc[first["respondent_id"], ["source_file", "source_row"]]
+    return file, int(row), question, check, len(rows)

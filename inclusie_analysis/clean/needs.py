@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from inclusie_analysis.choices import split_cell
 from inclusie_analysis.clean.geo import MunicipalityMatcher, load_reference, normalise_name
 from inclusie_analysis.clean.ledger import KEPT, REJECTED, Ledger
 from inclusie_analysis.clean.privacy import (
@@ -446,33 +447,10 @@ def _check_all(
     options = variable.spec.get("options", [])
     by_code = {_text(o["code"]).casefold(): o for o in options}
     by_label = {_text(o["label"]).casefold(): o for o in options}
-    other_spec = variable.spec.get("other") or {}
     ticked: list[tuple] = []
     others: dict = {}
     if "separator" in variable.spec:
-        column = context.column(variable.name)
-        for i, value in column.dropna().items():
-            for piece in str(value).split(variable.spec["separator"]):
-                text = _text(piece)
-                if not text:
-                    continue
-                option = by_code.get(text.casefold()) or by_label.get(text.casefold())
-                if option:
-                    ticked.append((i, option["value"], option["label"]))
-                elif other_spec.get("in_list"):
-                    ticked.append((i, "other", "Andere"))
-                    others[i] = (others[i] + "; " + text) if i in others else text
-                else:
-                    context.fix(
-                        i,
-                        column.name,
-                        variable.name,
-                        text,
-                        None,
-                        "choice_unknown",
-                        "Keuze staat niet in het codeboek; niet meegeteld.",
-                        f"Voeg ze toe aan 'options' van {variable.name}.",
-                    )
+        _split_joined(context, variable, by_code, by_label, ticked, others)
     else:
         by_value = {o["value"]: o for o in options}
         other_column = context.match.other_column(variable.name)
@@ -499,6 +477,9 @@ def _check_all(
                         "Onverwachte waarde in een aanvinkvraag; niet meegeteld.",
                         "Verwacht: Y/ja/1 of leeg.",
                     )
+    # One row per respondent and option: an option ticked twice (or "other" in two places)
+    # is one choice.
+    ticked = list(dict.fromkeys(ticked))
     long = pd.DataFrame(ticked, columns=["_index", "choice", "label"])
     long.insert(1, "respondent_id", ids[long["_index"]].to_numpy() if len(long) else [])
     long.insert(2, "wave", context.codebook.wave)
@@ -506,6 +487,46 @@ def _check_all(
     other = pd.Series(others, dtype="object")
     texts = _texts_from(context, other, f"{variable.name}_other", variable.name, ids)
     return long, texts
+
+
+def _split_joined(context, variable, by_code, by_label, ticked, others) -> None:
+    """Ticked options from one joined cell per respondent (`separator:` in the codebook),
+    split by the known options so an option may contain the separator."""
+    column = context.column(variable.name)
+    separator = variable.spec["separator"]
+    other_spec = variable.spec.get("other") or {}
+    known = [*by_code, *by_label]
+    for i, value in column.dropna().items():
+        cell = split_cell(value, separator, known)
+        for text in cell.options:
+            option = by_code.get(text) or by_label[text]
+            ticked.append((i, option["value"], option["label"]))
+        for text in cell.repeated:
+            context.fix(
+                i,
+                column.name,
+                variable.name,
+                text,
+                text,
+                "choice_repeated",
+                "Keuze staat meer dan eens in de cel; één keer geteld.",
+            )
+        for position, text in cell.others:
+            if other_spec.get("in_list"):
+                ticked.append((i, "other", "Andere"))
+                others[i] = (others[i] + "; " + text) if i in others else text
+                continue
+            context.fix(
+                i,
+                column.name,
+                variable.name,
+                text,
+                None,
+                "choice_unknown",
+                f"Deel {position} van de cel is geen keuze uit het codeboek; niet meegeteld.",
+                f"Voeg deze keuze toe aan 'options' van {variable.name} in het codeboek, of zet "
+                "'other: in_list: true' als de vraag een optie 'Andere' heeft.",
+            )
 
 
 def _free_text(

@@ -441,11 +441,12 @@ def write_register(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Activiteiten"
-    sheet.append(list(HEADERS[year]))
+    headers = HEADERS.get(year, HEADERS[max(HEADERS)])  # later years keep 2025's layout
+    sheet.append(list(headers))
     truth, row = [], 1
     for i, e in enumerate(events):
         if i in blanks:
-            sheet.append([None] * len(HEADERS[year]))
+            sheet.append([None] * len(headers))
             row += 1
             truth.append({"file": path.name, "sheet": "Activiteiten", "row": row, "kind": "blank"})
         e.date_kind = kinds.get(i, "date")
@@ -561,7 +562,7 @@ def _goal(rng: random.Random, goal: str) -> str | None:
 
 
 def _communication(rng: random.Random, workbook, path: Path, year: int, scale: int) -> list[dict]:
-    sheet = workbook.create_sheet("Communicatie" if year == 2025 else f"Communicatie {year}")
+    sheet = workbook.create_sheet("Communicatie" if year >= 2025 else f"Communicatie {year}")
     sheet.append(["Datum", "Soort", "Titel", "Link"])
     items = []
     months = [m for m in range(1, 13) if m not in (7, 8)]
