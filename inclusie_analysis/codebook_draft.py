@@ -636,7 +636,8 @@ def _separated(
 
 
 def _learn_options(cells: list[str], separator: str, known: list[str]) -> list[str]:
-    """Last wave's options, plus parts of the cells that always occur together, joined."""
+    """Last wave's options, then every part of the cells, parts that always occur side by
+    side joined into one."""
     lists = [split_parts(cell, separator) for cell in cells]
     mark = (separator.strip() or separator) + " "
     while True:
@@ -653,7 +654,7 @@ def _learn_options(cells: list[str], separator: str, known: list[str]) -> list[s
         if glued is None:
             break
         lists = [_glue(parts, glued, mark) for parts in lists]
-    learnt = {part for parts in lists for part in parts if mark.strip() in part}
+    learnt = {part for parts in lists for part in parts}
     return [*known, *sorted(learnt)]
 
 
@@ -883,7 +884,7 @@ def _match_previous(proposals: list[Proposal], prev: Codebook, threshold: float)
 
 
 def _previous_texts(v: Variable) -> list[str]:
-    texts = [v.find.get("text"), v.label]
+    texts = [v.find.get("text")]
     header = v.find.get("header")
     if header and not _is_code(header):
         texts.append(header)
@@ -904,7 +905,10 @@ def _score(p: Proposal, v: Variable, prev: Codebook, proposals: list[Proposal]) 
         return 100.0, "zelfde metadata"
     score = 0.0
     if p.text:
-        score = max((_text_score(p.text, t) for t in _previous_texts(v)), default=0.0)
+        texts = [(t, False) for t in _previous_texts(v)]  # question wording
+        if v.label:  # a short description of the question: its words, not its length
+            texts.append((v.label, True))
+        score = max((_text_score(p.text, t, words) for t, words in texts), default=0.0)
     why = "tekst"
     share = _value_share(p, v, prev)
     if share is not None and share < 0.5:
@@ -918,16 +922,17 @@ def _score(p: Proposal, v: Variable, prev: Codebook, proposals: list[Proposal]) 
     return score, why
 
 
-def _text_score(mine: str, theirs: str) -> float:
+def _text_score(mine: str, theirs: str, words: bool = False) -> float:
     """Similarity (0-100) of two question texts without platform decorations. Word sets
-    (token_set_ratio) where the texts are of comparable length; otherwise the whole texts
-    (token_sort_ratio), so "time" is not "Start time" just because its one word is in it."""
+    (token_set_ratio) for a label (`words`) or texts of comparable length; otherwise the
+    whole texts (token_sort_ratio), so "time" is not "Start time" just because its one word
+    is in it."""
     from rapidfuzz import fuzz, utils
 
     a, b = core_text(mine), core_text(theirs)
     short, long = sorted((len(a.split()), len(b.split())))
-    prefix = _found_by(a, b) or _found_by(b, a)
-    scorer = fuzz.token_set_ratio if prefix or short > long / 2 else fuzz.token_sort_ratio
+    comparable = words or short > long / 2 or _found_by(a, b) or _found_by(b, a)
+    scorer = fuzz.token_set_ratio if comparable else fuzz.token_sort_ratio
     return scorer(a, b, processor=utils.default_process)
 
 
@@ -1108,10 +1113,10 @@ def _base_name(p: Proposal, prefix: dict[str, str], words: int) -> str:
     header = next(iter(p.find.values()))
     if p.type not in ANSWER_TYPES and normalize_key(header) in METADATA_NAMES:
         return METADATA_NAMES[normalize_key(header)]
-    if p.type not in ANSWER_TYPES and p.type != "pii_drop":
+    if p.type not in ANSWER_TYPES and (p.type != "pii_drop" or _is_code(header)):
         # Bookkeeping columns are named after the platform's own column name: their label
         # row is in the account's language (Qualtrics: "Antworttyp"), not the survey's.
-        return _slug(header, 4)
+        return _slug(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", header), 4)
     base = _slug(p.text or header, words if p.text else 4)
     if p.scale is not None and p.scale.name in prefix:
         base = prefix[p.scale.name] + base

@@ -270,7 +270,9 @@ def test_cli_writes_the_draft_and_never_overwrites(demo, tmp_path, capsys):
     args = ["codebook", "draft", export, "--from", str(CODEBOOKS / "leernoden-2020.yaml")]
     assert main([*args, "--out", str(out)]) == 0
     assert load_codebook(out).wave == 2025
-    assert "overgenomen uit 2020" in capsys.readouterr().err
+    summary = capsys.readouterr().err
+    assert "Gekoppeld zoals in 2020: " in summary
+    assert "Niet meer gevraagd (uit 2020): " in summary
     before = out.read_text(encoding="utf-8")
     assert main([*args, "--out", str(out)]) == 2
     assert "bestaat al" in capsys.readouterr().err
@@ -284,3 +286,133 @@ def test_cli_asks_for_the_wave_when_the_name_has_none(demo, tmp_path, capsys):
     assert main(["codebook", "draft", str(export), "--wave", "2019", "--instrument", "x"]) == 0
     printed = capsys.readouterr().out
     assert parse_codebook(printed).wave == 2019
+
+
+# --- next year's wave on another platform (issue 13) -----------------------------------------
+
+PREVIOUS = """
+instrument: bevraging
+wave: 2025
+platform: msforms
+scales:
+  nood:
+    levels: [Geen nood, Kleine nood, Grote nood]
+variables:
+- name: soort
+  type: single_choice
+  find: {text: "Welk soort organisatie?"}
+  labels: {Gemeente: Gemeente, "Vlaamse, provinciale of federale overheid": Overheid}
+- name: need_toegang
+  type: scale
+  scale: nood
+  theme: toegang
+  find: {text: "Toegang: publieke computerruimtes"}
+  label: "Toegang: publieke computerruimtes"
+- name: need_partners
+  type: scale
+  scale: nood
+  theme: partners
+  find: {text: "Een beter zicht op partners"}
+  label: Een beter zicht op partners
+- name: wensen
+  type: check_all
+  find: {text: "Welke thema's?"}
+  label: Gewenste thema's
+  separator: ;
+  options:
+  - value: toegang
+    label: "Toegang (toestellen, internet)"
+    code: "Toegang (toestellen, internet)"
+  - {value: regie, label: Regierol, code: Regierol}
+  - {value: partners, label: Partners, code: Partners}
+"""
+GRID = "Hoe groot is uw nood? [{}]"
+
+
+@pytest.fixture
+def google_next(tmp_path) -> tuple[Path, Path]:
+    """A Google Forms sheet CSV of the next wave: grid items, ', '-joined check-all."""
+    previous = tmp_path / "bevraging-2025.yaml"
+    previous.write_text(PREVIOUS, encoding="utf-8")
+    header = ["Tijdstempel", "Welk soort organisatie?",
+              GRID.format("Toegang: publieke computerruimtes"),
+              GRID.format("Een beter zicht op partners in de regio"), "Welke thema's?"]  # fmt: skip
+    wishes = ["Regierol, Toegang (toestellen, internet)", "Partners, Regierol",
+              "Toegang (toestellen, internet), Partners, Regierol", "Regierol"]  # fmt: skip
+    kinds = ["Gemeente", "Vlaamse, provinciale of federale overheid"]
+    levels = ["Geen nood", "Kleine nood", "Grote nood"]
+    rows = [
+        [f"0{n % 9 + 1}/03/2026 10:0{n % 9}:00", kinds[n % 2], levels[n % 3], levels[(n + 1) % 3],
+         wishes[n % 4]]
+        for n in range(24)
+    ]  # fmt: skip
+    return write_csv(tmp_path / "bevraging-2026.csv", header, rows), previous
+
+
+def test_grid_items_link_by_item_text_and_only_the_real_rewording_is_flagged(google_next):
+    export, previous = google_next
+    draft = draft_codebook(export, previous)
+    book = parse_codebook(draft.text)
+    toegang, partners = book.variable("need_toegang"), book.variable("need_partners")
+    assert toegang.changed is None and toegang.label == "Toegang: publieke computerruimtes"
+    assert toegang.theme == "toegang"
+    assert partners.changed.kind == "reworded"
+    assert partners.changed.previous == "Een beter zicht op partners"
+    line = next(x for x in draft.text.splitlines() if "CONTROLEER: andere tekst" in x)
+    assert "'Een beter zicht op partners'" in line and "partners in de regio'" in line
+    assert [p.name for p in draft.reworded] == ["need_partners"]
+
+
+def test_comma_joined_check_all_is_found_and_linked_by_its_options(google_next):
+    export, previous = google_next
+    draft = draft_codebook(export, previous)
+    wishes = parse_codebook(draft.text).variable("wensen")
+    assert wishes.type == "check_all" and wishes.separator == ", "
+    assert {o.value for o in wishes.options} == {"toegang", "regie", "partners"}
+    assert wishes.changed is None  # same text, same options: not reworded
+    # a single choice whose option holds ", " stays a single choice
+    kind = parse_codebook(draft.text).variable("soort")
+    assert kind.type == "single_choice"
+    assert "Vlaamse, provinciale of federale overheid" in kind.labels
+
+
+def test_draft_of_the_next_wave_cleans_the_comma_option_as_one_choice(google_next, tmp_path):
+    from inclusie_analysis.clean.needs import clean_needs_export
+
+    export, previous = google_next
+    book = parse_codebook(draft_codebook(export, previous).text)
+    raw = read_export(export)
+    result = clean_needs_export(raw, book, _matcher(), b"k" * 32, _ledger())
+    wishes = result.choices.loc[result.choices["question"] == "wensen"]
+    # by hand: wishes cycle over 4 cells; "Toegang (...)" is in cells 0 and 2 → 12 of 24
+    assert (wishes["choice"] == "toegang").sum() == 12
+    assert (wishes["choice"] == "regie").sum() == 24
+    assert result.answers_text.empty  # no "other" pieces cut from the option
+
+
+def _matcher():
+    from inclusie_analysis.clean.geo import MunicipalityMatcher
+
+    return MunicipalityMatcher()
+
+
+def _ledger():
+    from inclusie_analysis.clean.ledger import Ledger
+
+    return Ledger()
+
+
+def test_bookkeeping_columns_are_named_after_the_platform_code_not_its_ui_language(
+    shared_samples,
+):
+    draft = draft_codebook(shared_samples / "qualtRics_sample.csv", wave=2024)
+    names = [p.name for p in draft.proposals]
+    assert {"status", "recipient_last_name", "distribution_channel", "user_language"} <= set(names)
+    assert not any("antworttyp" in n or "empfanger" in n for n in names)
+
+
+def test_a_time_only_column_is_not_last_waves_start_time(shared_samples):
+    draft = draft_codebook(
+        shared_samples / "pyreadstat_sample.sav", CODEBOOKS / "leernoden-2025.yaml", wave=2026
+    )
+    assert "started_at" not in [p.name for p in draft.proposals]

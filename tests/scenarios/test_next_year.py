@@ -110,12 +110,12 @@ def test_draft_used_as_written_validates_and_links_every_unchanged_variable(run)
     assert names >= UNCHANGED | set(REWORDED)
     assert not names & set(DROPPED)
     for name in UNCHANGED:
-        assert codebook.variable(name).change is None, name
+        assert codebook.variable(name).changed is None, name
 
 
 def test_draft_flags_exactly_the_reworded_items_with_old_and_new_text(run):
     codebook = load_codebook(run["codebook"])
-    reworded = {v.name for v in codebook.variables if v.change and v.change.kind == "reworded"}
+    reworded = {v.name for v in codebook.variables if v.changed and v.changed.kind == "reworded"}
     assert reworded == set(REWORDED)
     text = run["codebook"].read_text(encoding="utf-8")
     for old, new in REWORDED.values():
@@ -125,7 +125,7 @@ def test_draft_flags_exactly_the_reworded_items_with_old_and_new_text(run):
 
 def test_new_item_gets_a_theme_from_the_user_taxonomy_marked_for_checking(run):
     codebook = load_codebook(run["codebook"])
-    new = [v for v in codebook.variables if v.change and v.change.kind == "new"]
+    new = [v for v in codebook.variables if v.changed and v.changed.kind == "new"]
     assert [v.name for v in new] == ["need_artificiele_intelligentie_ai"]
     assert new[0].theme == "ai"
     assert new[0].label.startswith("Artificiële intelligentie (AI)")  # the item, not the header
