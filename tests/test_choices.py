@@ -57,7 +57,9 @@ def test_split_parts_cuts_only_outside_brackets():
 
 
 def test_option_key_ignores_spacing_around_separators():
-    assert option_key("Toegang (toestellen ,internet)") == option_key("toegang (toestellen, internet)")
+    assert option_key("Toegang (toestellen ,internet)") == option_key(
+        "toegang (toestellen, internet)"
+    )
 
 
 @given(
