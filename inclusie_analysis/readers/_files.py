@@ -64,6 +64,9 @@ class RawExport:
     trailing_blank_rows: int = 0  # completely empty rows at the end, not in `frame`
     import_ids: dict[str, str] = field(default_factory=dict)  # Qualtrics row 3
     user_missing: dict[str, list] = field(default_factory=dict)  # SPSS: (low, high) per column
+    # The first sheet of an Excel file held no table, so another was read: what happened, in
+    # Dutch, for the data-quality report (the note in `notes` also says how to choose).
+    sheet_warning: str | None = None
 
     def spreadsheet_row(self, index: int) -> int:
         """The row number a user sees in a spreadsheet for data row `index` (0-based).
@@ -431,6 +434,7 @@ def _read_excel(path: Path, data: bytes, sheet: str | None) -> RawExport:
             file=str(path),
             hint="Download of exporteer het opnieuw.",
         )
+    warning = None
     try:
         try:
             workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -446,7 +450,11 @@ def _read_excel(path: Path, data: bytes, sheet: str | None) -> RawExport:
                 hint="Geef de naam van het blad op zoals ze onderaan in Excel staat.",
             )
         name = sheet or names[0]
-        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        rows = _sheet_rows(workbook, name)
+        if sheet is None and not _holds_table(rows):
+            name, rows, warning = _first_sheet_with_table(workbook, names, rows)
+            if warning:
+                notes.append(f"{warning} Kies een ander blad met --sheet.")
     except InputError:
         raise
     except BaseException as exc:
@@ -483,8 +491,47 @@ def _read_excel(path: Path, data: bytes, sheet: str | None) -> RawExport:
     if lead_cut:
         rows = [r[lead:] for r in rows]
         notes.append(f"{lead} lege kolom(men) links van de tabel overgeslagen.")
-    raw = RawExport(path, pd.DataFrame(), platform="plain", sheet=name, notes=notes, sheets=names)
+    raw = RawExport(
+        path,
+        pd.DataFrame(),
+        platform="plain",
+        sheet=name,
+        notes=notes,
+        sheets=names,
+        sheet_warning=warning,
+    )
     return _assemble(raw, rows, text_file=False, column_offset=lead if lead_cut else 0)
+
+
+def _sheet_rows(workbook, name: str) -> list[list]:
+    return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def _holds_table(rows: list[list]) -> bool:
+    """A table has a row of two or more filled cells; a title or loose text has not."""
+    return any(sum(not _blank(c) for c in row) >= 2 for row in rows)
+
+
+def _first_sheet_with_table(
+    workbook, names: list[str], first: list[list]
+) -> tuple[str, list[list], str | None]:
+    """The first sheet holds no table: read the first one that does, and say so. When no sheet
+    holds one, the first sheet is read as it is (and its own message follows)."""
+    tables = [(n, r) for n in names[1:] if _holds_table(r := _sheet_rows(workbook, n))]
+    if not tables:
+        return names[0], first, None
+    name, rows = tables[0]
+    empty = not any(_filled_width(r) for r in first)
+    what = f"Blad '{names[0]}' " + ("is leeg" if empty else "bevat geen tabel, alleen losse tekst")
+    if len(tables) == 1:
+        return name, rows, f"{what}; de gegevens zijn gelezen uit blad '{name}'."
+    listed = ", ".join(f"'{n}'" for n, _ in tables)
+    return (
+        name,
+        rows,
+        f"{what}; {len(tables)} bladen bevatten gegevens ({listed}): de gegevens zijn gelezen "
+        f"uit blad '{name}', het eerste ervan.",
+    )
 
 
 def _read_spss(path: Path, data: bytes) -> RawExport:
