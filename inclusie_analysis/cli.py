@@ -207,6 +207,8 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None):
     )
     for failure in files.loc[files["status"] != "ok"].itertuples():
         print(f"Let op: {failure.file} niet opgeschoond: {failure.error}", file=sys.stderr)
+    for fix in data.fixes.loc[data.fixes["action"] == "sheet_chosen"].itertuples():
+        print(f"Let op: {fix.file}: {fix.message}", file=sys.stderr)
     return data
 
 

@@ -98,10 +98,10 @@ def clean_needs(
     for number, (path, codebook) in enumerate(pairs):
         try:
             raw = read_export(path)
+            ledger.sheet_chosen(raw)
             result = clean_needs_export(raw, codebook, matcher, key, ledger)
         except InputError as exc:
-            ledger.rows = [r for r in ledger.rows if r["file"] != path.name]
-            ledger.fixes = [f for f in ledger.fixes if f["file"] != path.name]
+            ledger.forget(path.name)
             ledger.file(path.name, "bevraging", None, 0, error=str(exc))
             continue
         ledger.file(path.name, "bevraging", raw.platform, len(raw.frame) + raw.trailing_blank_rows)

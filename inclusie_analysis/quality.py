@@ -45,6 +45,7 @@ ACTIONS = {
     "feedback_unlinked": ("Feedback niet gekoppeld aan een activiteit", True),
     "score_rejected": ("Tevredenheidsscore buiten 1-5", True),
     "nps_rejected": ("Aanbevelingsscore buiten 0-10", True),
+    "sheet_chosen": ("Blad: het eerste blad had geen tabel, een ander werd gelezen", True),
 }
 STATUS_NL = {"kept": "behouden", "merged": "samengevoegd", "rejected": "afgewezen"}
 
@@ -145,6 +146,10 @@ def _html(tables: dict[str, pd.DataFrame], year: int) -> str:
             f"<p class='fout'><strong>{len(failed)} bestand(en) konden niet gelezen worden."
             "</strong></p>"
         )
+    sheets = tables["Problemen"].loc[tables["Problemen"]["Soort"] == ACTIONS["sheet_chosen"][0]]
+    if len(sheets):  # a whole file may have been read from the wrong sheet: first of all
+        columns = ["Bestand", "Blad", "Wat er gebeurde", "Wat u kunt doen"]
+        parts += ["<h2>Niet het eerste blad gelezen</h2>", _table(sheets[columns])]
     parts += ["<h2>Per bestand</h2>", _table(overview)]
     parts += ["<h2>Per soort probleem</h2>", _table(tables["Per soort"])]
     if len(to_check):

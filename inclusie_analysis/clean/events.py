@@ -359,8 +359,7 @@ def _guard(ledger: Ledger, path: Path, kind: str, work):
     try:
         return work()
     except InputError as exc:
-        ledger.rows = [r for r in ledger.rows if r["file"] != path.name]
-        ledger.fixes = [f for f in ledger.fixes if f["file"] != path.name]
+        ledger.forget(path.name)
         ledger.file(path.name, kind, None, 0, error=str(exc))
         empty = {
             "register": (
@@ -741,6 +740,7 @@ def _attendance(
 ) -> pd.DataFrame:
     spec = config.section("attendance")
     raw = read_export(path)
+    ledger.sheet_chosen(raw)
     match = re.search(spec.get("event_id_pattern", r"(\d{4}-\d{3})"), path.name)
     if not match or match.group(1) not in set(events["event_id"]):
         raise InputError(
@@ -920,6 +920,7 @@ def _feedback(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     spec = config.section("feedback")
     raw = read_export(path)
+    ledger.sheet_chosen(raw)
     columns = _find_columns(raw, spec["columns"], spec.get("required", []), "feedbackformulier")
     likert = spec.get("likert", [])
     likert_keys = {_norm(v): v for v in likert}

@@ -41,6 +41,14 @@ FILE_COLUMNS = [
 ]  # fmt: skip
 
 
+# Fixes about how a file was read, not about its rows: they stay when cleaning the file fails.
+READ_ACTIONS = frozenset({"sheet_chosen"})
+SHEET_ADVICE = (
+    "Is dit niet het juiste blad, zet het blad met de antwoorden dan vooraan in het bestand. "
+    "Elk blad bekijken kan met 'inclusie inspect <bestand> --sheet <blad>'."
+)
+
+
 class LedgerError(RuntimeError):
     """Rows were lost or counted twice: a bug in the cleaner, never a user's mistake."""
 
@@ -140,6 +148,20 @@ class Ledger:
                 "error": error,
             }
         )
+
+    def sheet_chosen(self, raw) -> None:
+        """The reader skipped an Excel file's first sheet (it held no table) and read another:
+        one fix for the file, to check (`raw` is a RawExport)."""
+        if raw.sheet_warning:
+            self.fix(
+                raw.path.name, None, None, None, None, raw.sheet, "sheet_chosen",
+                raw.sheet_warning, SHEET_ADVICE, sheet=raw.sheet,
+            )  # fmt: skip
+
+    def forget(self, file: str) -> None:
+        """Drop the rows and fixes of a file whose cleaning failed; how it was read stays."""
+        self.rows = [r for r in self.rows if r["file"] != file]
+        self.fixes = [f for f in self.fixes if f["file"] != file or f["action"] in READ_ACTIONS]
 
     def redirect(self, file: str, row: int, kept_row: int, record_id: str | None) -> dict:
         """Turn a kept row into a merged one that points at `kept_row` (duplicates)."""

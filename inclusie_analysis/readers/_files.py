@@ -1,21 +1,16 @@
-"""Read survey and register exports into a raw table, and say what was found out about the file.
+"""Reading the files, whatever the platform: bytes to rows of cells (text with its encoding
+and delimiter, Excel sheets, SPSS), then rows to the raw table (`_assemble`).
 
 The raw table keeps every cell as the user typed it (text, or a date/number where the
 spreadsheet stored one), with the row number the user sees in their spreadsheet, so every
-later message can point at the cell.
-
-The platform (Qualtrics, LimeSurvey, Microsoft Forms, Google Forms, SurveyMonkey, SPSS,
-KoboToolbox, or a plain table) is recognised from the rules of each platform's export format
-(see ../shared/samples/FORMATS.md): the fixed names of its first columns, and for Qualtrics and
-SurveyMonkey the extra header rows. Those rules are in `_layout` and `detect_platform`.
+later message can point at the cell. What the header rows mean is the platform modules'
+business (`_registry.header_layout`).
 """
 
 from __future__ import annotations
 
-import ast
 import csv
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from itertools import islice
@@ -24,6 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from inclusie_analysis.errors import InputError
+from inclusie_analysis.readers._base import pad
+from inclusie_analysis.readers._registry import header_layout
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -32,63 +29,6 @@ SPSS_SUFFIXES = {".sav", ".zsav"}
 # (Excel's "Save as CSV"), which decodes all but five byte values. UTF-16 only with its BOM.
 ENCODINGS = ("utf-8-sig", "cp1252")
 DELIMITERS = ",;\t"
-
-PLATFORM_NAMES = {
-    "qualtrics": "Qualtrics",
-    "limesurvey": "LimeSurvey",
-    "msforms": "Microsoft Forms",
-    "googleforms": "Google Forms",
-    "surveymonkey": "SurveyMonkey",
-    "spss": "SPSS",
-    "kobo": "KoboToolbox",
-    "plain": "gewone tabel (geen enquêteplatform herkend)",
-}
-
-# First header row, compared lower-cased with blanks collapsed.
-_MSFORMS_START = ("id", "start time", "completion time")
-_MSFORMS_META = {
-    "id",
-    "start time",
-    "completion time",
-    "email",
-    "name",
-    "total points",
-    "quiz feedback",
-    "last modified time",
-}
-_LIMESURVEY_CODES = ("id", "submitdate", "lastpage", "startlanguage")
-_LIMESURVEY_TEXT = ("response id", "date submitted", "last page", "start language")
-_LIMESURVEY_TEXT_META = {
-    *_LIMESURVEY_TEXT,
-    "seed",
-    "date started",
-    "date last action",
-    "ip address",
-    "referrer url",
-    "token",
-}
-_GOOGLE_FIRST = {"timestamp", "tijdstempel"}
-_GOOGLE_META = {"timestamp", "tijdstempel", "email address", "e-mailadres", "score"}
-_SURVEYMONKEY_START = ("respondent id", "collector id")
-_SURVEYMONKEY_META = {
-    "respondent id",
-    "collector id",
-    "start date",
-    "end date",
-    "ip address",
-    "email address",
-    "first name",
-    "last name",
-    "custom data",
-    "custom data 1",
-}
-# Row-2 labels that only say "the answer" (the column is named after the question alone).
-_SURVEYMONKEY_ANSWER = {"response", "open-ended response"}
-_QUALTRICS_NAMES = {"startdate", "enddate", "responseid"}
-_QUALTRICS_LEGACY = (("v1", "v2"), ("responseid", "responseset"))
-_QUALTRICS_RESPONSE_ID = re.compile(r"^R_[0-9A-Za-z]{5,}$")
-_IMPORT_ID = re.compile(r"""^\{\s*["']ImportId["']\s*:""")
-_KOBO_META = {"_uuid", "_submission_time"}
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
@@ -124,6 +64,9 @@ class RawExport:
     trailing_blank_rows: int = 0  # completely empty rows at the end, not in `frame`
     import_ids: dict[str, str] = field(default_factory=dict)  # Qualtrics row 3
     user_missing: dict[str, list] = field(default_factory=dict)  # SPSS: (low, high) per column
+    # The first sheet of an Excel file held no table, so another was read: what happened, in
+    # Dutch, for the data-quality report (the note in `notes` also says how to choose).
+    sheet_warning: str | None = None
 
     def spreadsheet_row(self, index: int) -> int:
         """The row number a user sees in a spreadsheet for data row `index` (0-based).
@@ -179,204 +122,6 @@ def read_export(path: Path | str, sheet: str | None = None) -> RawExport:
     if sheet is not None and raw.sheet is None:
         raw.notes.append(f"--sheet '{sheet}' genegeerd: alleen Excel-bestanden hebben bladen.")
     return raw
-
-
-def detect_platform(columns: list[str]) -> str:
-    """Name the survey platform from the first header row (each export format's fixed names).
-
-    Formats that need more than one row to be sure (Qualtrics' ImportId row, SurveyMonkey's
-    second header row, the legacy Qualtrics `V1, V2, ...` header) are recognised by
-    `read_export`, which sees the first rows.
-    """
-    lower = [_norm(c) for c in columns]
-    names = set(lower)
-    if tuple(lower[:3]) == _MSFORMS_START:
-        return "msforms"
-    if tuple(lower[:4]) in (_LIMESURVEY_CODES, _LIMESURVEY_TEXT):
-        return "limesurvey"
-    if lower and lower[0] in _GOOGLE_FIRST:
-        return "googleforms"
-    if tuple(lower[:2]) == _SURVEYMONKEY_START:
-        return "surveymonkey"
-    if names >= _QUALTRICS_NAMES or tuple(lower[:2]) == _QUALTRICS_LEGACY[1]:
-        return "qualtrics"
-    if (
-        names >= _KOBO_META
-        or (tuple(lower[:2]) == ("start", "end") and "_id" in names)
-        or {"_index", "_parent_index"} <= names
-    ):
-        return "kobo"
-    return "plain"
-
-
-# --- detecting the layout of the header rows ---------------------------------------------------
-
-
-@dataclass
-class _Layout:
-    platform: str
-    header_rows: int
-    names: list[str]
-    questions: list[str | None]
-    variant: str | None = None
-    import_ids: list[str | None] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-def _norm(value: object) -> str:
-    return " ".join(_text(value).replace("\ufeff", "").split()).lower()
-
-
-def _text(value: object) -> str:
-    """A header cell as text (Excel may store a number or a date in a header)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _header(row: list) -> list[str]:
-    return [_text(c).replace("\ufeff", "").strip() for c in row]
-
-
-def _pad(row: list[str], width: int) -> list[str]:
-    return row + [""] * (width - len(row))
-
-
-def _layout(rows: list[list]) -> _Layout:
-    """Platform, number of header rows, column names and question texts from the first rows."""
-    first = _header(rows[0])
-    second = _header(rows[1]) if len(rows) > 1 else []
-    third = _header(rows[2]) if len(rows) > 2 else []
-    width = max(len(first), len(second), len(third))
-    first, second, third = _pad(first, width), _pad(second, width), _pad(third, width)
-    low1 = [_norm(c) for c in first]
-    low2 = [_norm(c) for c in second]
-
-    # Qualtrics: row 3 holds an ImportId per column (JSON now, a Python dict in 2016-2017).
-    import_ids = _import_ids(third)
-    if import_ids is not None:
-        old = any(c.startswith("{'") for c in third)
-        return _Layout(
-            "qualtrics",
-            3,
-            first,
-            [q or None for q in second],
-            "2016-2017" if old else "huidig",
-            import_ids,
-        )
-    # Qualtrics' legacy exporter: V1..V10 over ResponseID, ResponseSet, ... (2 header rows).
-    if (tuple(low1[:2]), tuple(low2[:2])) == _QUALTRICS_LEGACY:
-        return _Layout("qualtrics", 2, first, [q or None for q in second], "oud")
-    if tuple(low1[:2]) == _SURVEYMONKEY_START or _surveymonkey_without_metadata(first, low2):
-        return _surveymonkey(first, second, low1, low2, len(rows))
-
-    platform = detect_platform(first)
-    layout = _Layout(platform, 1, first, [None] * width)
-    if platform == "qualtrics":
-        # Rows 2 and 3 deleted by hand, or only row 3: row 2 is a header row when its ResponseId
-        # cell is not a response id (R_...).
-        layout.variant = "zonder ImportId-rij"
-        at = low1.index("responseid") if "responseid" in low1 else None
-        if at is not None and len(rows) > 1 and not _QUALTRICS_RESPONSE_ID.match(second[at]):
-            layout.header_rows = 2
-            layout.questions = [q or None for q in second]
-        layout.notes.append(
-            "Qualtrics-export zonder de rij met ImportId's: "
-            f"{layout.header_rows} kopregel(s) gelezen."
-        )
-    elif platform == "limesurvey":
-        full = tuple(low1[:4]) == _LIMESURVEY_TEXT
-        layout.variant = "volledige vraagtekst" if full else "vraagcodes"
-        if full:
-            layout.questions = _own_questions(first, low1, _LIMESURVEY_TEXT_META)
-    elif platform == "msforms":
-        layout.variant = (
-            "quiz"
-            if "total points" in low1
-            else ("met laatste wijziging" if "last modified time" in low1 else None)
-        )
-        layout.questions = [
-            None if low.startswith(("points - ", "feedback - ")) else q
-            for q, low in zip(_own_questions(first, low1, _MSFORMS_META), low1, strict=True)
-        ]
-    elif platform == "googleforms":
-        layout.variant = "quiz" if "score" in low1 else None
-        layout.questions = _own_questions(first, low1, _GOOGLE_META)
-    elif platform == "kobo" and {"_index", "_parent_index"} <= set(low1):
-        layout.variant = "herhaalgroep"
-    return layout
-
-
-def _own_questions(names: list[str], lower: list[str], meta: set[str]) -> list[str | None]:
-    """For exports whose headers are the question texts: the header, except metadata columns."""
-    return [n if n and low not in meta else None for n, low in zip(names, lower, strict=True)]
-
-
-def _import_ids(row: list[str]) -> list[str | None] | None:
-    cells = [c for c in row if c]
-    if not cells or sum(bool(_IMPORT_ID.match(c)) for c in cells) < 0.8 * len(cells):
-        return None
-    ids: list[str | None] = []
-    for cell in row:
-        value = None
-        if _IMPORT_ID.match(cell):
-            try:
-                parsed = json.loads(cell)
-            except ValueError:
-                try:
-                    parsed = ast.literal_eval(cell)
-                except (ValueError, SyntaxError):
-                    parsed = None
-            if isinstance(parsed, dict) and parsed.get("ImportId") is not None:
-                value = str(parsed["ImportId"])
-        ids.append(value)
-    return ids
-
-
-def _surveymonkey_without_metadata(first: list[str], low2: list[str]) -> bool:
-    # Metadata columns left out of the export: still "Response"/"Open-Ended Response" in row 2
-    # under a row 1 that has the question text only above the first column of each block.
-    answers = [c for c in low2 if c in _SURVEYMONKEY_ANSWER]
-    if not answers or not first or not first[0]:
-        return False
-    filled = [c for c in low2 if c]
-    return len(answers) == len(filled) or any(not c for c in first[1:])
-
-
-def _surveymonkey(
-    first: list[str], second: list[str], low1: list[str], low2: list[str], n_rows: int
-) -> _Layout:
-    # Row 2 is a header row when it is blank under "Respondent ID" (data rows have an id there).
-    two = n_rows > 1 and (not second[0] or low1[0] != "respondent id")
-    if not two:
-        questions = [
-            c if c and low not in _SURVEYMONKEY_META else None
-            for c, low in zip(first, low1, strict=True)
-        ]
-        notes = (
-            ["SurveyMonkey-export zonder tweede kopregel: 1 kopregel gelezen."]
-            if n_rows > 1
-            else []
-        )
-        return _Layout("surveymonkey", 1, first, questions, "1 kopregel", notes=notes)
-    names: list[str] = []
-    questions: list[str | None] = []
-    current = ""
-    for top, sub, low_top, low_sub in zip(first, second, low1, low2, strict=True):
-        if top:
-            current = top
-        if not sub:
-            names.append(top)
-            questions.append(top if top and low_top not in _SURVEYMONKEY_META else None)
-        elif low_sub in _SURVEYMONKEY_ANSWER:
-            names.append(current)
-            questions.append(current or None)
-        else:
-            names.append(f"{current} - {sub}" if current else sub)
-            questions.append(current or None)
-    return _Layout("surveymonkey", 2, names, questions)
 
 
 # --- from rows of cells to the raw table -------------------------------------------------------
@@ -440,13 +185,13 @@ def _assemble(
     if trailing:
         notes.append(f"{trailing} lege rij(en) aan het einde van het bestand niet meegeteld.")
 
-    layout = _layout(rows)
+    layout = header_layout(rows)
     raw.platform, raw.header_rows, raw.variant = layout.platform, layout.header_rows, layout.variant
     notes += layout.notes
     body = rows[layout.header_rows :]
     header_width = _filled_width(layout.names)
     width = max([header_width, *(_filled_width(r) for r in body)])
-    names = _pad(list(layout.names[:width]), width)
+    names = pad(list(layout.names[:width]), width)
     questions = layout.questions + [None] * (width - len(layout.questions))
     import_ids = layout.import_ids + [None] * (width - len(layout.import_ids))
     has_data = [any(j < len(r) and not _blank(r[j]) for r in body) for j in range(width)]
@@ -515,15 +260,6 @@ def _dedupe(names: list[str], raw: RawExport) -> list[str]:
 def _short(text: str, width: int = 60) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _short_middle(text: str, width: int) -> str:
-    """Shorten in the middle, so "<question> - <choice>" keeps the choice that tells it apart."""
-    text = " ".join(str(text).split())
-    if len(text) <= width:
-        return text
-    tail = (width - 1) // 2
-    return text[: width - 1 - tail] + "…" + text[len(text) - tail :]
 
 
 # --- file types --------------------------------------------------------------------------------
@@ -698,6 +434,7 @@ def _read_excel(path: Path, data: bytes, sheet: str | None) -> RawExport:
             file=str(path),
             hint="Download of exporteer het opnieuw.",
         )
+    warning = None
     try:
         try:
             workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -713,7 +450,11 @@ def _read_excel(path: Path, data: bytes, sheet: str | None) -> RawExport:
                 hint="Geef de naam van het blad op zoals ze onderaan in Excel staat.",
             )
         name = sheet or names[0]
-        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        rows = _sheet_rows(workbook, name)
+        if sheet is None and not _holds_table(rows):
+            name, rows, warning = _first_sheet_with_table(workbook, names, rows)
+            if warning:
+                notes.append(f"{warning} Kies een ander blad met --sheet.")
     except InputError:
         raise
     except BaseException as exc:
@@ -750,8 +491,47 @@ def _read_excel(path: Path, data: bytes, sheet: str | None) -> RawExport:
     if lead_cut:
         rows = [r[lead:] for r in rows]
         notes.append(f"{lead} lege kolom(men) links van de tabel overgeslagen.")
-    raw = RawExport(path, pd.DataFrame(), platform="plain", sheet=name, notes=notes, sheets=names)
+    raw = RawExport(
+        path,
+        pd.DataFrame(),
+        platform="plain",
+        sheet=name,
+        notes=notes,
+        sheets=names,
+        sheet_warning=warning,
+    )
     return _assemble(raw, rows, text_file=False, column_offset=lead if lead_cut else 0)
+
+
+def _sheet_rows(workbook, name: str) -> list[list]:
+    return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def _holds_table(rows: list[list]) -> bool:
+    """A table has a row of two or more filled cells; a title or loose text has not."""
+    return any(sum(not _blank(c) for c in row) >= 2 for row in rows)
+
+
+def _first_sheet_with_table(
+    workbook, names: list[str], first: list[list]
+) -> tuple[str, list[list], str | None]:
+    """The first sheet holds no table: read the first one that does, and say so. When no sheet
+    holds one, the first sheet is read as it is (and its own message follows)."""
+    tables = [(n, r) for n in names[1:] if _holds_table(r := _sheet_rows(workbook, n))]
+    if not tables:
+        return names[0], first, None
+    name, rows = tables[0]
+    empty = not any(_filled_width(r) for r in first)
+    what = f"Blad '{names[0]}' " + ("is leeg" if empty else "bevat geen tabel, alleen losse tekst")
+    if len(tables) == 1:
+        return name, rows, f"{what}; de gegevens zijn gelezen uit blad '{name}'."
+    listed = ", ".join(f"'{n}'" for n, _ in tables)
+    return (
+        name,
+        rows,
+        f"{what}; {len(tables)} bladen bevatten gegevens ({listed}): de gegevens zijn gelezen "
+        f"uit blad '{name}', het eerste ervan.",
+    )
 
 
 def _read_spss(path: Path, data: bytes) -> RawExport:
@@ -830,95 +610,3 @@ def _spss_missing(value: object) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
-
-
-# --- telling the user what was read ------------------------------------------------------------
-
-
-def describe_export(raw: RawExport, sample_width: int = 40) -> str:
-    """A Dutch summary of how a file was read, for `inclusie inspect`.
-
-    Values of columns that hold personal data (type pii_drop, or a value that looks like an
-    e-mail address) are never shown.
-    """
-    from inclusie_analysis.infer import EMAIL_VALUE, infer_column_type
-
-    frame = raw.frame
-    platform = PLATFORM_NAMES.get(raw.platform, raw.platform)
-    if raw.variant:
-        platform += f" ({raw.variant})"
-    lines = [
-        f"Bestand:          {raw.path}",
-        f"Platform:         {platform} [{raw.platform}]",
-        f"Kopregels:        {raw.header_rows}"
-        + (f" (plus {raw.skipped_rows} overgeslagen regel(s) erboven)" if raw.skipped_rows else ""),
-    ]
-    if raw.platform == "spss":
-        lines.append(f"Tekencodering:    {raw.encoding or 'onbekend'}")
-    elif raw.sheet is not None:
-        others = [s for s in raw.sheets if s != raw.sheet]
-        lines.append("Tekencodering:    n.v.t. (Excel-bestand)")
-        lines.append("Scheidingsteken:  n.v.t. (Excel-bestand)")
-        lines.append(
-            f"Blad:             '{raw.sheet}'"
-            + (f" (andere bladen: {', '.join(repr(s) for s in others)})" if others else "")
-        )
-    else:
-        encoding = {
-            "utf-8-sig": "UTF-8 met BOM",
-            "utf-8": "UTF-8",
-            "cp1252": "Windows-1252 (Excel 'Opslaan als CSV')",
-            "utf-16": "UTF-16",
-        }.get(raw.encoding or "", raw.encoding or "onbekend")
-        delimiter = {",": "komma (,)", ";": "puntkomma (;)", "\t": "tab"}.get(
-            raw.delimiter or "", repr(raw.delimiter)
-        )
-        lines.append(f"Tekencodering:    {encoding}")
-        lines.append(f"Scheidingsteken:  {delimiter}")
-    n = len(frame)
-    rows = f"Gegevensrijen:    {n}"
-    if n:
-        rows += f" (rij {raw.spreadsheet_row(0)} tot {raw.spreadsheet_row(n - 1)})"
-    if raw.trailing_blank_rows:
-        rows += f"; {raw.trailing_blank_rows} lege rij(en) aan het einde niet meegeteld"
-    lines.append(rows)
-    if raw.notes:
-        lines.append("Opmerkingen:")
-        lines += [f"  - {note}" for note in raw.notes]
-    lines.append(f"Kolommen ({frame.shape[1]}):")
-    name_width = min(44, max([4, *(len(_short(c, 44)) for c in frame.columns)]))
-    lines.append(f"  {'nr':>3}  {'naam':<{name_width}}  {'type':<13} {'ingevuld':>8}  voorbeeld")
-    for number, column in enumerate(frame.columns, start=1):
-        values = frame[column]
-        question = raw.questions.get(column)
-        labels = raw.value_labels.get(column, {})
-        labelled = values
-        if labels:
-            labelled = pd.Series(
-                [labels.get(v, v) for v in values], index=values.index, dtype="object"
-            ).mask(values.isna())
-        kind = infer_column_type(labelled, column, question)
-        answered = f"{values.notna().mean():.0%}" if n else "–"
-        sample = ""
-        present = values.dropna()
-        if kind == "pii_drop":
-            sample = "[persoonsgegevens]" if len(present) else ""
-        elif len(present):
-            value = present.iloc[0]
-            sample = _short(str(value), sample_width)
-            label = labels.get(value)
-            if label is not None:
-                sample = _short(f"{value} = {label}", sample_width)
-            if EMAIL_VALUE.match(str(value).strip()):
-                sample = "[persoonsgegevens]"
-        lines.append(
-            f"  {number:>3}  {_short_middle(column, name_width):<{name_width}}  {kind:<13} "
-            f"{answered:>8}  {sample}".rstrip()
-        )
-        if question and question != column:
-            lines.append(f"  {'':>3}  vraag: {_short(question, 90)}")
-    lines.append(
-        "type = geraden vraagtype (een gok om na te kijken in het codeboek); waarden van "
-        "persoonsgegevens worden nooit getoond."
-    )
-    return "\n".join(lines)
