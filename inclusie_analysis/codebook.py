@@ -56,7 +56,7 @@ VARIABLE_KEYS = {
 SCALE_KEYS = {"levels", "missing", "codes", "label", "note"}
 OPTION_KEYS = {"value", "label", "code"}
 OTHER_KEYS = {"code", "in_list"}
-CHANGE_KEYS = {"kind", "previous", "from", "note"}
+CHANGE_KEYS = {"kind", "previous", "from", "comparable", "note"}
 CHANGE_KINDS = {"reworded", "split", "new", "merged"}
 PLATFORMS = {
     "limesurvey",
@@ -87,6 +87,9 @@ class Change:
     kind: str
     previous: str | None = None
     from_: tuple[str, ...] = ()
+    # a reworded item whose answers the user judges comparable with the previous wave's
+    # (`comparable: true`): wave comparisons and theme trends keep it
+    comparable: bool = False
 
 
 @dataclass(frozen=True)
@@ -950,10 +953,24 @@ class _Checker:
         for n in names:
             if not NAME.match(n):
                 self.fail(f"{where}, sleutel 'changed.from': {n!r} is geen variabelenaam.")
+        comparable = changed.get("comparable", False)
+        if not isinstance(comparable, bool):
+            self.fail(
+                f"{where}, sleutel 'changed.comparable': verwacht true of false, niet "
+                f"{comparable!r}."
+            )
+        if comparable and kind != "reworded":
+            self.fail(
+                f"{where}, sleutel 'changed.comparable': alleen een anders geformuleerde vraag "
+                f"(kind: reworded) kan vergelijkbaar zijn, niet een vraag van soort '{kind}'.",
+                hint="Haal 'comparable: true' weg: een nieuwe, gesplitste of samengevoegde vraag "
+                "telt nooit mee in een vergelijking met de vorige bevraging.",
+            )
         return Change(
             kind,
             None if previous is None else self.text(previous, where, "changed.previous"),
             names,
+            comparable,
         )
 
     def asked_of(self, value: object, where: str) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ Analysis functions and notebooks receive frames from here, never paths to raw fi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -14,14 +14,20 @@ import pandas as pd
 
 from inclusie_analysis.clean.geo import MunicipalityMatcher, load_aliases, load_region_mapping
 from inclusie_analysis.clean.ledger import Ledger
-from inclusie_analysis.clean.needs import FileResult, clean_needs_export, find_duplicates
+from inclusie_analysis.clean.needs import (
+    FileResult,
+    clean_needs_export,
+    find_duplicates,
+    need_items,
+    need_items_table,
+)
 from inclusie_analysis.codebook import Codebook, load_codebooks
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.readers import read_export
 from inclusie_analysis.schemas import validate
 from inclusie_analysis.themes import code_answers
 
-NEEDS_FRAMES = ("respondents", "needs", "choices", "answers_text")
+NEEDS_FRAMES = ("respondents", "needs", "choices", "answers_text", "items")
 LEDGER_FRAMES = ("ledger", "fixes", "files")
 
 
@@ -33,6 +39,8 @@ class NeedsData:
     - `needs`: one row per answered need item (theme, item, ordered level or "weet niet")
     - `choices`: one row per ticked option of a check-all question
     - `answers_text`: open answers, personal data removed
+    - `items`: one row per need item and wave, from the codebooks: label, theme, and how it
+      differs from the previous wave (change, previous wording, comparable)
     - `ledger`: every input row and where it went (kept / merged / rejected, with the reason)
     - `fixes`: every value that was changed or could not be read, with advice for staff
     - `files`: per input file its platform and row counts
@@ -42,6 +50,7 @@ class NeedsData:
     needs: pd.DataFrame
     choices: pd.DataFrame
     answers_text: pd.DataFrame
+    items: pd.DataFrame
     ledger: pd.DataFrame
     fixes: pd.DataFrame
     files: pd.DataFrame
@@ -109,7 +118,7 @@ def clean_needs(
     if not results:
         failures = "; ".join(f["error"] for f in ledger.files)
         raise InputError(f"geen enkele bevragingsexport kon opgeschoond worden: {failures}")
-    data = _combine(results, ledger)
+    data = _combine(results, ledger, describe_items(cb for _, cb in pairs))
     if region_mapping is not None:
         mapping = load_region_mapping(region_mapping, region_column)
         data.respondents = data.respondents.merge(mapping, on="nis_code", how="left")
@@ -126,7 +135,19 @@ def _globalise(result: FileResult, number: int) -> FileResult:
     return result
 
 
-def _combine(results: list[FileResult], ledger: Ledger) -> NeedsData:
+def describe_items(codebooks: Iterable[Codebook]) -> pd.DataFrame:
+    """The need items of every wave's codebook (see `clean.needs.need_items`), one row per
+    wave and item, in wave order."""
+    unique = {(cb.wave, cb.instrument): cb for cb in codebooks}
+    frames = [need_items(unique[k]) for k in sorted(unique)]
+    filled = [f for f in frames if len(f)]
+    if not filled:
+        return frames[0] if frames else need_items_table([])
+    items = pd.concat(filled, ignore_index=True)
+    return items.drop_duplicates(["wave", "item"], ignore_index=True)
+
+
+def _combine(results: list[FileResult], ledger: Ledger, items: pd.DataFrame) -> NeedsData:
     respondents = pd.concat([r.respondents for r in results])
     signature = pd.concat([r.signature for r in results])
     dropped = find_duplicates(respondents, signature.reindex(respondents.index))
@@ -153,6 +174,7 @@ def _combine(results: list[FileResult], ledger: Ledger) -> NeedsData:
     frames["answers_text"] = code_answers(frames["answers_text"])
     for name, frame in frames.items():
         frames[name] = validate(name, frame, sources=respondents)
+    frames["items"] = validate("items", items)
     return NeedsData(**frames, **ledger.frames())
 
 

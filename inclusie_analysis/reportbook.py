@@ -151,13 +151,14 @@ class ReportBook:
         n: int | str,
         source: str,
         counts: list[str] | tuple[str, ...] = (),
-        note: str | None = None,
+        note: str | list[str] | None = None,
         index: bool = True,
     ):
         """Show a numbered table with its n and source, and keep it for `tabellen.xlsx`.
 
         Columns named in `counts` hold numbers of respondents: values from 1 to threshold − 1
-        and missing values (hidden by `stats.suppress_table`) are shown as "x".
+        and missing values (hidden by `stats.suppress_table`) are shown as "x". `note` is one
+        line or a list of lines shown under the table (and above it in Excel).
         """
         from IPython.display import HTML
 
@@ -175,7 +176,7 @@ class ReportBook:
             ]
             frame[column] = frame[column].astype(object)
         number = len(self.tables) + 1
-        notes = [note] if note else []
+        notes = [note] if isinstance(note, str) else list(note or [])
         if hidden:
             notes.append(self.words["hidden_note"].format(t=self.threshold))
         count = format_number(n, self.language) if isinstance(n, int | float) else str(n)

@@ -113,6 +113,23 @@ def _schemas() -> dict:
             unique=["respondent_id", "item"],
             strict=False,
         ),
+        "items": pa.DataFrameSchema(
+            {
+                "wave": wave,
+                "instrument": pa.Column("string"),
+                "item": pa.Column("string"),
+                "label": pa.Column("string"),
+                "theme": pa.Column("string"),
+                "change": pa.Column(
+                    "string", pa.Check.isin(["reworded", "split", "merged", "new"]), nullable=True
+                ),
+                "previous": pa.Column(**text),
+                "from_items": pa.Column(**text),
+                "comparable": pa.Column(bool),
+            },
+            unique=["wave", "item"],
+            strict=True,
+        ),
         "choices": pa.DataFrameSchema(
             {
                 "respondent_id": key,

@@ -172,6 +172,13 @@ def test_the_small_codebook_is_valid(tmp_path):
     book = load_codebook(write(tmp_path, GOOD))
     assert book.identity.name == "email"
     assert book.variable("formats").other == {"code": "Q3[other]"}
+    assert book.variable("need_a").changed.comparable is False, "not comparable by default"
+
+
+def test_a_rewording_can_be_marked_comparable(tmp_path):
+    text = GOOD.replace("previous: Oude tekst}", "previous: Oude tekst, comparable: true}")
+    change = load_codebook(write(tmp_path, text)).variable("need_a").changed
+    assert (change.kind, change.previous, change.comparable) == ("reworded", "Oude tekst", True)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -222,6 +229,11 @@ MISTAKES = {
                                   ["'need_a'", "'changed.previous'"]),
     "split without from": (("kind: reworded, previous: Oude tekst", "kind: split"),
                            ["'need_a'", "'changed.from'"]),
+    "comparable on a split question": (("kind: reworded, previous: Oude tekst",
+                                        "kind: split, from: need_x, comparable: true"),
+                                       ["'need_a'", "'changed.comparable'", "reworded"]),
+    "comparable not true/false": ((", previous: Oude tekst}", ", previous: Oude tekst, "
+                                   "comparable: ja}"), ["'need_a'", "'changed.comparable'"]),
     "unknown change key": ((", previous: Oude tekst}", ", previous: Oude tekst, van: x}"),
                            ["'need_a'", "'van'"]),
     "identity on an answer": (("  labels: {A1: Ja, A2: Nee}",

@@ -184,7 +184,50 @@ NEEDS_COLUMNS = [
     "dont_know",
 ]
 CHOICE_COLUMNS = ["respondent_id", "wave", "question", "choice", "label"]
+ITEM_COLUMNS = [
+    "wave",
+    "instrument",
+    "item",
+    "label",
+    "theme",
+    "change",
+    "previous",
+    "from_items",
+    "comparable",
+]
 TEXT_COLUMNS = ["respondent_id", "wave", "question", "text", "scrubbed", "formula"]
+
+
+def need_items(codebook: Codebook) -> pd.DataFrame:
+    """The need items of one codebook, with how each differs from the previous wave.
+
+    One row per scale variable with a theme: `change` is the codebook's `changed.kind` (NA
+    when unchanged), `previous` the old wording, `from_items` the old variable(s) joined by
+    ";", and `comparable` whether its answers can be set beside the previous wave's: true
+    when unchanged or reworded with `comparable: true`. Whether the previous wave asked it at
+    all is for the comparison to say (`yearly.compare_items`).
+    """
+    rows = []
+    for v in codebook.variables:
+        if v.type != "scale" or not v.theme:
+            continue
+        change = v.changed
+        rows.append({"wave": codebook.wave, "instrument": codebook.instrument, "item": v.name,
+                     "label": v.label or v.name, "theme": v.theme,
+                     "change": change.kind if change else None,
+                     "previous": change.previous if change else None,
+                     "from_items": ";".join(change.from_) if change and change.from_ else None,
+                     "comparable": change is None or change.comparable})  # fmt: skip
+    return need_items_table(rows)
+
+
+def need_items_table(rows: list[dict]) -> pd.DataFrame:
+    """Rows of `need_items` as a typed frame (also when there are none)."""
+    frame = pd.DataFrame(rows, columns=ITEM_COLUMNS)
+    return frame.astype(
+        {c: "string" for c in ITEM_COLUMNS if c not in ("wave", "comparable")}
+        | {"wave": "int64", "comparable": bool}
+    )
 
 
 # ---------------------------------------------------------------------------------------------

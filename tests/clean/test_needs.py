@@ -12,10 +12,10 @@ from openpyxl import Workbook
 
 from inclusie_analysis.clean.geo import MunicipalityMatcher
 from inclusie_analysis.clean.ledger import Ledger, LedgerError
-from inclusie_analysis.clean.needs import clean_needs_export
+from inclusie_analysis.clean.needs import clean_needs_export, need_items
 from inclusie_analysis.clean.privacy import DEMO_KEY, pseudonym
 from inclusie_analysis.codebook import load_codebook
-from inclusie_analysis.datasets import clean_needs
+from inclusie_analysis.datasets import clean_needs, load_needs, write_needs
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.readers import read_export
 
@@ -180,6 +180,35 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path, export, codebooks):
     assert files.loc["leernoden-2025_kapot.xlsx", "status"] == "mislukt"
     assert "Excel" in files.loc["leernoden-2025_kapot.xlsx", "error"]
     assert files.loc[export.name, "kept"] == 3 and len(data.respondents) == 3
+
+
+def test_need_items_say_how_each_item_changed_since_the_previous_wave():
+    items = need_items(load_codebook(CODEBOOK_2025)).set_index("item")
+    assert len(items) == 14 and set(items["wave"]) == {2025}
+    outreach = items.loc["need_outreach"]
+    assert outreach["change"] == "reworded" and not outreach["comparable"]
+    assert outreach["previous"] == (
+        "Kennis over outreachend werken: kwetsbare groepen bereiken en helpen"
+    )
+    assert outreach["label"] == OUTREACH and outreach["theme"] == "outreach"
+    assert items.loc["need_aanbod_vaardigheden", "from_items"] == "need_aanbod_burgers"
+    assert items.loc["need_cyberveiligheid", "change"] == "new"
+    toegang = items.loc["need_toegang"]
+    assert pd.isna(toegang["change"]) and toegang["comparable"], "unchanged: comparable"
+
+
+def test_cleaning_writes_the_items_and_load_needs_reads_them(tmp_path, export, codebooks):
+    (tmp_path / "in" / "2025").mkdir(parents=True)
+    (tmp_path / "in" / "2025" / export.name).write_bytes(export.read_bytes())
+    data = clean_needs(tmp_path / "in", codebooks, 2025, key=DEMO_KEY)
+    write_needs(data, tmp_path / "data")
+    items = load_needs(tmp_path / "data").items
+    # the cut-down codebook has two need items: one reworded, one new
+    assert items[["item", "change"]].values.tolist() == [
+        ["need_outreach", "reworded"], ["need_cyberveiligheid", "new"]
+    ]  # fmt: skip
+    assert items["comparable"].tolist() == [False, False]
+    assert str(items["wave"].dtype) == "int64"
 
 
 def test_ledger_refuses_to_lose_rows():
