@@ -106,9 +106,15 @@ def _dispatch(args: argparse.Namespace) -> int:
     from inclusie_analysis.settings import load_settings
 
     if args.command == "inspect":
+        from inclusie_analysis.codebook_draft import describe_questions
         from inclusie_analysis.readers import describe_export, read_export
 
-        print(describe_export(read_export(args.file, sheet=args.sheet)))
+        raw = read_export(args.file, sheet=args.sheet)
+        print(describe_export(raw))
+        questions = describe_questions(raw)
+        if questions:
+            print("Vragen over meer kolommen of met meer antwoorden per cel:")
+            print("\n".join(questions))
         return 0
     settings = load_settings(args.settings)
     if args.command == "codebook":

@@ -309,6 +309,30 @@ def draft_codebook(
     return Draft(text, proposals, unplaced, prev, missing_previous)
 
 
+def describe_questions(raw) -> list[str]:
+    """Lines for `inclusie inspect`: the check-all questions and matrices the draft would
+    make of this export (column families and joined cells), so a user sees them before
+    drafting a codebook."""
+    proposals, _ = _propose(raw, {}, [])
+    lines = []
+    for p in proposals:
+        if p.type == "check_all":
+            stored = (
+                f"aangevinkte opties in één cel, gescheiden door {p.separator!r}"
+                if p.separator
+                else f"een kolom per optie ({len(p.positions)} kolommen)"
+            )
+            text = _short_text(p.text or next(iter(p.find.values())))
+            lines.append(f"  aanvinkvraag '{text}': {len(p.options)} opties, {stored}")
+    lines += [f"  {c}" for p in proposals for c in p.comments if c.startswith("matrixvraag")]
+    return lines
+
+
+def _short_text(text: str, width: int = 70) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def write_draft(
     export: Path,
     previous: Path | None = None,
@@ -586,14 +610,16 @@ def _safe_values(values: list[str], p: Proposal) -> list[str]:
     return safe
 
 
-# How each platform joins the ticked options of a check-all question in one cell. A Google
-# Forms sheet joins with ", ", its own CSV download with ";"; a plain table may hold either.
-_JOINED_BY = {"msforms": (";",), "googleforms": (", ", ";"), "kobo": (";",)}
 MIN_MULTI_SHARE = 0.05  # share of answers with two or more options that makes a check-all
 
 
 def _separators(platform: str) -> tuple[str, ...]:
-    return _JOINED_BY.get(platform, (";", ", "))
+    """The platform's own way of joining ticked options first (readers/<platform>.py), then
+    the other usual ones: a Google Forms sheet joins with ", ", its CSV download with ";"."""
+    from inclusie_analysis.readers import check_all_rule
+
+    own = check_all_rule(platform).separator
+    return tuple(s for s in dict.fromkeys((own, ";", ", ")) if s in (";", ", "))
 
 
 def _separated(

@@ -416,3 +416,11 @@ def test_a_time_only_column_is_not_last_waves_start_time(shared_samples):
         shared_samples / "pyreadstat_sample.sav", CODEBOOKS / "leernoden-2025.yaml", wave=2026
     )
     assert "started_at" not in [p.name for p in draft.proposals]
+
+
+def test_inspect_names_check_all_questions_and_matrices(google_next, capsys):
+    export, _ = google_next
+    assert main(["inspect", str(export)]) == 0
+    printed = capsys.readouterr().out
+    assert "aanvinkvraag 'Welke thema's?': 3 opties, aangevinkte opties in één cel" in printed
+    assert "matrixvraag 'Hoe groot is uw nood?': 2 deelvragen" in printed
