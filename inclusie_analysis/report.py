@@ -197,13 +197,15 @@ def run_suite(
     log = out_root / "run.log"
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     started = time.time()
-    _log(log, f"start: {len(jobs)} rapporten, {workers} tegelijk, formaten {', '.join(formats)}")
+    log_line(
+        log, f"start: {len(jobs)} rapporten, {workers} tegelijk, formaten {', '.join(formats)}"
+    )
     if workers == 1:
         results = _run_serial(jobs, out_root, formats, progress, reuse_kernels, log)
     else:
         results = _run_parallel(jobs, out_root, formats, workers, progress, reuse_kernels, log)
     failed = [r for r in results if not r.ok]
-    _log(
+    log_line(
         log,
         f"klaar: {len(results) - len(failed)} gelukt, {len(failed)} mislukt, "
         f"{time.time() - started:.1f} s",
@@ -516,16 +518,17 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
 
-def _log(log: Path, message: str) -> None:
+def log_line(log: Path, message: str) -> None:
+    """Append one timestamped line to the run log."""
     with log.open("a", encoding="utf-8") as handle:
         handle.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}\n")
 
 
 def _log_result(log: Path, result: ReportResult) -> None:
     if result.ok:
-        _log(log, f"{result.report_id}: klaar in {result.seconds:.1f} s")
+        log_line(log, f"{result.report_id}: klaar in {result.seconds:.1f} s")
     else:
-        _log(log, f"{result.report_id}: MISLUKT: {result.error}")
+        log_line(log, f"{result.report_id}: MISLUKT: {result.error}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -711,13 +714,16 @@ def write_index(out_root: Path) -> Path:
     synthetic = "SYNTHETISCH" in json.dumps(manifest.get("data", {})).upper()
     notice = ("<p><strong>Let op: gemaakt met synthetische demodata, niet met echte antwoorden."
               "</strong></p>") if synthetic else ""  # fmt: skip
+    notice += _missing_notice(manifest.get("data", {}).get("sources", []))
     page = (
         '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">'
         f"<title>Rapporten {year}</title>"
         "<style>body{font-family:Segoe UI,Helvetica Neue,Arial,sans-serif;max-width:56rem;"
         "margin:2rem auto;"
         "padding:0 1rem;line-height:1.5}table{border-collapse:collapse;width:100%}"
-        "th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #ddd}</style></head>"
+        "th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #ddd}"
+        ".ontbreekt{background:#fff3cd;border-left:4px solid #8a6d00;padding:.25rem 1rem}"
+        "</style></head>"
         f"<body><h1>Rapporten digitale inclusie {year}</h1>{notice}"
         f"<p>Gemaakt op {html.escape(manifest['generated_at'])} met inclusie-analysis "
         f"{html.escape(manifest['versions'].get('inclusie-analysis', ''))}. Wat er liep, staat in "
@@ -728,3 +734,18 @@ def write_index(out_root: Path) -> Path:
     path = out_root / "index.html"
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def _missing_notice(sources: list[dict]) -> str:
+    """The index's box with every input of the year that is missing (empty when none is)."""
+    from inclusie_analysis.sources import missing_sentences
+
+    missing = missing_sentences(sources)
+    if not missing:
+        return ""
+    items = "".join(f"<li>{html.escape(text)}</li>" for text in missing)
+    return (
+        '<div class="ontbreekt" role="note"><h2>Ontbrekende gegevens</h2>'
+        f"<ul>{items}</ul><p>De rapporten zeggen dat deze gegevens ontbreken; ze tonen er geen "
+        'nullen voor. Meer in <a href="datakwaliteit.html">datakwaliteit.html</a>.</p></div>'
+    )
