@@ -269,8 +269,10 @@ def run_job(
     executed = work / "report.ipynb"
     start = time.time()
     began = _now()
+    log = out_root / "run.log"
     try:
-        _execute(job, executed, {**job.parameters, "output_dir": str(work)}, reuse_kernel)
+        _execute(job, executed, {**job.parameters, "output_dir": str(work)}, reuse_kernel, log)
+        move_stderr_to_log(executed, log, job.report_id)
         language = job.parameters.get("language", "nl")
         if "html" in formats or "pdf" in formats:
             export_html(executed, work / "report.html", language=language, title=job.title)
@@ -322,7 +324,9 @@ def _replace(work: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _execute(job: ReportJob, executed: Path, parameters: dict, reuse_kernel: bool) -> None:
+def _execute(
+    job: ReportJob, executed: Path, parameters: dict, reuse_kernel: bool, log: Path | None = None
+) -> None:
     import papermill
 
     _register_engine()
@@ -337,6 +341,8 @@ def _execute(job: ReportJob, executed: Path, parameters: dict, reuse_kernel: boo
         log_output=False,
         execution_timeout=CELL_TIMEOUT,
         start_timeout=60,
+        warnings_log=str(log) if log else None,
+        report_id=job.report_id,
     )
 
 
@@ -422,6 +428,73 @@ if "pandas" in _sys.modules:
         _sys.modules["pandas"].reset_option("all")
 del _sys, _warnings
 """
+# Then: library warnings go to the run log, never into the report (see capture_warnings).
+CAPTURE = """
+from inclusie_analysis.report import capture_warnings as _capture
+_capture({log!r}, {report_id!r})
+del _capture
+"""
+
+
+def capture_warnings(log: str | Path | None, report_id: str) -> None:
+    """In a report's kernel: send warnings (matplotlib, pandas, ...) to the run log as
+    "<report-id>: waarschuwing: ...", so no library warning with a local path ever lands in
+    a report. Called before every report; each report logs its own warnings again."""
+    import logging
+    import warnings
+
+    logger = logging.getLogger("py.warnings")
+    for handler in [h for h in logger.handlers if getattr(h, "inclusie_report", False)]:
+        logger.removeHandler(handler)
+        handler.close()
+    handler = logging.FileHandler(log, encoding="utf-8") if log else logging.NullHandler()
+    handler.inclusie_report = True
+    handler.setFormatter(
+        logging.Formatter(
+            f"%(asctime)s {report_id}: waarschuwing: %(message)s", "%Y-%m-%d %H:%M:%S"
+        )
+    )
+    handler.addFilter(_one_line)
+    logger.addHandler(handler)
+    logger.propagate = False  # not to the root logger, whose last resort is stderr
+    logging.captureWarnings(True)
+    # Warnings show once per place; resetting the registries lets this report log its own.
+    filters = list(warnings.filters)
+    warnings.resetwarnings()
+    warnings.filters[:] = filters
+
+
+def _one_line(record) -> bool:
+    """A warning on one line of the run log (its message and the source line it quotes)."""
+    record.msg, record.args = " ".join(record.getMessage().split()), ()
+    return True
+
+
+def move_stderr_to_log(notebook: Path, log: Path, report_id: str) -> int:
+    """Take every stderr output (warnings a library printed itself) out of an executed
+    notebook and append it to the run log; return how many were moved. The HTML and PDF
+    are made from the notebook afterwards, so they never show them."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    moved = []
+    for number, cell in enumerate(nb.cells, start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        keep = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                moved.append((number, output.get("text", "")))
+            else:
+                keep.append(output)
+        cell["outputs"] = keep
+    if moved:
+        nbformat.write(nb, notebook)
+        for number, text in moved:
+            for line in str(text).splitlines():
+                if line.strip():
+                    log_line(log, f"{report_id}: cel {number}: {line}")
+    return len(moved)
 
 
 def _register_engine() -> None:
@@ -437,7 +510,8 @@ def _register_engine() -> None:
         @classmethod
         def execute_managed_notebook(
             cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
-            start_timeout=60, execution_timeout=None, **kwargs,
+            start_timeout=60, execution_timeout=None, warnings_log=None, report_id="rapport",
+            **kwargs,
         ):  # fmt: skip
             client = PapermillNotebookClient(
                 nb_man, km=_kernel(), kernel_name=kernel_name, timeout=execution_timeout,
@@ -447,8 +521,9 @@ def _register_engine() -> None:
             client.reset_execution_trackers()
             with client.setup_kernel():
                 try:
+                    reset = RESET + CAPTURE.format(log=warnings_log, report_id=report_id)
                     reply = client.wait_for_reply(
-                        client.kc.execute(RESET, silent=True, store_history=False)
+                        client.kc.execute(reset, silent=True, store_history=False)
                     )
                     if reply is None or reply["content"]["status"] != "ok":
                         raise RuntimeError("de kernel kon niet leeggemaakt worden")
