@@ -57,7 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
         ("run", "alles in één keer: (demo,) opschonen en rapport"),
     ):
         p = sub.add_parser(name, help=text)
-        p.add_argument("--year", type=int, help="rapportjaar (standaard: report.year)")
+        p.add_argument(
+            "--year",
+            type=int,
+            help="rapportjaar (standaard: report.year, of de recentste map met gegevens)",
+        )
         p.add_argument(
             "--input", type=Path, help="map met een submap per jaar (standaard: paths.raw)"
         )
@@ -130,13 +134,31 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _key(settings, args.create)
     input_root = args.input or settings.raw
     as_of = _as_of(args.as_of)
-    if args.command == "clean":
-        data = _clean(settings, input_root, args.year or settings.year, as_of)
-        return 1 if (data.files["status"] != "ok").any() else 0
     if args.command == "run" and args.demo:
         _demo(settings.demo, seed=1, scale=1)
         input_root = settings.demo
-    return _report(settings, input_root, args.year or settings.year, as_of, args)
+    year = _year(args.year, settings.year, input_root)
+    if args.command == "clean":
+        data = _clean(settings, input_root, year, as_of)
+        return 1 if (data.files["status"] != "ok").any() else 0
+    return _report(settings, input_root, year, as_of, args)
+
+
+def _year(chosen: int | None, configured: int | None, input_root: Path) -> int:
+    """--year, else report.year of the settings, else the latest year folder with data."""
+    if chosen:
+        return chosen
+    if configured is not None:
+        return configured
+    from inclusie_analysis.datasets import latest_year
+    from inclusie_analysis.sources import display_path
+
+    year = latest_year(input_root)
+    print(
+        f"Jaar {year} gekozen: de recentste map met gegevens in {display_path(input_root)}. "
+        "Kies een ander jaar met --year."
+    )
+    return year
 
 
 def _as_of(text: str | None) -> str | None:
@@ -185,6 +207,8 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None):
     from inclusie_analysis.datasets import clean_year, write_frames, write_meta
     from inclusie_analysis.demo import MARKER
     from inclusie_analysis.quality import write_quality_report
+    from inclusie_analysis.report import log_line
+    from inclusie_analysis.sources import missing_sentences
 
     start = time.perf_counter()
     demo = (Path(input_root) / MARKER).exists()
@@ -201,21 +225,41 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None):
     )
     out = settings.reports / str(year) / "data"
     write_frames({**data.frames(), **events.frames()}, out)
-    write_meta(out, input_root, year, as_of)
-    xlsx, _ = write_quality_report(data.ledger, data.fixes, data.files, out.parent, year)
-    files = data.files
-    print(
-        f"Opgeschoond: {int(files['rows_in'].sum())} rijen uit {len(files)} bestanden → "
-        f"{len(data.respondents)} antwoorden, {len(events.events)} activiteiten, "
-        f"{len(events.feedback)} feedbackantwoorden; {int(files['merged'].sum())} samengevoegd, "
-        f"{int(files['rejected'].sum())} afgewezen ({time.perf_counter() - start:.1f} s). "
-        f"Datakwaliteit: {xlsx}"
+    write_meta(out, input_root, year, as_of, events.sources)
+    xlsx, _ = write_quality_report(
+        data.ledger, data.fixes, data.files, out.parent, year, sources=events.sources
     )
+    files = data.files
+    summary = (
+        f"Opgeschoond: {int(files['rows_in'].sum())} rijen uit {len(files)} bestanden → "
+        f"{len(data.respondents)} antwoorden, {_count(events, 'register', 'events', year)} "
+        f"activiteiten, {_count(events, 'feedback', 'feedback', year)} feedbackantwoorden van "
+        f"{year}; {int(files['merged'].sum())} samengevoegd, {int(files['rejected'].sum())} "
+        f"afgewezen ({time.perf_counter() - start:.1f} s). Datakwaliteit: {xlsx}"
+    )
+    print(summary)
+    log = out.parent / "run.log"
+    log_line(log, f"opschonen {year} uit {input_root}: {summary.removeprefix('Opgeschoond: ')}")
     for failure in files.loc[files["status"] != "ok"].itertuples():
         print(f"Let op: {failure.file} niet opgeschoond: {failure.error}", file=sys.stderr)
+        log_line(log, f"niet opgeschoond: {failure.file}: {failure.error}")
     for fix in data.fixes.loc[data.fixes["action"] == "sheet_chosen"].itertuples():
         print(f"Let op: {fix.file}: {fix.message}", file=sys.stderr)
+        log_line(log, f"{fix.file}: {fix.message}")
+    for text in missing_sentences(events.sources):  # last, so it is what staff see
+        print(f"Gegevens ontbreken: {text}", file=sys.stderr)
+        log_line(log, f"gegevens ontbreken: {text}")
     return data
+
+
+def _count(events, kind: str, frame: str, year: int) -> str:
+    """How many rows of `frame` belong to `year`, or "?" when its input is missing."""
+    from inclusie_analysis.sources import is_missing
+
+    if is_missing(events.sources, kind):
+        return "?"
+    rows = getattr(events, frame)
+    return str(int((rows["year"] == year).sum()))
 
 
 def _report(settings, input_root: Path, year: int, as_of: str | None, args) -> int:

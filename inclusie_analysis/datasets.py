@@ -7,7 +7,7 @@ Analysis functions and notebooks receive frames from here, never paths to raw fi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +25,13 @@ from inclusie_analysis.codebook import Codebook, load_codebooks
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.readers import read_export
 from inclusie_analysis.schemas import validate
+from inclusie_analysis.sources import (
+    file_source,
+    is_missing,
+    mark_unlinkable_attendance,
+    previous_wave_source,
+    targets_source,
+)
 from inclusie_analysis.themes import code_answers
 
 NEEDS_FRAMES = ("respondents", "needs", "choices", "answers_text", "items")
@@ -202,6 +209,9 @@ class EventData:
     - `feedback`: one row per feedback response, linked to its event where possible
     - `feedback_text`: open feedback answers, personal data removed
     - `indicators`: the action plan's targets against what was realised
+    - `sources`: per kind of input (register, attendance, feedback, targets, an earlier
+      survey wave) whether it was found for the year (see `inclusie_analysis.sources`);
+      missing is never zero
     """
 
     events: pd.DataFrame
@@ -210,9 +220,10 @@ class EventData:
     feedback: pd.DataFrame
     feedback_text: pd.DataFrame
     indicators: pd.DataFrame
+    sources: list[dict] = field(default_factory=list)
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name in EVENT_FRAMES}
 
 
 EVENT_FRAMES = ("events", "activities", "attendance", "feedback", "feedback_text", "indicators")
@@ -231,7 +242,8 @@ def clean_year(
     as_of=None,
 ) -> tuple[NeedsData, EventData]:
     """Clean everything of a year once: survey waves up to `year`, registers, attendance
-    lists and feedback forms, and compute the year's indicators. One ledger covers it all."""
+    lists and feedback forms, and compute the year's indicators. One ledger covers it all.
+    `events.sources` records which of the year's inputs were found."""
     from inclusie_analysis.clean.events import clean_events, load_events_config
 
     ledger = Ledger()
@@ -240,13 +252,20 @@ def clean_year(
         region_column=region_column, ledger=ledger,
     )  # fmt: skip
     key = key() if callable(key) else key
+    config = load_events_config(events_config)
     frames = clean_events(
-        input_root, year, load_events_config(events_config), key=key,
+        input_root, year, config, key=key,
         matcher=MunicipalityMatcher(aliases=load_aliases(aliases)), ledger=ledger,
     )  # fmt: skip
-    indicators = _indicators(frames, year, as_of)
     ledger.recount()
+    found = event_sources(input_root, year, config, ledger.frames()["files"])
+    measured = not is_missing(found, "register")
+    indicators, targets = _indicators(frames, year, as_of, measured)
     needs.ledger, needs.fixes, needs.files = ledger.frames().values()
+    waves = needs.respondents["wave"].unique()
+    codebook_waves = [cb.wave for cb in load_codebooks(codebooks_dir)]
+    sources = [*found, targets, previous_wave_source(waves, input_root, codebook_waves,
+                                                     codebooks_dir)]  # fmt: skip
     events = EventData(
         events=_typed(frames.events),
         activities=_typed(frames.activities),
@@ -254,22 +273,45 @@ def clean_year(
         feedback=_typed(frames.feedback),
         feedback_text=code_answers(_typed(frames.feedback_text)),
         indicators=indicators,
+        sources=sources,
     )
     for name, frame in events.frames().items():
         setattr(events, name, validate(name, frame))
     return needs, events
 
 
-def _indicators(frames, year: int, as_of) -> pd.DataFrame:
-    """The year's indicators, when there are targets for it (else an empty table)."""
-    from inclusie_analysis.indicators import compute_indicators, load_targets
+def event_sources(input_root: Path, year: int, config, files: pd.DataFrame) -> list[dict]:
+    """Whether the year's folder holds a register, attendance lists and a feedback form that
+    could be read (`files`: the ledger's file table)."""
+    from inclusie_analysis.clean.events import find_event_files
+
+    folder = Path(input_root) / str(year)
+    out = []
+    for kind in ("register", "attendance", "feedback"):
+        found = find_event_files(folder, config, kind)
+        # where a kind is looked for: its patterns' subfolder (aanwezigheden/*) or the year
+        subfolders = {
+            p.rsplit("/", 1)[0] for p in config.section(kind).get("files", []) if "/" in p
+        }
+        where = folder / subfolders.pop() if len(subfolders) == 1 else folder
+        out.append(file_source(kind, year, where, found, files))
+    return mark_unlinkable_attendance(out)
+
+
+def _indicators(frames, year: int, as_of, measured: bool = True) -> tuple[pd.DataFrame, dict]:
+    """The year's indicators and whether there were targets for it (else an empty table).
+    Without a register for the year (`measured` False) nothing is realised: every
+    indicator is "geen gegevens", never 0."""
+    from inclusie_analysis.indicators import compute_indicators, load_targets, unmeasured
 
     try:
         targets = load_targets(year)
-    except InputError:
-        return pd.DataFrame()
+    except InputError as exc:
+        return pd.DataFrame(), targets_source(year, exc)
+    if not measured:
+        return unmeasured(targets), targets_source(year, None)
     events, activities = frames.events, frames.activities
-    return compute_indicators(
+    table = compute_indicators(
         events[events["year"] == year],
         activities[activities["year"] == year],
         targets,
@@ -278,6 +320,7 @@ def _indicators(frames, year: int, as_of) -> pd.DataFrame:
         previous_events=events[events["year"] == year - 1],
         previous_activities=activities[activities["year"] == year - 1],
     )
+    return table, targets_source(year, None)
 
 
 def write_frames(frames: dict[str, pd.DataFrame], data_dir: Path) -> list[Path]:
@@ -291,9 +334,16 @@ def write_frames(frames: dict[str, pd.DataFrame], data_dir: Path) -> list[Path]:
     return written
 
 
-def write_meta(data_dir: Path, input_root: Path, year: int, as_of: str | None = None) -> Path:
-    """`meta.json` beside the data: when it was cleaned, for which year and date, and every
-    input file with its size and sha256 (the reports' manifest repeats it)."""
+def write_meta(
+    data_dir: Path,
+    input_root: Path,
+    year: int,
+    as_of: str | None = None,
+    sources: list[dict] | None = None,
+) -> Path:
+    """`meta.json` beside the data: when it was cleaned, for which year and date, every
+    input file with its size and sha256 (the reports' manifest repeats it), and per kind of
+    input whether it was found (`sources`, see `inclusie_analysis.sources`)."""
     import hashlib
     import json
     import time
@@ -312,6 +362,7 @@ def write_meta(data_dir: Path, input_root: Path, year: int, as_of: str | None = 
         "as_of": as_of,
         "input_root": str(input_root.resolve()),
         "inputs": inputs,
+        "sources": sources or [],
     }
     path = Path(data_dir) / "meta.json"
     path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -333,7 +384,42 @@ def load_events(source: Path | str) -> EventData:
             file=str(folder),
             hint="Voer eerst 'inclusie clean' (of 'make report') uit.",
         )
-    return EventData(**{n: pd.read_parquet(folder / f"{n}.parquet") for n in EVENT_FRAMES})
+    return EventData(
+        **{n: pd.read_parquet(folder / f"{n}.parquet") for n in EVENT_FRAMES},
+        sources=load_sources(folder),
+    )
+
+
+def load_meta(source: Path | str) -> dict:
+    """`meta.json` of a run's cleaned data (empty when there is none)."""
+    import json
+
+    path = Path(source) / "meta.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def load_sources(source: Path | str) -> list[dict]:
+    """Which inputs were found for the year (`sources` of meta.json; see
+    `inclusie_analysis.sources`): notebooks say what is missing instead of showing zeros."""
+    return load_meta(source).get("sources", [])
+
+
+def latest_year(input_root: Path | str) -> int:
+    """The latest year folder (`<input_root>/<year>/`) that holds at least one file."""
+    root = Path(input_root)
+    years = sorted(
+        (int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit()
+         and any(f.is_file() and not f.name.startswith(".") for f in p.rglob("*"))),
+        reverse=True,
+    ) if root.is_dir() else []  # fmt: skip
+    if not years:
+        raise InputError(
+            "er is geen map per jaar met gegevens.",
+            file=str(root),
+            hint="Zet de exports in een map per jaar (bv. surveys/raw/2026/) of kies het jaar "
+            "met --year.",
+        )
+    return years[0]
 
 
 def load_needs(source: Path | str) -> NeedsData:

@@ -27,7 +27,7 @@ ID_COLUMN = {"events": "event_id", "activities": "activity_id"}
 INDICATOR_KEYS = {"id", "goal", "description", "unit", "op", "target", "rule"}
 RULE_KEYS = {"frame", "where", "measure", "condition", "cases"}
 STATUS = {"met": "gehaald", "not_met": "niet gehaald", "on_track": "op koers", "behind": "achter",
-          "na": "niet van toepassing"}  # fmt: skip
+          "na": "niet van toepassing", "no_data": "geen gegevens"}  # fmt: skip
 COLUMNS = ["goal", "indicator", "description", "unit", "op", "target", "realised", "status",
            "expected", "counted", "n_counted"]  # fmt: skip
 
@@ -204,7 +204,21 @@ def compute_indicators(
             "status": status, "expected": expected, "counted": ";".join(map(str, counted)),
             "n_counted": len(counted),
         })  # fmt: skip
-    out = pd.DataFrame(rows, columns=COLUMNS)
+    return _typed(pd.DataFrame(rows, columns=COLUMNS))
+
+
+def unmeasured(targets: list[Indicator]) -> pd.DataFrame:
+    """The indicators of `targets` when there is nothing to measure them on (no register for
+    the year): realised and expected unknown, status "geen gegevens", never a realised 0."""
+    rows = [{
+        "goal": i.goal, "indicator": i.id, "description": i.description, "unit": i.unit,
+        "op": i.op, "target": i.target, "realised": float("nan"), "status": STATUS["no_data"],
+        "expected": float("nan"), "counted": "", "n_counted": 0,
+    } for i in targets]  # fmt: skip
+    return _typed(pd.DataFrame(rows, columns=COLUMNS))
+
+
+def _typed(out: pd.DataFrame) -> pd.DataFrame:
     return out.astype({"target": "float64", "realised": "float64", "expected": "float64",
                        "n_counted": "int64"}).astype({c: "string" for c in (
         "goal", "indicator", "description", "unit", "op", "status", "counted")})  # fmt: skip

@@ -12,6 +12,26 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 DIVERGING = ["#B35806", "#F1A340", "#D9D9D9", "#998EC3", "#542788"]  # PuOr, light grey middle
 SUPPRESSED = "#BDBDBD"
 FONT_SIZE = 9
+LABEL_WIDTH = 45  # characters per line of an axis label
+LABEL_LINES = 3  # lines at most; a longer label is cut with "…" (tables keep it whole)
+
+
+def wrap_label(text: object, width: int = LABEL_WIDTH, lines: int = LABEL_LINES) -> str:
+    """An axis label wrapped to `width` characters a line, at most `lines` lines, so a long
+    item label never pushes the chart off its figure."""
+    import textwrap
+
+    parts = textwrap.wrap(" ".join(str(text).split()), width) or [""]
+    if len(parts) > lines:
+        parts = parts[:lines]
+        parts[-1] = parts[-1][: width - 1].rstrip() + "…"
+    return "\n".join(parts)
+
+
+def _wrapped(labels) -> tuple[list[str], int]:
+    """Wrapped labels and how many lines they add beyond one each (for the figure height)."""
+    wrapped = [wrap_label(label) for label in labels]
+    return wrapped, sum(label.count("\n") for label in wrapped)
 
 
 def _plt():
@@ -50,16 +70,19 @@ def likert_bars(
     `stats.likert_summary`, with a label added).
     """
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(summary) + 1.6))
+    labels, extra = _wrapped(summary["label"])
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(summary) + 0.2 * extra + 1.6))
+    rows = range(len(summary))
     shares = summary[[f"share_{level}" for level in levels]].to_numpy(dtype=float)
     middle = len(levels) // 2
     left = -(shares[:, :middle].sum(axis=1) + shares[:, middle] / 2)
     colours = DIVERGING if len(levels) == 5 else PALETTE
     for j, level in enumerate(levels):
         colour = colours[j % len(colours)]
-        ax.barh(summary["label"], shares[:, j], left=left, color=colour, label=level,
+        ax.barh(rows, shares[:, j], left=left, color=colour, label=level,
                 edgecolor="white", linewidth=0.5)  # fmt: skip
         left = left + shares[:, j]
+    ax.set_yticks(rows, labels)
     ax.axvline(0, color="#333333", linewidth=0.8)
     _percent_axis(ax.xaxis, language)
     ax.invert_yaxis()
@@ -74,9 +97,12 @@ def dot_plot(estimates: pd.DataFrame, title: str, source: str, language: str = "
     """Estimates with their confidence intervals: `label`, `estimate`, `low`, `high`, `n`."""
     plt = _plt()
     data = estimates.sort_values("estimate")
-    fig, ax = plt.subplots(figsize=(7, 0.35 * len(data) + 1.4))
-    ax.hlines(data["label"], data["low"], data["high"], color=PALETTE[0], linewidth=2)
-    ax.plot(data["estimate"], data["label"], "o", color=PALETTE[5], markersize=5)
+    labels, extra = _wrapped(data["label"])
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(data) + 0.2 * extra + 1.4))
+    rows = range(len(data))
+    ax.hlines(rows, data["low"], data["high"], color=PALETTE[0], linewidth=2)
+    ax.plot(data["estimate"], rows, "o", color=PALETTE[5], markersize=5)
+    ax.set_yticks(rows, labels)
     _percent_axis(ax.xaxis, language)
     ax.set_xlim(0, 1)
     ax.set_title(title, loc="left")
@@ -90,13 +116,16 @@ def heatmap(table: pd.DataFrame, title: str, source: str, n: int, language: str 
     import numpy as np
 
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(1.1 * len(table.columns) + 3, 0.4 * len(table) + 1.6))
+    rows, extra = _wrapped(table.index)
+    columns = [wrap_label(c, 25, 2) for c in table.columns]
+    height = 0.4 * len(table) + 0.2 * extra + 1.6
+    fig, ax = plt.subplots(figsize=(1.1 * len(table.columns) + 3, height))
     values = table.to_numpy(dtype=float)
     masked = np.ma.masked_invalid(values)
     cmap = plt.get_cmap("Blues").with_extremes(bad=SUPPRESSED)
     ax.imshow(masked, cmap=cmap, vmin=0, vmax=1, aspect="auto")
-    ax.set_xticks(range(len(table.columns)), table.columns, rotation=30, ha="right")
-    ax.set_yticks(range(len(table.index)), table.index)
+    ax.set_xticks(range(len(table.columns)), columns, rotation=30, ha="right")
+    ax.set_yticks(range(len(table.index)), rows)
     hidden = "verborgen" if language == "nl" else "hidden"
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from inclusie_analysis.excel import write_tables
+from inclusie_analysis.sources import missing_sentences, sources_table
 
 ACTIONS = {
     # action: (Dutch label, needs a person to check)
@@ -113,9 +114,15 @@ def quality_tables(
 
 
 def write_quality_report(
-    ledger: pd.DataFrame, fixes: pd.DataFrame, files: pd.DataFrame, out_dir: Path, year: int
+    ledger: pd.DataFrame,
+    fixes: pd.DataFrame,
+    files: pd.DataFrame,
+    out_dir: Path,
+    year: int,
+    sources: list[dict] | None = None,
 ) -> tuple[Path, Path]:
-    """Write datakwaliteit.xlsx and datakwaliteit.html into `out_dir`."""
+    """Write datakwaliteit.xlsx and datakwaliteit.html into `out_dir`. With `sources` (which
+    inputs of the year were found) both start with what is missing and a sheet "Bronnen"."""
     tables = quality_tables(ledger, fixes, files)
     notes = {
         "Overzicht": f"Datakwaliteit {year}: elke rij van elk bestand is behouden, samengevoegd of "
@@ -123,18 +130,32 @@ def write_quality_report(
         "Problemen": "Alles wat bij het opschonen veranderd werd of niet gelezen kon worden. "
         "'Nakijken = ja' vraagt uw aandacht.",
     }
+    if sources:
+        missing = missing_sentences(sources)
+        tables = {**tables, "Bronnen": sources_table(sources)}
+        notes["Bronnen"] = f"Welke gegevens voor {year} gevonden zijn." + (
+            " Ontbrekende gegevens zijn niet nul: de rapporten zeggen dat ze ontbreken."
+            if missing
+            else ""
+        )
+        if missing:
+            notes["Overzicht"] += " Let op, gegevens ontbreken: " + " ".join(missing)
     xlsx = write_tables(out_dir / "datakwaliteit.xlsx", tables, notes)
     page = out_dir / "datakwaliteit.html"
-    page.write_text(_html(tables, year), encoding="utf-8")
+    page.write_text(_html(tables, year, sources or []), encoding="utf-8")
     return xlsx, page
 
 
-def _html(tables: dict[str, pd.DataFrame], year: int) -> str:
+def _html(tables: dict[str, pd.DataFrame], year: int, sources: list[dict]) -> str:
     overview = tables["Overzicht"]
     to_check = tables["Problemen"].loc[tables["Problemen"]["Nakijken"] == "ja"]
     failed = overview.loc[overview["Status"] != "ok"]
-    parts = [
-        f"<h1>Datakwaliteit {year}</h1>",
+    missing = missing_sentences(sources)
+    parts = [f"<h1>Datakwaliteit {year}</h1>"]
+    if missing:
+        items = "".join(f"<li>{html.escape(text)}</li>" for text in missing)
+        parts.append(f"<div class='fout'><h2>Ontbrekende gegevens</h2><ul>{items}</ul></div>")
+    parts += [
         f"<p>{int(overview['Rijen'].sum())} rijen gelezen uit {len(overview)} bestanden: "
         f"{int(overview['Behouden'].sum())} behouden, {int(overview['Samengevoegd'].sum())} "
         f"samengevoegd (dubbele inzendingen), {int(overview['Afgewezen'].sum())} afgewezen. "
@@ -150,6 +171,8 @@ def _html(tables: dict[str, pd.DataFrame], year: int) -> str:
     if len(sheets):  # a whole file may have been read from the wrong sheet: first of all
         columns = ["Bestand", "Blad", "Wat er gebeurde", "Wat u kunt doen"]
         parts += ["<h2>Niet het eerste blad gelezen</h2>", _table(sheets[columns])]
+    if "Bronnen" in tables:
+        parts += ["<h2>Gegevens van het jaar</h2>", _table(tables["Bronnen"])]
     parts += ["<h2>Per bestand</h2>", _table(overview)]
     parts += ["<h2>Per soort probleem</h2>", _table(tables["Per soort"])]
     if len(to_check):

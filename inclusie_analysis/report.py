@@ -197,13 +197,15 @@ def run_suite(
     log = out_root / "run.log"
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     started = time.time()
-    _log(log, f"start: {len(jobs)} rapporten, {workers} tegelijk, formaten {', '.join(formats)}")
+    log_line(
+        log, f"start: {len(jobs)} rapporten, {workers} tegelijk, formaten {', '.join(formats)}"
+    )
     if workers == 1:
         results = _run_serial(jobs, out_root, formats, progress, reuse_kernels, log)
     else:
         results = _run_parallel(jobs, out_root, formats, workers, progress, reuse_kernels, log)
     failed = [r for r in results if not r.ok]
-    _log(
+    log_line(
         log,
         f"klaar: {len(results) - len(failed)} gelukt, {len(failed)} mislukt, "
         f"{time.time() - started:.1f} s",
@@ -267,8 +269,10 @@ def run_job(
     executed = work / "report.ipynb"
     start = time.time()
     began = _now()
+    log = out_root / "run.log"
     try:
-        _execute(job, executed, {**job.parameters, "output_dir": str(work)}, reuse_kernel)
+        _execute(job, executed, {**job.parameters, "output_dir": str(work)}, reuse_kernel, log)
+        move_stderr_to_log(executed, log, job.report_id)
         language = job.parameters.get("language", "nl")
         if "html" in formats or "pdf" in formats:
             export_html(executed, work / "report.html", language=language, title=job.title)
@@ -320,7 +324,9 @@ def _replace(work: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _execute(job: ReportJob, executed: Path, parameters: dict, reuse_kernel: bool) -> None:
+def _execute(
+    job: ReportJob, executed: Path, parameters: dict, reuse_kernel: bool, log: Path | None = None
+) -> None:
     import papermill
 
     _register_engine()
@@ -335,6 +341,8 @@ def _execute(job: ReportJob, executed: Path, parameters: dict, reuse_kernel: boo
         log_output=False,
         execution_timeout=CELL_TIMEOUT,
         start_timeout=60,
+        warnings_log=str(log) if log else None,
+        report_id=job.report_id,
     )
 
 
@@ -420,6 +428,73 @@ if "pandas" in _sys.modules:
         _sys.modules["pandas"].reset_option("all")
 del _sys, _warnings
 """
+# Then: library warnings go to the run log, never into the report (see capture_warnings).
+CAPTURE = """
+from inclusie_analysis.report import capture_warnings as _capture
+_capture({log!r}, {report_id!r})
+del _capture
+"""
+
+
+def capture_warnings(log: str | Path | None, report_id: str) -> None:
+    """In a report's kernel: send warnings (matplotlib, pandas, ...) to the run log as
+    "<report-id>: waarschuwing: ...", so no library warning with a local path ever lands in
+    a report. Called before every report; each report logs its own warnings again."""
+    import logging
+    import warnings
+
+    logger = logging.getLogger("py.warnings")
+    for handler in [h for h in logger.handlers if getattr(h, "inclusie_report", False)]:
+        logger.removeHandler(handler)
+        handler.close()
+    handler = logging.FileHandler(log, encoding="utf-8") if log else logging.NullHandler()
+    handler.inclusie_report = True
+    handler.setFormatter(
+        logging.Formatter(
+            f"%(asctime)s {report_id}: waarschuwing: %(message)s", "%Y-%m-%d %H:%M:%S"
+        )
+    )
+    handler.addFilter(_one_line)
+    logger.addHandler(handler)
+    logger.propagate = False  # not to the root logger, whose last resort is stderr
+    logging.captureWarnings(True)
+    # Warnings show once per place; resetting the registries lets this report log its own.
+    filters = list(warnings.filters)
+    warnings.resetwarnings()
+    warnings.filters[:] = filters
+
+
+def _one_line(record) -> bool:
+    """A warning on one line of the run log (its message and the source line it quotes)."""
+    record.msg, record.args = " ".join(record.getMessage().split()), ()
+    return True
+
+
+def move_stderr_to_log(notebook: Path, log: Path, report_id: str) -> int:
+    """Take every stderr output (warnings a library printed itself) out of an executed
+    notebook and append it to the run log; return how many were moved. The HTML and PDF
+    are made from the notebook afterwards, so they never show them."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    moved = []
+    for number, cell in enumerate(nb.cells, start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        keep = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                moved.append((number, output.get("text", "")))
+            else:
+                keep.append(output)
+        cell["outputs"] = keep
+    if moved:
+        nbformat.write(nb, notebook)
+        for number, text in moved:
+            for line in str(text).splitlines():
+                if line.strip():
+                    log_line(log, f"{report_id}: cel {number}: {line}")
+    return len(moved)
 
 
 def _register_engine() -> None:
@@ -435,7 +510,8 @@ def _register_engine() -> None:
         @classmethod
         def execute_managed_notebook(
             cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
-            start_timeout=60, execution_timeout=None, **kwargs,
+            start_timeout=60, execution_timeout=None, warnings_log=None, report_id="rapport",
+            **kwargs,
         ):  # fmt: skip
             client = PapermillNotebookClient(
                 nb_man, km=_kernel(), kernel_name=kernel_name, timeout=execution_timeout,
@@ -445,8 +521,9 @@ def _register_engine() -> None:
             client.reset_execution_trackers()
             with client.setup_kernel():
                 try:
+                    reset = RESET + CAPTURE.format(log=warnings_log, report_id=report_id)
                     reply = client.wait_for_reply(
-                        client.kc.execute(RESET, silent=True, store_history=False)
+                        client.kc.execute(reset, silent=True, store_history=False)
                     )
                     if reply is None or reply["content"]["status"] != "ok":
                         raise RuntimeError("de kernel kon niet leeggemaakt worden")
@@ -516,16 +593,17 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
 
-def _log(log: Path, message: str) -> None:
+def log_line(log: Path, message: str) -> None:
+    """Append one timestamped line to the run log."""
     with log.open("a", encoding="utf-8") as handle:
         handle.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}\n")
 
 
 def _log_result(log: Path, result: ReportResult) -> None:
     if result.ok:
-        _log(log, f"{result.report_id}: klaar in {result.seconds:.1f} s")
+        log_line(log, f"{result.report_id}: klaar in {result.seconds:.1f} s")
     else:
-        _log(log, f"{result.report_id}: MISLUKT: {result.error}")
+        log_line(log, f"{result.report_id}: MISLUKT: {result.error}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -711,13 +789,16 @@ def write_index(out_root: Path) -> Path:
     synthetic = "SYNTHETISCH" in json.dumps(manifest.get("data", {})).upper()
     notice = ("<p><strong>Let op: gemaakt met synthetische demodata, niet met echte antwoorden."
               "</strong></p>") if synthetic else ""  # fmt: skip
+    notice += _missing_notice(manifest.get("data", {}).get("sources", []))
     page = (
         '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">'
         f"<title>Rapporten {year}</title>"
         "<style>body{font-family:Segoe UI,Helvetica Neue,Arial,sans-serif;max-width:56rem;"
         "margin:2rem auto;"
         "padding:0 1rem;line-height:1.5}table{border-collapse:collapse;width:100%}"
-        "th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #ddd}</style></head>"
+        "th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #ddd}"
+        ".ontbreekt{background:#fff3cd;border-left:4px solid #8a6d00;padding:.25rem 1rem}"
+        "</style></head>"
         f"<body><h1>Rapporten digitale inclusie {year}</h1>{notice}"
         f"<p>Gemaakt op {html.escape(manifest['generated_at'])} met inclusie-analysis "
         f"{html.escape(manifest['versions'].get('inclusie-analysis', ''))}. Wat er liep, staat in "
@@ -728,3 +809,18 @@ def write_index(out_root: Path) -> Path:
     path = out_root / "index.html"
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def _missing_notice(sources: list[dict]) -> str:
+    """The index's box with every input of the year that is missing (empty when none is)."""
+    from inclusie_analysis.sources import missing_sentences
+
+    missing = missing_sentences(sources)
+    if not missing:
+        return ""
+    items = "".join(f"<li>{html.escape(text)}</li>" for text in missing)
+    return (
+        '<div class="ontbreekt" role="note"><h2>Ontbrekende gegevens</h2>'
+        f"<ul>{items}</ul><p>De rapporten zeggen dat deze gegevens ontbreken; ze tonen er geen "
+        'nullen voor. Meer in <a href="datakwaliteit.html">datakwaliteit.html</a>.</p></div>'
+    )

@@ -39,6 +39,7 @@ WORDS = {
         "data_until": "gegevens tot en met {d}",
         "cleaned": "opgeschoond op {d}",
         "parameters": "Parameters",
+        "missing": "Ontbrekende gegevens: wat hieronder ontbreekt, is niet nul maar onbekend.",
     },
     "en": {
         "table": "Table",
@@ -50,6 +51,7 @@ WORDS = {
         "data_until": "data up to {d}",
         "cleaned": "cleaned on {d}",
         "parameters": "Parameters",
+        "missing": "Missing data: what is missing below is unknown, not zero.",
     },
 }
 
@@ -95,9 +97,11 @@ class ReportBook:
         synthetic: bool,
         version: str,
         contents: bool = True,
+        missing: list[str] | tuple[str, ...] = (),
     ):
         """The report's first block: title, what it covers, its parameters, the data's date and
-        the package version, and a notice when the data is synthetic. With `contents` the
+        the package version, a notice when the data is synthetic, and one listing the inputs
+        that are `missing` (sentences from `sources.missing_sentences`). With `contents` the
         HTML export puts a table of contents after it."""
         from IPython.display import HTML
 
@@ -111,6 +115,12 @@ class ReportBook:
         notice = (
             f'<p class="waarschuwing"><strong>{w["synthetic"]}</strong></p>' if synthetic else ""
         )
+        if missing:
+            items = "".join(f"<li>{html.escape(text)}</li>" for text in missing)
+            notice += (
+                f'<div class="waarschuwing ontbrekend" role="note"><p><strong>{w["missing"]}'
+                f"</strong></p><ul>{items}</ul></div>"
+            )
         return HTML(
             f'<header class="rapport-kop"><h1>{html.escape(title)}</h1>'
             f'<p class="ondertitel">{html.escape(subtitle)}</p>'

@@ -11,6 +11,7 @@ from inclusie_analysis.errors import InputError
 
 SETTINGS_FILE = "inclusie.toml"
 ENV_VAR = "INCLUSIE_SETTINGS"
+LATEST = "latest"
 
 _DEFAULT_PATHS = {
     "raw": "surveys/raw",
@@ -49,7 +50,7 @@ class Settings:
     region_mapping: Path | None = None
     region_column: str = "referentieregio"
     suppression_threshold: int = 5
-    year: int = 2025
+    year: int | None = None  # None: the latest year folder with data ("latest")
     language: str = "nl"
     source: Path | None = field(default=None, compare=False)
 
@@ -122,10 +123,14 @@ def load_settings(path: Path | str | None = None) -> Settings:
             file=str(path),
             value=threshold,
         )
-    year = report.get("year", 2025)
-    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+    year = report.get("year", LATEST)
+    if isinstance(year, str) and year.strip().lower() == LATEST:
+        year = None  # chosen per run: the latest year folder with data
+    elif not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
         raise InputError(
-            "year in [report] moet een jaartal zijn, bv. 2025.", file=str(path), value=year
+            f'year in [report] moet "{LATEST}" of een jaartal zijn, bv. 2025.',
+            file=str(path),
+            value=year,
         )
     language = report.get("language", "nl")
     if language not in ("nl", "en"):

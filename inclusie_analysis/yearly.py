@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from inclusie_analysis.clean.geo import FLANDERS_AND_BRUSSELS, province_order, select_area
+from inclusie_analysis.sources import is_missing, section_note
 from inclusie_analysis.stats import likert_summary, newcombe_difference, wilson_interval
 from inclusie_analysis.text import format_number, format_percent
 
@@ -502,9 +503,12 @@ def key_findings(
     ranking: pd.DataFrame,
     threshold: int = 5,
     language: str = "nl",
+    sources: list[dict] | None = None,
 ) -> list[str]:
-    """Five findings in plain words, each computed from the tables of the report."""
+    """Five findings in plain words, each computed from the tables of the report. With
+    `sources` (which inputs were found), a missing input gives "not known", never a zero."""
     nl = language == "nl"
+    no_register = is_missing(sources, "register")
     num = lambda v: format_number(v, language)  # noqa: E731
     pct = lambda v: format_percent(v, language)  # noqa: E731
     latest_wave = int(respondents["wave"].max()) if len(respondents) else None
@@ -572,7 +576,15 @@ def key_findings(
                 "clearly (no difference beyond chance)."
             )
     # 4. indicators (network-wide targets: only in the report for everyone)
-    if len(indicators) and area == FLANDERS_AND_BRUSSELS:
+    if area == FLANDERS_AND_BRUSSELS and (no_register or is_missing(sources, "targets")):
+        findings.append(
+            f"Of de indicatoren van het actieplan {year} gehaald zijn, is niet bekend: "
+            + ("er is geen activiteitenregister." if no_register else "er zijn geen doelen.")
+            if nl
+            else f"Whether the {year} action-plan indicators are met is not known: "
+            + ("there is no activity register." if no_register else "there are no targets.")
+        )
+    elif len(indicators) and area == FLANDERS_AND_BRUSSELS:
         met = int((indicators["status"] == "gehaald").sum())
         on_track = int((indicators["status"] == "op koers").sum())
         text = (
@@ -584,7 +596,19 @@ def key_findings(
             text += f", {on_track} op koers" if nl else f", {on_track} on track"
         findings.append(text + ".")
     # 5. reach
-    if reached["participants"] >= threshold:
+    if no_register or is_missing(sources, "attendance"):
+        findings.append(
+            f"Het bereik van de activiteiten van {year} is niet bekend: er "
+            + (
+                "is geen activiteitenregister."
+                if no_register
+                else "zijn geen aanwezigheidslijsten."
+            )
+            if nl
+            else f"The reach of the {year} activities is not known: there "
+            + ("is no activity register." if no_register else "are no attendance lists.")
+        )
+    elif reached["participants"] >= threshold:
         findings.append(
             f"De activiteiten van {year} bereikten {num(reached['participants'])} deelnemers uit "
             f"{num(reached['municipalities'])} gemeenten, waaronder "
@@ -621,3 +645,43 @@ def share_with_interval(k: int, n: int, language: str = "nl") -> str:
     low, high = wilson_interval(k, n)
     share, low, high = (format_percent(v, language) for v in (k / n, low, high))
     return f"{share} ({low}–{high})"
+
+
+def reach_sentence(events: pd.DataFrame, reached: dict, area: str, year: int,
+                   language: str = "nl", sources: list[dict] | None = None) -> str:  # fmt: skip
+    """The reach section's opening sentence: the year's activities, the participants and
+    municipalities they reached. Without a register or attendance lists: what is missing."""
+    note = section_note(sources or [], "reach", language)
+    if note:
+        return note
+    num = lambda v: format_number(v, language)  # noqa: E731
+    return (
+        f"De {num(len(events))} activiteiten van {year} bereikten {num(reached['participants'])} "
+        f"verschillende deelnemers uit {area} ({num(reached['attendances'])} aanwezigheden), uit "
+        f"{num(reached['municipalities'])} van de {num(reached['municipalities_in_area'])} "
+        "gemeenten."
+        if language == "nl"
+        else f"The {num(len(events))} activities of {year} reached "
+        f"{num(reached['participants'])} different participants from {area} "
+        f"({num(reached['attendances'])} attendances), from {num(reached['municipalities'])} of "
+        f"the {num(reached['municipalities_in_area'])} municipalities."
+    )
+
+
+def comparison_note(
+    sources: list[dict] | None, area: str, waves: tuple[int, int] | None, language: str = "nl"
+) -> str | None:
+    """Why the report has no comparison with an earlier survey (None when it has one): no
+    earlier wave in the input (and where its exports must go), or none in this area."""
+    if waves:
+        return None
+    note = section_note(sources or [], "comparison", language)
+    if note:
+        return note
+    return (
+        f"Uit {area} antwoordden organisaties op maar één bevraging; een vergelijking met een "
+        "vorige bevraging is daarom niet mogelijk."
+        if language == "nl"
+        else f"Organisations from {area} answered only one survey, so no comparison with an "
+        "earlier survey is possible."
+    )

@@ -116,3 +116,54 @@ def test_referentieregio_map(out, shared_reference):
     assert hatched == in_region.sum() + brussels  # the hidden region, and Brussels (no region)
     plots.save_png(fig, out / "map_regions.png")
     check_png(out / "map_regions.png")
+
+
+LONG = "Een heel lange omschrijving van een leernood zoals een codeboek ze soms heeft " * 4
+
+
+def _long_label_chart(kind: str):
+    if kind == "likert":
+        shares = {f"share_{level}": [0.2, 0.2] for level in LEVELS}
+        frame = pd.DataFrame({"label": [LONG, "Toegang"], "n": [300, 280], **shares})
+        return plots.likert_bars(frame, LEVELS, "Nood", "demo")
+    if kind == "dots":
+        frame = pd.DataFrame({"label": [LONG, "Toegang"], "estimate": [0.5, 0.4],
+                              "low": [0.4, 0.3], "high": [0.6, 0.5], "n": [300, 280]})  # fmt: skip
+        return plots.dot_plot(frame, "Nood", "demo")
+    table = pd.DataFrame({"Antwerpen": [0.5, 0.3], "Limburg": [0.6, 0.2]}, index=[LONG, "Toegang"])
+    return plots.heatmap(table, "Nood per provincie", "demo", n=250)
+
+
+def test_a_300_character_label_breaks_an_unwrapped_tight_layout():
+    """The case the wrapping is for: matplotlib itself warns on such a label."""
+    import matplotlib.pyplot as plt
+
+    assert len(LONG) >= 300
+    fig, ax = plt.subplots(figsize=(7, 2))
+    ax.barh([LONG], [1])
+    with pytest.warns(UserWarning, match="Tight layout not applied"):
+        fig.tight_layout()
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("kind", ["likert", "dots", "heatmap"])
+def test_a_very_long_label_is_wrapped_and_shortened_without_warnings(kind, out):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning fails the test
+        fig = _long_label_chart(kind)
+        labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+        plots.save_png(fig, out / f"long-{kind}.png")
+    check_png(out / f"long-{kind}.png")
+    long = next(label for label in labels if label.startswith("Een heel lange"))
+    lines = long.split("\n")
+    assert len(lines) == plots.LABEL_LINES and long.endswith("…")
+    assert all(len(line) <= plots.LABEL_WIDTH for line in lines)
+    assert "Toegang" in labels  # short labels stay as they are
+
+
+def test_wrap_label_by_hand():
+    assert plots.wrap_label("Regierol") == "Regierol"
+    assert plots.wrap_label("aa bb cc dd", width=5) == "aa bb\ncc dd"
+    assert plots.wrap_label("aa bb cc dd ee ff gg", width=5, lines=2) == "aa bb\ncc d…"

@@ -37,7 +37,7 @@ def test_repo_settings_file_gives_the_documented_defaults():
     assert settings.region_mapping is None
     assert settings.region_column == "referentieregio"
     assert settings.suppression_threshold == 5
-    assert settings.year == 2025
+    assert settings.year is None  # "latest": the latest year folder with data
     assert settings.language == "nl"
 
 
@@ -189,6 +189,21 @@ def test_bad_suppression_threshold_is_an_input_error(tmp_path, value):
         load_settings(path)
     assert info.value.file == str(path)
     assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize("value", ["latest", '"Latest"', '" LATEST "'])
+def test_year_latest_means_chosen_per_run(tmp_path, value):
+    value = value if value.startswith('"') else f'"{value}"'
+    path = write(tmp_path / "inclusie.toml", f"[report]\nyear = {value}\n")
+    assert load_settings(path).year is None
+
+
+@pytest.mark.parametrize("value", ['"laatste"', "1999", "2025.0", "true"])
+def test_bad_year_is_an_input_error_naming_latest(tmp_path, value):
+    path = write(tmp_path / "inclusie.toml", f"[report]\nyear = {value}\n")
+    with pytest.raises(InputError, match="latest") as info:
+        load_settings(path)
+    assert info.value.file == str(path)
 
 
 @pytest.mark.parametrize("value", ['"fr"', '"NL"', "1"])

@@ -275,7 +275,7 @@ def clean_events(
     events, activities, attendance, feedback, texts = [], [], [], [], []
     for year in years:
         folder = Path(input_root) / str(year)
-        for path in _files(folder, config.section("register").get("files", [])):
+        for path in find_event_files(folder, config, "register"):
             ev, act = _guard(
                 ledger, path, "register", lambda p=path, y=year: _register(p, y, config, ledger)
             )
@@ -284,7 +284,7 @@ def clean_events(
     events_frame = _concat(events, EVENT_COLUMNS)
     for year in years:
         folder = Path(input_root) / str(year)
-        for path in _files(folder, config.section("attendance").get("files", [])):
+        for path in find_event_files(folder, config, "attendance"):
             attendance.append(
                 _guard(
                     ledger,
@@ -293,7 +293,7 @@ def clean_events(
                     lambda p=path: _attendance(p, config, events_frame, key, matcher, ledger),
                 )
             )
-        for path in _files(folder, config.section("feedback").get("files", [])):
+        for path in find_event_files(folder, config, "feedback"):
             fb, tx = _guard(
                 ledger,
                 path,
@@ -342,6 +342,12 @@ def _with_types(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
         elif out[column].dtype == object:
             out[column] = out[column].astype("string")
     return out
+
+
+def find_event_files(folder: Path, config: EventsConfig, kind: str) -> list[Path]:
+    """The files of one kind ("register", "attendance" or "feedback") in a year's folder, by
+    the file patterns of the mapping file; none when the folder does not exist."""
+    return _files(Path(folder), config.section(kind).get("files", []))
 
 
 def _files(folder: Path, patterns: list[str]) -> list[Path]:

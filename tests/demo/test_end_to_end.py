@@ -129,7 +129,9 @@ def test_quality_report_is_written(run):
     from openpyxl import load_workbook
 
     book = load_workbook(out / "datakwaliteit.xlsx")
-    assert book.sheetnames == ["Overzicht", "Per soort", "Problemen", "Rijen niet behouden"]
+    assert book.sheetnames == [
+        "Overzicht", "Per soort", "Problemen", "Rijen niet behouden", "Bronnen"
+    ]  # fmt: skip
     problems = list(book["Problemen"].iter_rows(min_row=3, values_only=True))
     assert any(row[1] == "Gemeente: herkend ondanks tikfout" for row in problems)
 
