@@ -19,7 +19,7 @@ from inclusie_analysis.codebook import Codebook, load_codebooks
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.readers import read_export
 from inclusie_analysis.schemas import validate
-from inclusie_analysis.themes import code_answers
+from inclusie_analysis.themes import Taxonomy, check_theme_ids, code_answers
 
 NEEDS_FRAMES = ("respondents", "needs", "choices", "answers_text")
 LEDGER_FRAMES = ("ledger", "fixes", "files")
@@ -74,12 +74,15 @@ def clean_needs(
     region_mapping: Path | None = None,
     region_column: str = "referentieregio",
     ledger: Ledger | None = None,
+    taxonomy: Taxonomy = None,
 ) -> NeedsData:
     """Read and clean every survey wave up to `up_to_year`.
 
     A file that cannot be read is recorded in `files` with its error and the others are
     still cleaned; only when no file at all could be cleaned is that an error. `key` is the
     pseudonym key, or a function that loads it (called only once there is something to clean).
+    `taxonomy` is the themes file (default: the configured one); a codebook with a `theme:`
+    outside it stops cleaning with an InputError.
     """
     pairs = [
         (p, cb) for p, cb in find_survey_exports(input_root, codebooks_dir) if cb.wave <= up_to_year
@@ -91,6 +94,8 @@ def clean_needs(
             hint="Zet de exports in een map per jaar (bv. surveys/raw/2025/) of maak eerst de demo "
             "met 'inclusie demo'.",
         )
+    for codebook in {id(cb): cb for _, cb in pairs}.values():
+        check_theme_ids(codebook, taxonomy)
     key = key() if callable(key) else key
     matcher = MunicipalityMatcher(aliases=load_aliases(aliases))
     ledger = ledger if ledger is not None else Ledger()
@@ -109,7 +114,7 @@ def clean_needs(
     if not results:
         failures = "; ".join(f["error"] for f in ledger.files)
         raise InputError(f"geen enkele bevragingsexport kon opgeschoond worden: {failures}")
-    data = _combine(results, ledger)
+    data = _combine(results, ledger, taxonomy)
     if region_mapping is not None:
         mapping = load_region_mapping(region_mapping, region_column)
         data.respondents = data.respondents.merge(mapping, on="nis_code", how="left")
@@ -126,7 +131,7 @@ def _globalise(result: FileResult, number: int) -> FileResult:
     return result
 
 
-def _combine(results: list[FileResult], ledger: Ledger) -> NeedsData:
+def _combine(results: list[FileResult], ledger: Ledger, taxonomy: Taxonomy = None) -> NeedsData:
     respondents = pd.concat([r.respondents for r in results])
     signature = pd.concat([r.signature for r in results])
     dropped = find_duplicates(respondents, signature.reindex(respondents.index))
@@ -150,7 +155,7 @@ def _combine(results: list[FileResult], ledger: Ledger) -> NeedsData:
         frames[name] = _typed(frame.reset_index(drop=True))
     respondents = _typed(respondents.reset_index(drop=True))
     frames["respondents"] = respondents
-    frames["answers_text"] = code_answers(frames["answers_text"])
+    frames["answers_text"] = code_answers(frames["answers_text"], taxonomy=taxonomy)
     for name, frame in frames.items():
         frames[name] = validate(name, frame)
     return NeedsData(**frames, **ledger.frames())
@@ -207,22 +212,28 @@ def clean_year(
     region_mapping: Path | None = None,
     region_column: str = "referentieregio",
     as_of=None,
+    taxonomy: Taxonomy = None,
+    targets_dir: Path | None = None,
 ) -> tuple[NeedsData, EventData]:
     """Clean everything of a year once: survey waves up to `year`, registers, attendance
-    lists and feedback forms, and compute the year's indicators. One ledger covers it all."""
+    lists and feedback forms, and compute the year's indicators. One ledger covers it all.
+
+    `taxonomy` is the themes file and `targets_dir` the user's targets folder (`paths.themes`
+    and `paths.targets`); None: those of the settings in use."""
     from inclusie_analysis.clean.events import clean_events, load_events_config
 
     ledger = Ledger()
     needs = clean_needs(
         input_root, codebooks_dir, year, key=key, aliases=aliases, region_mapping=region_mapping,
-        region_column=region_column, ledger=ledger,
+        region_column=region_column, ledger=ledger, taxonomy=taxonomy,
     )  # fmt: skip
     key = key() if callable(key) else key
     frames = clean_events(
         input_root, year, load_events_config(events_config), key=key,
         matcher=MunicipalityMatcher(aliases=load_aliases(aliases)), ledger=ledger,
+        taxonomy=taxonomy,
     )  # fmt: skip
-    indicators = _indicators(frames, year, as_of)
+    indicators = _indicators(frames, year, as_of, targets_dir)
     ledger.recount()
     needs.ledger, needs.fixes, needs.files = ledger.frames().values()
     events = EventData(
@@ -230,7 +241,7 @@ def clean_year(
         activities=_typed(frames.activities),
         attendance=_typed(frames.attendance),
         feedback=_typed(frames.feedback),
-        feedback_text=code_answers(_typed(frames.feedback_text)),
+        feedback_text=code_answers(_typed(frames.feedback_text), taxonomy=taxonomy),
         indicators=indicators,
     )
     for name, frame in events.frames().items():
@@ -238,14 +249,15 @@ def clean_year(
     return needs, events
 
 
-def _indicators(frames, year: int, as_of) -> pd.DataFrame:
-    """The year's indicators, when there are targets for it (else an empty table)."""
-    from inclusie_analysis.indicators import compute_indicators, load_targets
+def _indicators(frames, year: int, as_of, targets_dir: Path | None = None) -> pd.DataFrame:
+    """The year's indicators, when there are targets for it (else an empty table). A targets
+    file with a mistake is an InputError, not silently "no targets"."""
+    from inclusie_analysis.indicators import compute_indicators, find_targets, load_targets
 
-    try:
-        targets = load_targets(year)
-    except InputError:
+    path = find_targets(year, targets_dir)
+    if path is None:
         return pd.DataFrame()
+    targets = load_targets(year, path)
     events, activities = frames.events, frames.activities
     return compute_indicators(
         events[events["year"] == year],
@@ -269,9 +281,16 @@ def write_frames(frames: dict[str, pd.DataFrame], data_dir: Path) -> list[Path]:
     return written
 
 
-def write_meta(data_dir: Path, input_root: Path, year: int, as_of: str | None = None) -> Path:
-    """`meta.json` beside the data: when it was cleaned, for which year and date, and every
-    input file with its size and sha256 (the reports' manifest repeats it)."""
+def write_meta(
+    data_dir: Path,
+    input_root: Path,
+    year: int,
+    as_of: str | None = None,
+    references: dict[str, Path | None] | None = None,
+) -> Path:
+    """`meta.json` beside the data: when it was cleaned, for which year and date, every
+    input file with its size and sha256, and the reference files used (e.g. the themes and
+    the targets file, None when there was none); the reports' manifest repeats it."""
     import hashlib
     import json
     import time
@@ -290,10 +309,22 @@ def write_meta(data_dir: Path, input_root: Path, year: int, as_of: str | None = 
         "as_of": as_of,
         "input_root": str(input_root.resolve()),
         "inputs": inputs,
+        "references": {name: _file_record(path) for name, path in (references or {}).items()},
     }
     path = Path(data_dir) / "meta.json"
     path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
+
+
+def _file_record(path: Path | None) -> dict | None:
+    import hashlib
+
+    if path is None:
+        return None
+    return {
+        "file": str(Path(path).resolve()),
+        "sha256": hashlib.sha256(Path(path).read_bytes()).hexdigest(),
+    }
 
 
 def write_needs(data: NeedsData, data_dir: Path) -> list[Path]:
