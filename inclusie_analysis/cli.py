@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import time
 from pathlib import Path
@@ -47,6 +49,22 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--out", type=Path, help="schrijf naar dit bestand (standaard: scherm)")
     draft.add_argument("--wave", type=int, help="jaar van de golf (standaard: uit de bestandsnaam)")
     draft.add_argument("--instrument", help="naam van de vragenlijst (bv. leernoden)")
+
+    targets = sub.add_parser("targets", help="de doelen van het actieplan per jaar")
+    targets_sub = targets.add_subparsers(dest="targets_command", required=True)
+    draft_targets = targets_sub.add_parser(
+        "draft",
+        help="maak de doelen van een nieuw jaar uit die van een vorig jaar, om na te kijken",
+    )
+    draft_targets.add_argument("--year", type=int, required=True, help="het nieuwe jaar")
+    draft_targets.add_argument(
+        "--from",
+        dest="previous",
+        help="vertrek van dit jaar of dit bestand (standaard: het laatste jaar ervoor)",
+    )
+    draft_targets.add_argument(
+        "--out", type=Path, help="schrijf naar dit bestand (standaard: <paths.targets>/<jaar>.yaml)"
+    )
 
     key = sub.add_parser("key", help="maak de geheime sleutel voor pseudoniemen")
     key.add_argument("--create", action="store_true", help="maak een nieuwe sleutel (eenmalig)")
@@ -100,10 +118,32 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return _dispatch(args)
+        with _settings_in_use(args.settings):
+            return _dispatch(args)
     except InputError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
+
+
+@contextlib.contextmanager
+def _settings_in_use(path: Path | None):
+    """While a command runs, `--settings` is the settings file everything finds, also what
+    reads the settings by itself (the themes in use, the targets folders) and the report
+    kernels, which inherit the environment."""
+    from inclusie_analysis.settings import ENV_VAR
+
+    if path is None:
+        yield
+        return
+    before = os.environ.get(ENV_VAR)
+    os.environ[ENV_VAR] = str(Path(path).resolve())
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(ENV_VAR, None)
+        else:
+            os.environ[ENV_VAR] = before
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -124,10 +164,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "codebook":
         from inclusie_analysis.codebook_draft import write_draft
 
-        themes = getattr(settings, "themes", None)
         return write_draft(
-            args.export, args.previous, args.out, args.wave, args.instrument, themes=themes
+            args.export, args.previous, args.out, args.wave, args.instrument, themes=settings.themes
         )
+    if args.command == "targets":
+        return _draft_targets(settings, args.year, args.previous, args.out)
     if args.command == "demo":
         return _demo(args.out or settings.demo, args.seed, args.scale, args.only)
     if args.command == "key":
@@ -186,6 +227,28 @@ def _demo(out: Path, seed: int, scale: int, only: str | None = None) -> int:
     return 0
 
 
+def _draft_targets(settings, year: int, previous: str | None, out: Path | None) -> int:
+    from inclusie_analysis.indicators import write_targets_draft
+
+    source = None if previous is None else int(previous) if previous.isdigit() else Path(previous)
+    draft = write_targets_draft(year, settings, source, out)
+    print(
+        f"Ontwerp van de doelen voor {year} geschreven naar {draft.path} (uit {draft.source}). "
+        f"Kijk de {draft.checks} regels met # CONTROLEER na en pas ze aan het actieplan aan."
+    )
+    if not draft.found:
+        folder = draft.path.parent
+        if folder.is_relative_to(settings.root):
+            folder = folder.relative_to(settings.root)
+        print(
+            f"Let op: de rapporten vinden dit bestand pas als paths.targets naar "
+            f"{draft.path.parent} wijst. Zet in {settings.source or 'inclusie.toml'} onder "
+            f'[paths]: targets = "{folder.as_posix()}"',
+            file=sys.stderr,
+        )
+    return 0
+
+
 def _key(settings, create: bool) -> int:
     from inclusie_analysis.clean.privacy import create_key
 
@@ -206,6 +269,7 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None):
     from inclusie_analysis.clean.privacy import load_key
     from inclusie_analysis.datasets import clean_year, write_frames, write_meta
     from inclusie_analysis.demo import MARKER
+    from inclusie_analysis.indicators import TARGETS_DIR
     from inclusie_analysis.quality import write_quality_report
     from inclusie_analysis.report import log_line
     from inclusie_analysis.sources import missing_sentences
@@ -217,6 +281,8 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None):
         year,
         codebooks_dir=settings.codebooks,
         events_config=settings.events_config,
+        taxonomy=settings.themes,
+        targets_dir=settings.targets or TARGETS_DIR,
         key=lambda: load_key(settings.pseudonym_key, demo=demo),
         aliases=settings.aliases,
         region_mapping=settings.region_mapping,
@@ -225,7 +291,12 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None):
     )
     out = settings.reports / str(year) / "data"
     write_frames({**data.frames(), **events.frames()}, out)
-    write_meta(out, input_root, year, as_of, events.sources)
+    from inclusie_analysis.indicators import find_targets
+    from inclusie_analysis.themes import themes_file
+
+    targets = find_targets(year, settings.targets or TARGETS_DIR)
+    references = {"themes": themes_file(settings.themes), "targets": targets}
+    write_meta(out, input_root, year, as_of, events.sources, references)
     xlsx, _ = write_quality_report(
         data.ledger, data.fixes, data.files, out.parent, year, sources=events.sources
     )

@@ -1084,16 +1084,15 @@ def _adopt_options(p: Proposal, v: Variable) -> None:
 
 def _propose_themes(proposals: list[Proposal], prev: Codebook, themes) -> None:
     """A theme for each new item on a scale whose items had themes last wave."""
-    from inclusie_analysis.themes import load_themes, suggest_theme
+    from inclusie_analysis.themes import suggest_theme
 
     themed = {v.scale for v in prev.variables if v.theme and v.scale}
     new = [p for p in proposals if p.changed and p.changed.get("kind") == "new"]
     new = [p for p in new if p.scale is not None and p.scale.name in themed]
     if not new:
         return
-    taxonomy = load_themes(Path(themes) if themes else None)
     for p in new:
-        best = suggest_theme(p.text or "", taxonomy)
+        best = suggest_theme(p.text or "", themes)
         if best:
             p.theme = best[0][0]
             others = ", ".join(t for t, _ in best[1:3])

@@ -32,7 +32,7 @@ from inclusie_analysis.sources import (
     previous_wave_source,
     targets_source,
 )
-from inclusie_analysis.themes import code_answers
+from inclusie_analysis.themes import Taxonomy, check_theme_ids, code_answers
 
 NEEDS_FRAMES = ("respondents", "needs", "choices", "answers_text", "items")
 LEDGER_FRAMES = ("ledger", "fixes", "files")
@@ -90,12 +90,15 @@ def clean_needs(
     region_mapping: Path | None = None,
     region_column: str = "referentieregio",
     ledger: Ledger | None = None,
+    taxonomy: Taxonomy = None,
 ) -> NeedsData:
     """Read and clean every survey wave up to `up_to_year`.
 
     A file that cannot be read is recorded in `files` with its error and the others are
     still cleaned; only when no file at all could be cleaned is that an error. `key` is the
     pseudonym key, or a function that loads it (called only once there is something to clean).
+    `taxonomy` is the themes file (default: the configured one); a codebook with a `theme:`
+    outside it stops cleaning with an InputError.
     """
     pairs = [
         (p, cb) for p, cb in find_survey_exports(input_root, codebooks_dir) if cb.wave <= up_to_year
@@ -107,6 +110,8 @@ def clean_needs(
             hint="Zet de exports in een map per jaar (bv. surveys/raw/2025/) of maak eerst de demo "
             "met 'inclusie demo'.",
         )
+    for codebook in {id(cb): cb for _, cb in pairs}.values():
+        check_theme_ids(codebook, taxonomy)
     key = key() if callable(key) else key
     matcher = MunicipalityMatcher(aliases=load_aliases(aliases))
     ledger = ledger if ledger is not None else Ledger()
@@ -125,7 +130,7 @@ def clean_needs(
     if not results:
         failures = "; ".join(f["error"] for f in ledger.files)
         raise InputError(f"geen enkele bevragingsexport kon opgeschoond worden: {failures}")
-    data = _combine(results, ledger, describe_items(cb for _, cb in pairs))
+    data = _combine(results, ledger, describe_items(cb for _, cb in pairs), taxonomy)
     if region_mapping is not None:
         mapping = load_region_mapping(region_mapping, region_column)
         data.respondents = data.respondents.merge(mapping, on="nis_code", how="left")
@@ -154,7 +159,9 @@ def describe_items(codebooks: Iterable[Codebook]) -> pd.DataFrame:
     return items.drop_duplicates(["wave", "item"], ignore_index=True)
 
 
-def _combine(results: list[FileResult], ledger: Ledger, items: pd.DataFrame) -> NeedsData:
+def _combine(
+    results: list[FileResult], ledger: Ledger, items: pd.DataFrame, taxonomy: Taxonomy = None
+) -> NeedsData:
     respondents = pd.concat([r.respondents for r in results])
     signature = pd.concat([r.signature for r in results])
     dropped = find_duplicates(respondents, signature.reindex(respondents.index))
@@ -178,7 +185,7 @@ def _combine(results: list[FileResult], ledger: Ledger, items: pd.DataFrame) -> 
         frames[name] = _typed(frame.reset_index(drop=True))
     respondents = _typed(respondents.reset_index(drop=True))
     frames["respondents"] = respondents
-    frames["answers_text"] = code_answers(frames["answers_text"])
+    frames["answers_text"] = code_answers(frames["answers_text"], taxonomy=taxonomy)
     for name, frame in frames.items():
         frames[name] = validate(name, frame, sources=respondents)
     frames["items"] = validate("items", items)
@@ -240,27 +247,33 @@ def clean_year(
     region_mapping: Path | None = None,
     region_column: str = "referentieregio",
     as_of=None,
+    taxonomy: Taxonomy = None,
+    targets_dir: Path | None = None,
 ) -> tuple[NeedsData, EventData]:
     """Clean everything of a year once: survey waves up to `year`, registers, attendance
     lists and feedback forms, and compute the year's indicators. One ledger covers it all.
-    `events.sources` records which of the year's inputs were found."""
+    `events.sources` records which of the year's inputs were found.
+
+    `taxonomy` is the themes file and `targets_dir` the user's targets folder (`paths.themes`
+    and `paths.targets`); None: those of the settings in use."""
     from inclusie_analysis.clean.events import clean_events, load_events_config
 
     ledger = Ledger()
     needs = clean_needs(
         input_root, codebooks_dir, year, key=key, aliases=aliases, region_mapping=region_mapping,
-        region_column=region_column, ledger=ledger,
+        region_column=region_column, ledger=ledger, taxonomy=taxonomy,
     )  # fmt: skip
     key = key() if callable(key) else key
     config = load_events_config(events_config)
     frames = clean_events(
         input_root, year, config, key=key,
         matcher=MunicipalityMatcher(aliases=load_aliases(aliases)), ledger=ledger,
+        taxonomy=taxonomy,
     )  # fmt: skip
     ledger.recount()
     found = event_sources(input_root, year, config, ledger.frames()["files"])
     measured = not is_missing(found, "register")
-    indicators, targets = _indicators(frames, year, as_of, measured)
+    indicators, targets = _indicators(frames, year, as_of, measured, targets_dir)
     needs.ledger, needs.fixes, needs.files = ledger.frames().values()
     waves = needs.respondents["wave"].unique()
     codebook_waves = [cb.wave for cb in load_codebooks(codebooks_dir)]
@@ -271,7 +284,7 @@ def clean_year(
         activities=_typed(frames.activities),
         attendance=_typed(frames.attendance),
         feedback=_typed(frames.feedback),
-        feedback_text=code_answers(_typed(frames.feedback_text)),
+        feedback_text=code_answers(_typed(frames.feedback_text), taxonomy=taxonomy),
         indicators=indicators,
         sources=sources,
     )
@@ -298,18 +311,27 @@ def event_sources(input_root: Path, year: int, config, files: pd.DataFrame) -> l
     return mark_unlinkable_attendance(out)
 
 
-def _indicators(frames, year: int, as_of, measured: bool = True) -> tuple[pd.DataFrame, dict]:
+def _indicators(
+    frames, year: int, as_of, measured: bool = True, targets_dir: Path | None = None
+) -> tuple[pd.DataFrame, dict]:
     """The year's indicators and whether there were targets for it (else an empty table).
     Without a register for the year (`measured` False) nothing is realised: every
-    indicator is "geen gegevens", never 0."""
-    from inclusie_analysis.indicators import compute_indicators, load_targets, unmeasured
+    indicator is "geen gegevens", never 0. A targets file with a mistake is reported as
+    unreadable, not as "no targets"."""
+    from inclusie_analysis.indicators import (
+        compute_indicators,
+        find_targets,
+        load_targets,
+        unmeasured,
+    )
 
+    path = find_targets(year, targets_dir)
     try:
-        targets = load_targets(year)
+        targets = load_targets(year, path, settings=targets_dir)
     except InputError as exc:
-        return pd.DataFrame(), targets_source(year, exc)
+        return pd.DataFrame(), targets_source(year, exc, str(path) if path else None)
     if not measured:
-        return unmeasured(targets), targets_source(year, None)
+        return unmeasured(targets), targets_source(year, None, str(path))
     events, activities = frames.events, frames.activities
     table = compute_indicators(
         events[events["year"] == year],
@@ -320,7 +342,7 @@ def _indicators(frames, year: int, as_of, measured: bool = True) -> tuple[pd.Dat
         previous_events=events[events["year"] == year - 1],
         previous_activities=activities[activities["year"] == year - 1],
     )
-    return table, targets_source(year, None)
+    return table, targets_source(year, None, str(path))
 
 
 def write_frames(frames: dict[str, pd.DataFrame], data_dir: Path) -> list[Path]:
@@ -340,10 +362,12 @@ def write_meta(
     year: int,
     as_of: str | None = None,
     sources: list[dict] | None = None,
+    references: dict[str, Path | None] | None = None,
 ) -> Path:
     """`meta.json` beside the data: when it was cleaned, for which year and date, every
-    input file with its size and sha256 (the reports' manifest repeats it), and per kind of
-    input whether it was found (`sources`, see `inclusie_analysis.sources`)."""
+    input file with its size and sha256 (the reports' manifest repeats it), per kind of
+    input whether it was found (`sources`, see `inclusie_analysis.sources`), and the
+    reference files used (the themes and the targets file, None when there was none)."""
     import hashlib
     import json
     import time
@@ -363,10 +387,22 @@ def write_meta(
         "input_root": str(input_root.resolve()),
         "inputs": inputs,
         "sources": sources or [],
+        "references": {name: _file_record(path) for name, path in (references or {}).items()},
     }
     path = Path(data_dir) / "meta.json"
     path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
+
+
+def _file_record(path: Path | None) -> dict | None:
+    import hashlib
+
+    if path is None:
+        return None
+    return {
+        "file": str(Path(path).resolve()),
+        "sha256": hashlib.sha256(Path(path).read_bytes()).hexdigest(),
+    }
 
 
 def write_needs(data: NeedsData, data_dir: Path) -> list[Path]:

@@ -1,20 +1,28 @@
 """The action plan's indicators: targets against what was realised, with the rows that count.
 
-Targets live in `reference/targets/<year>.yaml`, one small declarative rule per indicator
-(which frame, which rows, what to measure), so a new year is a new file and no new code.
-Every figure lists the event ids or activity rows it counts, so staff can audit it.
+Targets are a `<year>.yaml` file with one small declarative rule per indicator (which frame,
+which rows, what to measure), so a new year is a new file and no new code. A year's file is
+looked for in the user's targets folder (`paths.targets`) first, then in the bundled
+`reference/targets/`; `inclusie targets draft --year N` writes next year's file from the
+latest earlier one. Every figure lists the event ids or activity rows it counts, so staff
+can audit it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import yaml
 
 from inclusie_analysis.errors import InputError
+
+if TYPE_CHECKING:
+    from inclusie_analysis.settings import Settings
 
 TARGETS_DIR = Path(__file__).resolve().parent / "reference" / "targets"
 OPS = {"at_least", "every", "all_of"}
@@ -47,17 +55,72 @@ class Indicator:
     cases: tuple
 
 
-def load_targets(year: int, path: Path | str | None = None) -> list[Indicator]:
-    """The indicators of `year` (`reference/targets/<year>.yaml`, or the file given)."""
-    path = Path(path) if path else TARGETS_DIR / f"{year}.yaml"
-    if not path.exists():
-        raise InputError(
-            f"er zijn geen doelen voor {year}.",
-            file=str(path),
-            hint=f"Maak {path.name} naar het voorbeeld van een vorig jaar in {TARGETS_DIR}.",
-        )
+def target_folders(settings: Settings | Path | None = None) -> list[Path]:
+    """Where a year's targets file is looked for, in order: the user's folder, then the
+    bundled `reference/targets/`. `settings` is the Settings (its `paths.targets`), the
+    user's folder itself, or None for the settings in use (`load_settings()`)."""
+    if settings is None:
+        from inclusie_analysis.settings import load_settings
+
+        settings = load_settings()
+    user = getattr(settings, "targets", settings)
+    folders = [Path(user)] if user else []
+    return [*folders, TARGETS_DIR] if TARGETS_DIR not in folders else folders
+
+
+def find_targets(year: int, settings: Settings | Path | None = None) -> Path | None:
+    """The targets file of `year` (user's folder first, then the bundled one), or None when
+    there is none: "no targets for 2026" is None, while a file with zero targets is a path."""
+    return _first(year, target_folders(settings))
+
+
+def _first(year: int, folders: list[Path]) -> Path | None:
+    return next((f / f"{year}.yaml" for f in folders if (f / f"{year}.yaml").is_file()), None)
+
+
+def latest_targets(before: int, settings: Settings | Path | None = None) -> Path | None:
+    """The targets file of the latest year before `before` (user's folder first)."""
+    found: dict[int, Path] = {}
+    for folder in reversed(target_folders(settings)):  # the user's folder wins a tie
+        for path in folder.glob("*.yaml") if folder.is_dir() else ():
+            if re.fullmatch(r"\d{4}", path.stem) and int(path.stem) < before:
+                found[int(path.stem)] = path
+    return found[max(found)] if found else None
+
+
+def load_targets(
+    year: int, path: Path | str | None = None, settings: Settings | Path | None = None
+) -> list[Indicator]:
+    """The indicators of `year`: from the file given, else `<year>.yaml` in the targets
+    folders (see `target_folders`). No file is an InputError that says where it looked and
+    how to make one."""
+    if path is None:
+        folders = target_folders(settings)
+        path = _first(year, folders)
+        if path is None:
+            raise InputError(
+                f"er zijn geen doelen voor {year}: geen {year}.yaml in "
+                f"{' of '.join(str(f) for f in folders)}.",
+                hint=f"Maak een ontwerp met 'inclusie targets draft --year {year}' en kijk de "
+                "regels met # CONTROLEER na (de map van paths.targets wordt eerst bekeken).",
+            )
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"het doelenbestand voor {year} bestaat niet.", file=str(path))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"het doelenbestand kan niet gelezen worden: {exc}", file=str(path)
+        ) from None
+    return parse_targets(text, path, year)
+
+
+def parse_targets(text: str, path: Path | str, year: int | None = None) -> list[Indicator]:
+    """Check and build the indicators of a targets file's text (`path` is named in errors)."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         raise InputError(f"het doelenbestand is geen geldige YAML: {exc}", file=str(path)) from None
     if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
@@ -65,6 +128,12 @@ def load_targets(year: int, path: Path | str | None = None) -> list[Indicator]:
     unknown = set(data) - {"year", "source", "indicators"}
     if unknown:
         raise InputError(f"onbekende sleutel(s): {', '.join(sorted(unknown))}.", file=str(path))
+    if year is not None and data.get("year") is not None and str(data["year"]) != str(year):
+        raise InputError(
+            f"dit doelenbestand zegt year: {data['year']}, maar wordt gebruikt voor {year}.",
+            file=str(path),
+            hint=f"Zet year op {year}, of geef het bestand de naam {data['year']}.yaml.",
+        )
     out = [_indicator(spec, path, n) for n, spec in enumerate(data["indicators"], start=1)]
     ids = [i.id for i in out]
     if len(set(ids)) != len(ids):
@@ -244,3 +313,136 @@ def _elapsed_share(
     start = pd.Timestamp(year, 1, 1)
     days = (pd.Timestamp(year + 1, 1, 1) - start).days
     return ((cutoff - start).days + 1) / days
+
+
+# ---------------------------------------------------------------------------------------------
+# Next year's targets
+
+CHECK = "# CONTROLEER"
+_HEADER_STARTS = (
+    f"{CHECK}: ontwerp",
+    "# Elke regel met CONTROLEER",
+    "# en haal dan het commentaar",
+)
+
+
+@dataclass(frozen=True)
+class TargetsDraft:
+    """A written draft: where it went, what it came from, how many lines need a look, and
+    whether the targets folders (so the reports) will find it."""
+
+    path: Path
+    source: Path
+    checks: int
+    found: bool
+
+
+def draft_targets(text: str, year: int, from_year: int, source: str) -> str:
+    """Next year's targets file from last year's text: every indicator and comment kept, the
+    year changed, and every target and the source marked `# CONTROLEER`."""
+    lines, marked = _mark(text.splitlines(), year, from_year)
+    if marked != _count_indicators(text):
+        # targets not one per line (e.g. written inline): rewrite the file in block style
+        data = yaml.safe_load(text) or {}
+        body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        lines, _ = _mark(body.splitlines(), year, from_year)
+    header = [
+        f"{CHECK}: ontwerp van de doelen voor {year}, gemaakt met 'inclusie targets draft' uit "
+        f"{source}.",
+        f"# Elke regel met CONTROLEER komt nog uit {from_year}: zet het doel of de bron van het "
+        f"actieplan {year}",
+        "# en haal dan het commentaar weg. Een indicator die niet meer geldt mag weg, een nieuwe "
+        "komt erbij.",
+    ]
+    return "\n".join(header + lines) + "\n"
+
+
+def _count_indicators(text: str) -> int:
+    data = yaml.safe_load(text) or {}
+    return len(data.get("indicators") or []) if isinstance(data, dict) else 0
+
+
+def _mark(lines: list[str], year: int, from_year: int) -> tuple[list[str], int]:
+    """The lines with the year changed and source and targets marked; how many targets."""
+    out, has_year, marked = [], False, 0
+    for line in lines:
+        if line.startswith(_HEADER_STARTS):  # the header of an earlier draft
+            continue
+        line = re.sub(rf"\s+{CHECK}\b.*$", "", line)  # and its marks
+        if re.match(r"^year\s*:", line):
+            line, has_year = f"year: {year}", True
+        elif re.match(r"^source\s*:", line):
+            line = f"{line.rstrip()}  {CHECK}: bron van {from_year}"
+        elif m := re.match(r"^(\s*(?:-\s+)?)target\s*:\s*([^#{},]+?)\s*(?:#\s*(.*))?$", line):
+            note = f" ({m[3].strip()})" if m[3] else ""
+            line = f"{m[1]}target: {m[2]}  {CHECK}: doel van {from_year}{note}"
+            marked += 1
+        out.append(line)
+    if not has_year:
+        first = next((i for i, line in enumerate(out) if line and not line.startswith("#")), 0)
+        out.insert(first, f"year: {year}")
+    return out, marked
+
+
+def write_targets_draft(
+    year: int,
+    settings: Settings,
+    from_year: int | Path | None = None,
+    out: Path | None = None,
+) -> TargetsDraft:
+    """Write next year's draft targets file (see `draft_targets`); never overwrites.
+
+    The source is `from_year`'s file (or a file given), else the latest earlier year (user's
+    folder first, then the bundled one). The draft goes to `out`, else to `paths.targets`,
+    else to `surveys/targets/` beside the settings file.
+    """
+    if isinstance(from_year, Path):
+        source = from_year
+    elif from_year is not None:
+        source = find_targets(from_year, settings)
+        if source is None:
+            raise InputError(
+                f"er zijn geen doelen voor {from_year} om van te vertrekken (gezocht in "
+                f"{' en '.join(str(f) for f in target_folders(settings))}).",
+                hint="Kies met --from een ander jaar of een bestand.",
+            )
+    else:
+        source = latest_targets(year, settings)
+        if source is None:
+            raise InputError(
+                f"er is geen doelenbestand van vóór {year} om van te vertrekken.",
+                hint="Geef met --from een jaar of een bestand.",
+            )
+    source_year = int(source.stem) if re.fullmatch(r"\d{4}", source.stem) else year - 1
+    parse_targets(_read(source), source, None)  # the source itself must be sound
+    name = f"het meegeleverde {source.name}" if source.parent == TARGETS_DIR else str(source)
+    text = draft_targets(_read(source), year, source_year, name)
+    folder = settings.targets or settings.root / "surveys" / "targets"
+    target = Path(out).resolve() if out else folder / f"{year}.yaml"
+    parse_targets(text, target, year)  # the draft loads as it is
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with target.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise InputError(
+            "dit doelenbestand bestaat al en wordt niet overschreven.",
+            file=str(target),
+            hint="Pas het bestaande bestand aan, of kies met --out een andere plaats.",
+        ) from None
+    found = find_targets(year, settings)
+    return TargetsDraft(
+        target,
+        source,
+        text.count(CHECK) - 1,
+        found is not None and found.resolve() == target.resolve(),
+    )
+
+
+def _read(path: Path) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"het doelenbestand kan niet gelezen worden: {exc}", file=str(path)
+        ) from None

@@ -24,14 +24,9 @@ from collections.abc import Iterable
 import pandas as pd
 
 from inclusie_analysis.stats import wilson_interval
-from inclusie_analysis.themes import load_themes, theme_label
+from inclusie_analysis.themes import Taxonomy, group_of, theme_label
 
 WEIGHTS = {"need": 0.4, "breadth": 0.2, "gap": 0.2, "rating": 0.1, "requests": 0.1}
-
-
-def _group(theme: object) -> str | None:
-    themes = load_themes()
-    return themes[theme].group if theme in themes else None
 
 
 def theme_signals(
@@ -41,11 +36,15 @@ def theme_signals(
     feedback: pd.DataFrame | None = None,
     answers_text: pd.DataFrame | None = None,
     top_levels: int = 2,
+    taxonomy: Taxonomy = None,
 ) -> pd.DataFrame:
     """The raw signals per theme group (before scaling), one row per theme. Without `events`
-    (None: no register) hours and events are unknown (NA), not 0."""
+    (None: no register) hours and events are unknown (NA), not 0. `taxonomy` is the themes
+    file (default: the configured one, `paths.themes`). Items whose theme is not in the
+    taxonomy (such as "zonder_thema") cannot be ranked and are left out."""
+    groups = group_of(taxonomy)
     latest = needs[needs["wave"] == needs["wave"].max()].copy()
-    latest["group"] = latest["theme"].map(_group)
+    latest["group"] = latest["theme"].map(groups)
     levels = list(latest["level"].cat.categories)
     latest["large"] = latest["level"].isin(levels[-top_levels:])
     rated = latest.dropna(subset=["level"]).merge(
@@ -77,7 +76,7 @@ def theme_signals(
     out["rating"] = float("nan")
     if events is not None and len(events):
         exploded = events.assign(theme=events["themes"].fillna("").str.split(";")).explode("theme")
-        exploded["group"] = exploded["theme"].map(_group)
+        exploded["group"] = exploded["theme"].map(groups)
         exploded["hours_done"] = exploded["attended"].astype(float) * exploded["hours"].astype(
             float
         )
@@ -103,8 +102,10 @@ def rank_themes(
     signals: pd.DataFrame,
     weights: dict[str, float] | None = None,
     unavailable: Iterable[str] = (),
+    taxonomy: Taxonomy = None,
 ) -> pd.DataFrame:
-    """Themes ranked by the weighted score, each with one Dutch sentence of reasons.
+    """Themes ranked by the weighted score, each with one Dutch sentence of reasons (labels
+    from `taxonomy`, default the configured themes file).
 
     `unavailable` names signals whose input is missing (e.g. "gap" and "rating" without a
     register; `sources.unavailable_signals` gives them); a signal with no value for any
@@ -124,7 +125,8 @@ def rank_themes(
     out = signals.assign(**{f"part_{k}": parts[k] for k in WEIGHTS}, score=score)
     out = out.sort_values(["score", "need_low"], ascending=False)
     out.insert(0, "rank", range(1, len(out) + 1))
-    out["label"] = [theme_label(t) for t in out.index]
+    labels = {t: theme_label(t, taxonomy) for t in out.index}
+    out["label"] = [labels[t] for t in out.index]
     out["reason"] = [_reason(row, missing) for row in out.itertuples()]
     return out
 

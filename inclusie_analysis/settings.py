@@ -20,6 +20,8 @@ _DEFAULT_PATHS = {
     "reports": "reports",
     "aliases": "surveys/aliases.yaml",
     "events_config": "",
+    "themes": "",
+    "targets": "surveys/targets",
     "notebooks": "",
     "pseudonym_key": ".secrets/pseudonym.key",
     "municipality_boundaries": "",
@@ -45,6 +47,8 @@ class Settings:
     aliases: Path
     events_config: Path | None
     pseudonym_key: Path
+    themes: Path | None = None
+    targets: Path | None = None
     notebooks: Path | None = None
     municipality_boundaries: Path | None = None
     region_mapping: Path | None = None
@@ -143,6 +147,8 @@ def load_settings(path: Path | str | None = None) -> Settings:
         reports=resolve("reports"),
         aliases=resolve("aliases"),
         events_config=resolve("events_config"),
+        themes=resolve("themes"),
+        targets=resolve("targets"),
         notebooks=resolve("notebooks"),
         pseudonym_key=resolve("pseudonym_key"),
         municipality_boundaries=resolve("municipality_boundaries"),

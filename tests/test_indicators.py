@@ -3,11 +3,24 @@ constructed cases, and the targets files themselves."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from inclusie_analysis.errors import InputError
-from inclusie_analysis.indicators import compute_indicators, load_targets
+from inclusie_analysis.indicators import (
+    TARGETS_DIR,
+    compute_indicators,
+    draft_targets,
+    find_targets,
+    latest_targets,
+    load_targets,
+    parse_targets,
+    target_folders,
+    write_targets_draft,
+)
+from inclusie_analysis.settings import ENV_VAR, load_settings
 
 
 def events_frame(rows: list[tuple]) -> pd.DataFrame:
@@ -190,6 +203,112 @@ def test_mistakes_in_a_targets_file_are_named(tmp_path, change, fragment):
     assert str(path) in str(caught.value)
 
 
-def test_no_targets_for_a_year_is_a_clear_error():
-    with pytest.raises(InputError, match="geen doelen voor 1999"):
+def test_no_targets_for_a_year_is_a_clear_error(monkeypatch):
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    with pytest.raises(InputError, match="geen doelen voor 1999") as caught:
         load_targets(1999)
+    assert str(TARGETS_DIR) in str(caught.value)  # where it looked
+    assert "inclusie targets draft --year 1999" in str(caught.value)  # what to do
+
+
+# ---------------------------------------------------------------------------------------------
+# The user's targets folder (paths.targets) and next year's draft
+
+ONE_INDICATOR = (
+    "year: {year}\nindicators:\n"
+    "  - {{id: nieuwsbrieven, goal: OD1.3, description: Nieuwsbrieven, unit: nieuwsbrieven,\n"
+    "     op: at_least, target: 10, rule: {{frame: activities, where: {{type: [newsletter]}},\n"
+    "     measure: count}}}}\n"
+)
+
+
+@pytest.fixture
+def settings(tmp_path):
+    path = tmp_path / "inclusie.toml"
+    path.write_text('[paths]\ntargets = "doelen"\n', encoding="utf-8")
+    return load_settings(path)
+
+
+def test_the_users_folder_is_looked_in_first(settings):
+    folder = settings.targets
+    assert folder == settings.root / "doelen"
+    assert target_folders(settings) == [folder, TARGETS_DIR]
+    assert target_folders(folder) == [folder, TARGETS_DIR]  # the folder itself will do
+    assert find_targets(2025, settings) == TARGETS_DIR / "2025.yaml"  # folder absent: bundled
+    assert find_targets(2026, settings) is None  # no targets, which is not "zero targets"
+    folder.mkdir()
+    (folder / "2025.yaml").write_text(ONE_INDICATOR.format(year=2025), encoding="utf-8")
+    (folder / "2026.yaml").write_text("year: 2026\nindicators: []\n", encoding="utf-8")
+    assert find_targets(2025, settings) == folder / "2025.yaml"  # the user's wins
+    assert [t.id for t in load_targets(2025, settings=settings)] == ["nieuwsbrieven"]
+    assert load_targets(2026, settings=settings) == []  # a file with zero targets
+    with pytest.raises(InputError) as caught:
+        load_targets(2027, settings=settings)
+    assert str(folder) in str(caught.value) and str(TARGETS_DIR) in str(caught.value)
+
+
+def test_the_settings_in_use_give_the_folder(settings, monkeypatch):
+    settings.targets.mkdir()
+    (settings.targets / "2031.yaml").write_text(ONE_INDICATOR.format(year=2031), encoding="utf-8")
+    monkeypatch.setenv(ENV_VAR, str(settings.source))
+    assert find_targets(2031) == settings.targets / "2031.yaml"
+    assert len(load_targets(2031)) == 1
+
+
+def test_a_targets_file_for_another_year_is_refused(tmp_path):
+    path = tmp_path / "2026.yaml"
+    path.write_text(ONE_INDICATOR.format(year=2025), encoding="utf-8")  # copied, year not changed
+    with pytest.raises(InputError, match="zegt year: 2025, maar wordt gebruikt voor 2026"):
+        load_targets(2026, path)
+
+
+def test_the_draft_keeps_every_indicator_and_marks_each_target():
+    source = (TARGETS_DIR / "2025.yaml").read_text(encoding="utf-8")
+    draft = draft_targets(source, 2026, 2025, "2025.yaml")
+    old, new = load_targets(2025), parse_targets(draft, Path("2026.yaml"), 2026)
+    assert new == old  # every indicator, rule and target as it was
+    lines = draft.splitlines()
+    targets = [line for line in lines if line.strip().startswith("target:")]
+    assert len(targets) == 17 and all("# CONTROLEER: doel van 2025" in t for t in targets)
+    assert "year: 2026" in lines and "year: 2025" not in lines
+    assert any(line.startswith("source:") and "# CONTROLEER" in line for line in lines)
+    assert "# rule.measure: count" in draft  # the source's explanations stay
+
+
+def test_a_draft_of_a_draft_does_not_pile_up_marks():
+    first = draft_targets((TARGETS_DIR / "2025.yaml").read_text(encoding="utf-8"), 2026, 2025, "a")
+    second = draft_targets(first, 2027, 2026, "b")
+    assert second.count("# CONTROLEER") == first.count("# CONTROLEER") == 1 + 17 + 1
+    assert "doel van 2025" not in second and "year: 2027" in second
+
+
+def test_a_draft_of_an_inline_file_is_rewritten_in_blocks():
+    draft = draft_targets(ONE_INDICATOR.format(year=2026), 2027, 2026, "2026.yaml")
+    assert [t.target for t in parse_targets(draft, "2027.yaml", 2027)] == [10]
+    assert "  target: 10  # CONTROLEER: doel van 2026" in draft
+
+
+def test_write_draft_takes_the_latest_earlier_year_and_never_overwrites(settings):
+    assert latest_targets(2026, settings) == TARGETS_DIR / "2025.yaml"
+    draft = write_targets_draft(2026, settings)
+    assert draft.path == settings.targets / "2026.yaml" and draft.found
+    assert draft.source == TARGETS_DIR / "2025.yaml" and draft.checks == 18  # 17 targets + source
+    assert len(load_targets(2026, settings=settings)) == 17
+    with pytest.raises(InputError, match="bestaat al"):
+        write_targets_draft(2026, settings)
+    # the next year starts from the user's 2026, not the bundled 2025
+    assert latest_targets(2027, settings) == settings.targets / "2026.yaml"
+    with pytest.raises(InputError, match="geen doelen voor 2019"):
+        write_targets_draft(2028, settings, from_year=2019)
+    elsewhere = write_targets_draft(2028, settings, 2025, settings.root / "elders" / "2028.yaml")
+    assert not elsewhere.found and elsewhere.source == TARGETS_DIR / "2025.yaml"
+
+
+def test_without_a_targets_folder_the_draft_goes_to_surveys_targets(tmp_path):
+    path = tmp_path / "inclusie.toml"
+    path.write_text('[paths]\ntargets = ""\n', encoding="utf-8")
+    settings = load_settings(path)
+    assert settings.targets is None and target_folders(settings) == [TARGETS_DIR]
+    draft = write_targets_draft(2026, settings)
+    assert draft.path == tmp_path / "surveys" / "targets" / "2026.yaml"
+    assert not draft.found  # paths.targets must point there first

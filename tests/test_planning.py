@@ -57,3 +57,36 @@ def test_ranking_and_reasons():
 def test_sensitivity_reports_each_weight_both_ways():
     table = sensitivity(theme_signals(*frames()), top=1)
     assert len(table) == 10 and table["same_top"].all()
+
+
+def test_a_new_theme_of_the_users_file_is_ranked(tmp_path):
+    """A theme `ai` from the user's themes file gets its signals and a place in the ranking
+    with its label; with the bundled themes it is unknown and cannot be ranked."""
+    import yaml
+
+    from inclusie_analysis.themes import THEMES_FILE
+
+    data = yaml.safe_load(THEMES_FILE.read_text(encoding="utf-8"))
+    data["themes"]["ai"] = {"label": "Artificiële intelligentie", "kinds": ["opleidingsthema"],
+                            "keywords": ["chatgpt", "algoritme"]}  # fmt: skip
+    themes = tmp_path / "themes.yaml"
+    themes.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    needs, respondents, events, feedback, texts = frames()
+    # 6 of 10 see a large need on the AI item; 3 open answers ask for it
+    ai = needs[needs["theme"] == "toegang"].assign(theme="ai")
+    ai["level"] = pd.Categorical(
+        ["Grote nood"] * 6 + ["Geen nood"] * 4, categories=LEVELS, ordered=True
+    )
+    needs = pd.concat([needs, ai], ignore_index=True)
+    texts = pd.concat(
+        [texts, pd.DataFrame({"respondent_id": needs["respondent_id"].unique()[3:6],
+                              "themes": ["ai", "ai;toegang", "ai"]})]
+    )  # fmt: skip
+    signals = theme_signals(needs, respondents, events, feedback, texts, taxonomy=themes)
+    assert signals.loc["ai", "need_share"] == 0.6 and signals.loc["ai", "n"] == 10
+    assert signals.loc["ai", "requests"] == 3 and signals.loc["toegang", "requests"] == 3
+    ranked = rank_themes(signals, taxonomy=themes)
+    assert ranked.loc["ai", "label"] == "Artificiële intelligentie"
+    assert ranked["rank"].tolist() == [1, 2, 3, 4]
+    assert ranked.index[0] == "cyberveiligheid"  # 80 % large need, nothing done: still first
+    assert "ai" not in theme_signals(needs, respondents, events, feedback, texts).index

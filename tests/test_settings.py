@@ -39,6 +39,8 @@ def test_repo_settings_file_gives_the_documented_defaults():
     assert settings.suppression_threshold == 5
     assert settings.year is None  # "latest": the latest year folder with data
     assert settings.language == "nl"
+    assert settings.themes is None  # the bundled themes
+    assert settings.targets == ROOT / "surveys" / "targets"  # then the bundled targets
 
 
 def test_repo_settings_equal_the_built_in_defaults(tmp_path):
@@ -47,11 +49,12 @@ def test_repo_settings_equal_the_built_in_defaults(tmp_path):
     empty = write(tmp_path / "inclusie.toml", "")
     repo = load_settings(ROOT / "inclusie.toml")
     bare = load_settings(empty)
-    for name in ("raw", "demo", "codebooks", "reports", "aliases", "pseudonym_key"):
+    for name in ("raw", "demo", "codebooks", "reports", "aliases", "pseudonym_key", "targets"):
         assert getattr(repo, name).relative_to(repo.root) == getattr(bare, name).relative_to(
             bare.root
         ), name
     for name in (
+        "themes",
         "municipality_boundaries",
         "region_mapping",
         "region_column",
@@ -134,6 +137,23 @@ region_column = "eerstelijnszone"
     assert settings.region_column == "eerstelijnszone"
     # Keys not in the file keep their defaults, relative to the same folder.
     assert settings.codebooks == folder / "surveys" / "codebooks"
+
+
+def test_themes_and_targets_resolve_against_the_settings_folder(tmp_path, monkeypatch):
+    path = write(
+        tmp_path / "config" / "inclusie.toml",
+        '[paths]\nthemes = "eigen/themas.yaml"\ntargets = "../doelen"\n',
+    )
+    monkeypatch.chdir(ROOT)
+    settings = load_settings(path)
+    assert settings.themes == (tmp_path / "config").resolve() / "eigen" / "themas.yaml"
+    assert settings.targets.resolve() == tmp_path.resolve() / "doelen"
+
+
+def test_empty_themes_and_targets_mean_the_bundled_ones(tmp_path):
+    path = write(tmp_path / "inclusie.toml", '[paths]\nthemes = ""\ntargets = " "\n')
+    settings = load_settings(path)
+    assert settings.themes is None and settings.targets is None
 
 
 def test_home_folder_is_expanded(tmp_path, monkeypatch):

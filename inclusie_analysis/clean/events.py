@@ -33,6 +33,7 @@ from inclusie_analysis.clean.privacy import (
 )
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.readers import RawExport, read_export
+from inclusie_analysis.themes import SETTING, Taxonomy, theme_for_phrase
 
 MONTH_NAMES = (
     "januari februari maart april mei juni juli augustus september oktober november december"
@@ -261,8 +262,11 @@ def clean_events(
     key: bytes,
     matcher: MunicipalityMatcher,
     ledger: Ledger,
+    taxonomy: Taxonomy = None,
 ) -> EventFrames:
-    """Read every register, attendance list and feedback form under `<input_root>/<year>/`."""
+    """Read every register, attendance list and feedback form under `<input_root>/<year>/`.
+    A register's themes are read with `config`'s words, then the taxonomy's (`taxonomy`,
+    default the configured themes file) ids, labels and keywords."""
     years = (
         sorted(
             int(p.name)
@@ -277,7 +281,10 @@ def clean_events(
         folder = Path(input_root) / str(year)
         for path in find_event_files(folder, config, "register"):
             ev, act = _guard(
-                ledger, path, "register", lambda p=path, y=year: _register(p, y, config, ledger)
+                ledger,
+                path,
+                "register",
+                lambda p=path, y=year: _register(p, y, config, ledger, taxonomy),
             )
             events.append(ev)
             activities.append(act)
@@ -408,7 +415,7 @@ FEEDBACK_TEXT_COLUMNS = ["response_id", "event_id", "question", "text", "scrubbe
 
 
 def _register(
-    path: Path, year: int, config: EventsConfig, ledger: Ledger
+    path: Path, year: int, config: EventsConfig, ledger: Ledger, taxonomy: Taxonomy = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     spec = config.section("register")
     sheets = _sheet_names(path)
@@ -416,7 +423,7 @@ def _register(
         sheets, spec.get("sheets", {}).get("events", ["*"]), path, "activiteiten"
     )
     raw = read_export(path, sheet=event_sheet)
-    events = _register_sheet(raw, year, config, ledger)
+    events = _register_sheet(raw, year, config, ledger, taxonomy)
     activities = pd.DataFrame(columns=ACTIVITY_COLUMNS)
     rows_in = len(raw.frame) + raw.trailing_blank_rows
     comm_sheet = next(
@@ -478,7 +485,7 @@ def _pick_sheet(sheets: list[str], patterns: list[str], path: Path, what: str) -
 
 
 def _register_sheet(
-    raw: RawExport, year: int, config: EventsConfig, ledger: Ledger
+    raw: RawExport, year: int, config: EventsConfig, ledger: Ledger, taxonomy: Taxonomy = None
 ) -> pd.DataFrame:
     spec = config.section("register")
     columns = _find_columns(raw, spec["columns"], spec.get("required", []), "activiteitenregister")
@@ -609,7 +616,18 @@ def _register_sheet(
             counts[field] = parse_count(get(field))
             if counts[field] is None and not _blank(get(field)):
                 fix(row, field, get(field), None, "count_unreadable", "Geen aantal; leeg gelaten.")
-        event_themes = _themes(get("themes"), themes)
+        event_themes, unknown = _themes(get("themes"), themes, taxonomy)
+        for piece in unknown:
+            fix(
+                row,
+                "themes",
+                piece,
+                None,
+                "theme_unknown",
+                "Thema niet herkend; niet meegeteld.",
+                "Voeg het woord toe aan themes in events.yaml (paths.events_config) of aan de "
+                f"keywords van een thema ({SETTING}).",
+            )
         out.append(
             {
                 "event_id": event_id,
@@ -669,16 +687,25 @@ def _records(raw: RawExport, columns: dict[str, str], ledger: Ledger):
         yield row, get
 
 
-def _themes(value: object, themes: dict[str, str]) -> list[str]:
+def _themes(
+    value: object, themes: dict[str, str], taxonomy: Taxonomy = None
+) -> tuple[list[str], list[str]]:
+    """The theme ids a register cell names, and the pieces that name none."""
     if _blank(value):
-        return []
-    found = []
+        return [], []
+    found, unknown = [], []
     for piece in re.split(r"[,;/+]| en ", str(value)):
         key = _norm(piece)
-        theme = themes.get(key) or next((t for w, t in themes.items() if w in key), None)
+        theme = (
+            themes.get(key)
+            or next((t for w, t in themes.items() if w in key), None)
+            or (theme_for_phrase(key, taxonomy) if key else None)
+        )
         if theme and theme not in found:
             found.append(theme)
-    return found
+        elif not theme and key:
+            unknown.append(piece.strip())
+    return found, unknown
 
 
 def _communication_sheet(

@@ -32,6 +32,7 @@ from inclusie_analysis.clean.privacy import (
 from inclusie_analysis.codebook import Codebook, ColumnMatch, Variable, match_export
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.readers import RawExport
+from inclusie_analysis.themes import NO_THEME
 
 ANSWER_TYPES = ("single_choice", "check_all", "scale", "number", "free_text", "municipality")
 GEO_COLUMNS = ["nis_code", "municipality", "arrondissement", "province", "region"]
@@ -121,6 +122,7 @@ def clean_needs_export(
     respondents["complete"] = _completeness(context)
     signature = pd.DataFrame(index=kept.index)
     needs, choices, texts = [], [], []
+    need_scales = {v.scale for v in codebook.variables if v.type == "scale" and v.theme}
     for variable in codebook.variables:
         if variable.name in ("submitted_at",) or not columns.get(variable.name):
             continue
@@ -133,7 +135,9 @@ def clean_needs_export(
             values = _single_choice(context, variable)
             respondents[variable.name] = values
             signature[variable.name] = values
-        elif kind == "scale" and variable.theme:
+        elif kind == "scale" and (variable.theme or variable.scale in need_scales):
+            if not variable.theme:
+                _report_missing_theme(context, variable)
             long = _scale_long(context, variable, ids)
             needs.append(long)
             signature[variable.name] = long.set_index("_index")["answer"].reindex(kept.index)
@@ -274,6 +278,26 @@ def _report_unmatched(raw: RawExport, match: ColumnMatch, ledger: Ledger) -> Non
             "Hoort ze bij een vraag, voeg dan een variabele toe aan het codeboek.",
             sheet=raw.sheet,
         )
+
+
+def _report_missing_theme(context: _Context, variable: Variable) -> None:
+    """A question on the needs' scale without a theme is kept as a need under "zonder thema"
+    (so its answers stay in the needs tables) and reported, once per file: it cannot count
+    towards a theme in the ranking until the codebook gives it one."""
+    context.ledger.fix(
+        context.raw.path.name,
+        None,
+        str(context.match.column(variable.name)),
+        variable.name,
+        None,
+        NO_THEME,
+        "theme_missing",
+        f"Deze vraag staat op de schaal '{variable.scale}' van de leernoden maar heeft geen "
+        "thema: ze staat bij de leernoden onder 'zonder thema' en telt niet mee in de "
+        "rangschikking van de thema's.",
+        f"Geef variabele '{variable.name}' een theme: in {context.codebook.path.name}.",
+        sheet=context.raw.sheet,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -452,7 +476,7 @@ def _scale_long(context: _Context, variable: Variable, ids: pd.Series) -> pd.Dat
             "_index": answers.index,
             "respondent_id": ids[answers.index].to_numpy(),
             "wave": context.codebook.wave,
-            "theme": variable.theme,
+            "theme": variable.theme or NO_THEME,
             "item": variable.name,
             "item_label": variable.spec.get("label", variable.name),
             "answer": answers.to_numpy(),

@@ -290,3 +290,32 @@ def test_indicators_of_the_hand_made_register(cleaned):
     assert realised["od1_3_nieuwsbrieven"] == 1 and realised["od1_3_artikels_lokaal"] == 1
     assert realised["od1_3_goede_praktijken"] == 1
     assert realised["od3_3_trajecten"] == 0
+
+
+def test_register_themes_fall_back_on_the_theme_taxonomy(tmp_path):
+    """Words that events.yaml does not know are looked up in the themes file (id, label,
+    keyword); what neither knows is reported, not silently dropped."""
+    import yaml
+
+    from inclusie_analysis.themes import THEMES_FILE
+
+    data = yaml.safe_load(THEMES_FILE.read_text(encoding="utf-8"))
+    data["themes"]["ai"] = {"label": "Artificiële intelligentie", "kinds": ["opleidingsthema"],
+                            "keywords": ["AI", "chatgpt", "algoritme"]}  # fmt: skip
+    themes = tmp_path / "themes.yaml"
+    themes.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    rows = [list(REGISTER[0]), list(REGISTER[1])]
+    rows[0][4] = "regierol, Artificiële intelligentie"  # events.yaml word + a taxonomy label
+    rows[1][4] = "ChatGPT; mediawijsheid; breiwerk"  # keyword, bundled keyword, unknown
+    folder = tmp_path / "in" / "2025"
+    folder.mkdir(parents=True)
+    write_register(folder, rows)
+    ledger = Ledger()
+    frames = clean_events(
+        tmp_path / "in", 2025, CONFIG, key=DEMO_KEY, matcher=MunicipalityMatcher(), ledger=ledger,
+        taxonomy=themes,
+    )  # fmt: skip
+    assert frames.events["themes"].tolist() == ["regierol;ai", "ai;geletterdheid"]
+    unknown = [f for f in ledger.fixes if f["action"] == "theme_unknown"]
+    assert [(f["row"], f["value"]) for f in unknown] == [(3, "breiwerk")]
+    assert "paths.themes" in unknown[0]["advice"]

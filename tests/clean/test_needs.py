@@ -216,3 +216,85 @@ def test_ledger_refuses_to_lose_rows():
     ledger.row("a.csv", 2, "kept")
     with pytest.raises(LedgerError):
         ledger.file("a.csv", "bevraging", "plain", rows_in=2)
+
+
+def _recode(codebooks: Path, **themes: str | None) -> None:
+    """Change the `theme:` of variables of the cut-down codebook (None: no theme)."""
+    path = codebooks / "leernoden-2025.yaml"
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for variable in spec["variables"]:
+        if variable["name"] in themes:
+            if themes[variable["name"]] is None:
+                variable.pop("theme")
+            else:
+                variable["theme"] = themes[variable["name"]]
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+
+
+def test_a_need_item_without_a_theme_stays_a_need_and_is_reported(export, codebooks):
+    """An item on the needs' scale without `theme:` used to become a respondent column and
+    vanish from the needs section; now it stays in `needs` under "zonder_thema" (its answers
+    are counted like every item's) and the data-quality report says to give it a theme."""
+    _recode(codebooks, need_cyberveiligheid=None)
+    ledger = Ledger()
+    result = clean_needs_export(
+        read_export(export), load_codebook(codebooks / "leernoden-2025.yaml"),
+        MunicipalityMatcher(), DEMO_KEY, ledger,
+    )  # fmt: skip
+    items = result.needs.set_index("item")
+    assert set(items.loc["need_cyberveiligheid", "theme"]) == {"zonder_thema"}
+    # row 2 "Weet niet", row 4 "Zeer grote nood" (row 5's "Onbekend" is not on the scale)
+    assert items.loc["need_cyberveiligheid", "answer"].tolist() == ["Weet niet", "Zeer grote nood"]
+    assert set(items.loc["need_outreach", "theme"]) == {"outreach"}
+    assert "need_cyberveiligheid" not in result.respondents
+    reported = [f for f in ledger.fixes if f["action"] == "theme_missing"]
+    assert len(reported) == 1  # once per file, not per row
+    assert reported[0]["variable"] == "need_cyberveiligheid" and reported[0]["row"] is None
+    assert reported[0]["column"] == CYBER
+    assert "leernoden-2025.yaml" in reported[0]["advice"]
+
+
+def test_an_unknown_theme_in_a_codebook_stops_cleaning(export, codebooks, tmp_path):
+    _recode(codebooks, need_cyberveiligheid="cyberveilgheid")
+    (tmp_path / "in" / "2025").mkdir(parents=True)
+    (tmp_path / "in" / "2025" / export.name).write_bytes(export.read_bytes())
+    with pytest.raises(InputError) as caught:
+        clean_needs(tmp_path / "in", codebooks, 2025, key=DEMO_KEY)
+    assert caught.value.file == str(codebooks / "leernoden-2025.yaml")
+    assert "'need_cyberveiligheid' heeft thema 'cyberveilgheid'" in str(caught.value)
+    assert "dichtstbij: cyberveiligheid" in str(caught.value)
+
+
+def test_a_new_theme_flows_from_codebook_to_needs_table_and_ranking(export, codebooks, tmp_path):
+    """A user's themes file with `ai`, a codebook item with `theme: ai`: cleaning accepts it,
+    the item is in the needs table and `ai` is ranked under its label; open answers about
+    ChatGPT are coded `ai`."""
+    from inclusie_analysis.planning import rank_themes, theme_signals
+    from inclusie_analysis.themes import THEMES_FILE
+    from inclusie_analysis.yearly import large_need_by_item
+
+    data = yaml.safe_load(THEMES_FILE.read_text(encoding="utf-8"))
+    data["themes"]["ai"] = {"label": "Artificiële intelligentie", "kinds": ["opleidingsthema"],
+                            "keywords": ["AI", "chatgpt", "algoritme"]}  # fmt: skip
+    themes = tmp_path / "mijn-themas.yaml"
+    themes.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    _recode(codebooks, need_cyberveiligheid="ai")
+    (tmp_path / "in" / "2025").mkdir(parents=True)
+    (tmp_path / "in" / "2025" / export.name).write_bytes(export.read_bytes())
+    with pytest.raises(InputError, match="'ai'"):
+        clean_needs(tmp_path / "in", codebooks, 2025, key=DEMO_KEY)  # bundled themes: unknown
+    data = clean_needs(tmp_path / "in", codebooks, 2025, key=DEMO_KEY, taxonomy=themes)
+    table = large_need_by_item(data.needs, data.respondents, 2025).set_index("item")
+    # the AI item (was the cyber question): row 4 "Zeer grote nood", row 5 unknown answer
+    # (left empty), row 2 "Weet niet": 1 of 2 rated a large need
+    assert table.loc["need_cyberveiligheid", "theme"] == "ai"
+    assert (table.loc["need_cyberveiligheid", "n"], table.loc["need_cyberveiligheid", "k"]) == (
+        1,
+        1,
+    )
+    signals = theme_signals(data.needs, data.respondents, taxonomy=themes)
+    ranked = rank_themes(signals, taxonomy=themes)
+    assert "ai" in ranked.index and ranked.loc["ai", "label"] == "Artificiële intelligentie"
+    # row 2 typed "AI" as the "other" theme wish: coded with the user's file
+    wish = data.answers_text.loc[data.answers_text["text"] == "AI", "themes"]
+    assert wish.tolist() == ["ai;vaardigheden"]  # geletterdheid (→ vaardigheden) lists AI too

@@ -1,0 +1,69 @@
+"""The `inclusie` command: next year's targets, and the settings file a command runs with."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from inclusie_analysis import cli
+from inclusie_analysis.cli import main
+from inclusie_analysis.indicators import TARGETS_DIR, load_targets
+from inclusie_analysis.settings import ENV_VAR, load_settings
+
+
+@pytest.fixture(autouse=True)
+def no_env(monkeypatch):
+    monkeypatch.delenv(ENV_VAR, raising=False)
+
+
+def test_targets_draft_writes_next_year_into_the_targets_folder(tmp_path, capsys):
+    settings = tmp_path / "inclusie.toml"
+    settings.write_text("", encoding="utf-8")  # defaults: paths.targets = surveys/targets
+    assert main(["--settings", str(settings), "targets", "draft", "--year", "2026"]) == 0
+    written = tmp_path / "surveys" / "targets" / "2026.yaml"
+    out, err = capsys.readouterr()
+    assert str(written) in out and str(TARGETS_DIR / "2025.yaml") in out
+    assert "18 regels met # CONTROLEER" in out and err == ""  # found where reports look
+    assert len(load_targets(2026, settings=load_settings(settings))) == 17
+    # never overwritten
+    assert main(["--settings", str(settings), "targets", "draft", "--year", "2026"]) == 2
+    assert "bestaat al en wordt niet overschreven" in capsys.readouterr().err
+    # --from a year, --out a file
+    out_file = tmp_path / "elders" / "2027.yaml"
+    args = ["targets", "draft", "--year", "2027", "--from", "2026", "--out", str(out_file)]
+    assert main(["--settings", str(settings), *args]) == 0
+    out, err = capsys.readouterr()
+    assert str(written) in out  # drafted from the user's 2026
+    assert 'targets = "elders"' in err  # not where reports look: say how to point there
+
+
+def test_targets_draft_without_a_targets_folder_says_where_to_point_it(tmp_path, capsys):
+    settings = tmp_path / "inclusie.toml"
+    settings.write_text('[paths]\ntargets = ""\n', encoding="utf-8")
+    assert main(["--settings", str(settings), "targets", "draft", "--year", "2026"]) == 0
+    assert (tmp_path / "surveys" / "targets" / "2026.yaml").is_file()
+    err = capsys.readouterr().err
+    assert "paths.targets" in err and 'targets = "surveys/targets"' in err
+
+
+def test_targets_draft_without_an_earlier_year_is_an_input_error(tmp_path, capsys):
+    settings = tmp_path / "inclusie.toml"
+    settings.write_text("", encoding="utf-8")
+    assert main(["--settings", str(settings), "targets", "draft", "--year", "2020"]) == 2
+    assert "geen doelenbestand van vóór 2020" in capsys.readouterr().err
+
+
+def test_settings_given_on_the_command_line_are_the_settings_in_use(tmp_path, monkeypatch):
+    """What finds the settings by itself (the themes in use, the report kernels, which inherit
+    the environment) sees --settings while the command runs; afterwards nothing is left."""
+    settings = tmp_path / "mijn.toml"
+    settings.write_text("", encoding="utf-8")
+    seen = []
+    monkeypatch.setattr(cli, "_dispatch", lambda args: seen.append(os.environ.get(ENV_VAR)) or 0)
+    assert main(["--settings", str(settings), "key"]) == 0
+    assert seen == [str(settings.resolve())]
+    assert ENV_VAR not in os.environ
+    monkeypatch.setenv(ENV_VAR, "vorige.toml")
+    main(["--settings", str(settings), "key"])
+    assert os.environ[ENV_VAR] == "vorige.toml"  # restored
