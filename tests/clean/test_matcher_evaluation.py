@@ -1,4 +1,4 @@
-"""How well the municipality matcher does on spellings as people type them (issue 4).
+"""How well the municipality matcher does on spellings as people type them (issues 4 and 13).
 
 Two independent measures:
 
@@ -39,9 +39,12 @@ KINDS = (
     "french_name",
     "misspelling",
     "extra_words",
+    "organisation",  # organisation words before or after the name, in any order ("Zele - OCMW")
+    "ij_y",  # "y" for "ij" ("Wynegem")
+    "part_of_name",  # a part that belongs to one municipality only ("Zolder")
     "deelgemeente",  # a part of a municipality: "unknown" is expected, a wrong guess is not
     "none",  # no municipality meant (region, province, Walloon city, "n.v.t."): must stay empty
-    "ambiguous",  # could be more than one municipality: must stay empty
+    "ambiguous",  # could be more than one municipality: must stay empty, and say so
 )
 MIN_RECALL = 0.85  # on every kind except deelgemeente
 
@@ -205,6 +208,18 @@ def test_the_matcher_on_hand_written_spellings(spellings, matcher):
     assert [r for r in result.resolved_without_code if r[1] not in KNOWN_WRONG_GUESSES] == []
     # Recall on everything but deelgemeenten (which the matcher has no table for).
     assert named.recall >= MIN_RECALL, f"recall {named.recall:.3f} < {MIN_RECALL}"
+
+
+def test_ambiguous_spellings_are_reported_with_their_candidates(spellings, matcher):
+    # "Heist" is Heist-op-den-Berg or Knokke-Heist: "ambiguous" with both, not "unknown".
+    rows = [r["typed"] for r in spellings if r["kind"] == "ambiguous"]
+    assert len(rows) >= 15
+    not_ambiguous = {
+        typed: (m.method, m.candidates)
+        for typed in rows
+        if (m := matcher.match(typed)).method != "ambiguous" or len(m.candidates) < 2
+    }
+    assert not_ambiguous == {}
 
 
 @pytest.mark.parametrize("typed", ["Laken", "Lessen", "Luik", "Bergen (Mons)"])
