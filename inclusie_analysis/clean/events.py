@@ -845,6 +845,7 @@ def _attendance(
         found = matcher.match(written)
         if found.method not in ("exact", "empty") and found.method in (
             "fuzzy",
+            "part_of_name",
             "ambiguous",
             "unknown",
             "outside",

@@ -48,6 +48,12 @@ GEO_MESSAGES = {
         "Gemeente buiten Vlaanderen en Brussel; telt mee zonder gemeente.",
         "Klopt dit niet, zet de schrijfwijze met de juiste gemeente in het aliasbestand.",
     ),
+    "ij_y": ("Gemeente herkend; y gelezen als ij.", ""),
+    "part_of_name": (
+        "Gemeente herkend aan een deel van haar naam.",
+        "Controleer dit; klopt het niet, zet de schrijfwijze met de juiste gemeente in het "
+        "aliasbestand (surveys/aliases.yaml).",
+    ),
     "fuzzy": (
         "Gemeente herkend ondanks een tikfout.",
         "Controleer dit; klopt het niet, zet de schrijfwijze met de juiste gemeente in het "

@@ -56,7 +56,9 @@ def rerun(scenario, *, report: bool = True) -> dict:
             str(codebook),
         ),
     }
-    if report:
+    if not report:
+        steps["clean"] = run_cli("--settings", settings, "clean", "--year", str(YEAR))
+    else:
         steps["report"] = run_cli(
             "--settings", settings, "report", "--year", str(YEAR), "--no-progress",
             "--only", "Vlaanderen en Brussel", "--formats", "html,xlsx",
@@ -159,6 +161,9 @@ def test_option_with_comma_is_one_choice_and_a_repeat_counts_once(google):
     scenario = google["scenario"]
     raw = pd.read_csv(scenario.export, dtype=str, keep_default_na=False)
     column = "Over welke thema's wilt u graag een sessie of opleiding volgen?"
+    ledger = pd.read_parquet(google["data"] / "ledger.parquet")
+    kept = ledger.loc[(ledger["file"] == scenario.export.name) & (ledger["status"] == "kept")]
+    raw = raw.loc[raw.index.isin(kept["row"] - 2)]  # spreadsheet row = index + header + 1
     access = raw[column].str.contains("Toegang (toestellen, internet, computerruimtes)",
                                       regex=False)  # fmt: skip
     choices = pd.read_parquet(google["data"] / "choices.parquet")
@@ -184,9 +189,22 @@ def test_report_compares_2026_with_2025_and_marks_the_reworded_items(google):
     report = google["scenario"].folder / "reports" / str(YEAR)
     html = (report / "jaarrapport-vlaanderen-en-brussel" / "report.html").read_text("utf-8")
     assert "2025" in html and "2026" in html
-    for old, _ in REWORDED.values():
-        assert old[:40] in html  # the method section gives the old wording
-    assert "Cyberveiligheid voor digitale starters" in html  # dropped, listed under the table
+    for name, (old, _) in REWORDED.items():
+        if name.startswith("need_"):  # the need items' change table and method section
+            assert old[:40] in html
+    text = html_text(html)
+    for name, (_, new) in REWORDED.items():
+        if name.startswith("need_"):  # marked in the change table, not judged
+            assert f"{new}¹ vraag gewijzigd" in text
+    assert "Niet meer gevraagd in 2026: 'Cyberveiligheid voor digitale starters'" in text
+    assert "Nieuw in 2026: 'Artificiële intelligentie (AI) verantwoord inzetten" in text
+
+
+def html_text(html: str) -> str:
+    import html as markup
+    import re
+
+    return " ".join(markup.unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def test_print_timings():
