@@ -311,9 +311,20 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None):
     print(summary)
     log = out.parent / "run.log"
     log_line(log, f"opschonen {year} uit {input_root}: {summary.removeprefix('Opgeschoond: ')}")
-    for failure in files.loc[files["status"] != "ok"].itertuples():
+    failures = files.loc[files["status"] != "ok"]
+    unlinked = failures["error"].str.contains("geen activiteitenregister van", regex=False)
+    for failure in failures.loc[~unlinked].itertuples():
         print(f"Let op: {failure.file} niet opgeschoond: {failure.error}", file=sys.stderr)
         log_line(log, f"niet opgeschoond: {failure.file}: {failure.error}")
+    if unlinked.any():  # one line for all of them; the missing register is said below
+        names = ", ".join(failures.loc[unlinked, "file"].head(3))
+        more = f" en {int(unlinked.sum()) - 3} andere" if unlinked.sum() > 3 else ""
+        text = (
+            f"{int(unlinked.sum())} aanwezigheidslijst(en) niet opgeschoond ({names}{more}): "
+            "er is geen activiteitenregister om ze aan te koppelen."
+        )
+        print(f"Let op: {text}", file=sys.stderr)
+        log_line(log, f"niet opgeschoond: {text}")
     for fix in data.fixes.loc[data.fixes["action"] == "sheet_chosen"].itertuples():
         print(f"Let op: {fix.file}: {fix.message}", file=sys.stderr)
         log_line(log, f"{fix.file}: {fix.message}")

@@ -775,6 +775,15 @@ def _attendance(
     raw = read_export(path)
     ledger.sheet_chosen(raw)
     match = re.search(spec.get("event_id_pattern", r"(\d{4}-\d{3})"), path.name)
+    year = match.group(1)[:4] if match else None
+    if year and not events["event_id"].astype(str).str.startswith(f"{year}-").any():
+        raise InputError(
+            f"er is geen activiteitenregister van {year}, dus deze aanwezigheidslijst kan aan "
+            "geen activiteit gekoppeld worden.",
+            file=str(path),
+            hint=f"Zet het register van {year} (bv. activiteiten-{year}.xlsx) in dezelfde "
+            "jaarmap en start opnieuw.",
+        )
     if not match or match.group(1) not in set(events["event_id"]):
         raise InputError(
             "deze aanwezigheidslijst hoort bij geen activiteit uit het register"

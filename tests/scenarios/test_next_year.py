@@ -211,3 +211,29 @@ def test_print_timings():
     """Not a check: the timings of the steps above, for the closing note (pytest -s)."""
     for step, seconds in TIMINGS.items():
         print(f"{seconds:7.1f} s  inclusie {step}")
+
+
+@pytest.fixture(scope="module")
+def no_register(demo_dir, tmp_path_factory) -> dict:
+    """(c) The same Google Forms year, but the 2026 register has not come in."""
+    folder = tmp_path_factory.mktemp("no-register")
+    return rerun(build_next_year(demo_dir, folder, "googleforms", register=False))
+
+
+def test_a_missing_register_is_said_everywhere_and_never_counted_as_zero(no_register):
+    code, printed = no_register["steps"]["report"]
+    # exit 1: the attendance lists could not be used; the report itself was made
+    assert code == 1 and "1 van 1 rapporten klaar" in printed, printed
+    assert printed.count("aanwezigheidslijst") == 2  # one summary line, one missing-data line
+    assert "fout in inclusie-analysis" not in printed.lower()
+    said = "Voor 2026 is geen activiteitenregister gevonden"
+    assert said in printed  # the console
+    report = no_register["data"].parent
+    assert said in (report / "run.log").read_text(encoding="utf-8")
+    assert said in html_text((report / "index.html").read_text(encoding="utf-8"))
+    assert said in html_text((report / "datakwaliteit.html").read_text(encoding="utf-8"))
+    page = (report / "jaarrapport-vlaanderen-en-brussel" / "report.html").read_text("utf-8")
+    text = html_text(page)
+    assert said in text
+    assert "0 activiteiten" not in text and "0 deelnemers" not in text
+    assert "vorig jaar geen activiteit" not in text
