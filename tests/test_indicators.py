@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from inclusie_analysis.errors import InputError
-from inclusie_analysis.indicators import compute_indicators, load_targets
+from inclusie_analysis.indicators import compute_indicators, load_targets, unmeasured
 
 
 def events_frame(rows: list[tuple]) -> pd.DataFrame:
@@ -193,3 +193,12 @@ def test_mistakes_in_a_targets_file_are_named(tmp_path, change, fragment):
 def test_no_targets_for_a_year_is_a_clear_error():
     with pytest.raises(InputError, match="geen doelen voor 1999"):
         load_targets(1999)
+
+
+def test_without_a_register_nothing_is_realised_not_zero(year_end):
+    table = unmeasured(load_targets(2025))
+    assert len(table) == 17
+    assert table.dtypes.to_dict() == year_end.reset_index().dtypes[table.columns].to_dict()
+    assert table["realised"].isna().all() and table["expected"].isna().all()
+    assert set(table["status"]) == {"geen gegevens"} and (table["n_counted"] == 0).all()
+    assert table["target"].tolist() == [i.target for i in load_targets(2025)]
