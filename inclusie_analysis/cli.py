@@ -27,7 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--out", type=Path, help="doelmap (standaard: paths.demo uit de instellingen)"
     )
-    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        help="toevalsgetal: zelfde getal, zelfde bestanden (standaard: 1)",
+    )
     demo.add_argument("--scale", type=int, default=1, help="vermenigvuldig het aantal rijen")
     demo.add_argument("--only", choices=("surveys",), help="schrijf alleen de bevragingen")
 

@@ -452,7 +452,7 @@ def latest_year(input_root: Path | str) -> int:
         raise InputError(
             "er is geen map per jaar met gegevens.",
             file=str(root),
-            hint="Zet de exports in een map per jaar (bv. surveys/raw/2026/) of kies het jaar "
+            hint="Zet de exports in een map per jaar (bv. surveys/raw/2025/) of kies het jaar "
             "met --year.",
         )
     return years[0]

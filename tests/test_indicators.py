@@ -18,6 +18,7 @@ from inclusie_analysis.indicators import (
     load_targets,
     parse_targets,
     target_folders,
+    unmeasured,
     write_targets_draft,
 )
 from inclusie_analysis.settings import ENV_VAR, load_settings
@@ -312,3 +313,12 @@ def test_without_a_targets_folder_the_draft_goes_to_surveys_targets(tmp_path):
     draft = write_targets_draft(2026, settings)
     assert draft.path == tmp_path / "surveys" / "targets" / "2026.yaml"
     assert not draft.found  # paths.targets must point there first
+
+
+def test_without_a_register_nothing_is_realised_not_zero(year_end):
+    table = unmeasured(load_targets(2025))
+    assert len(table) == 17
+    assert table.dtypes.to_dict() == year_end.reset_index().dtypes[table.columns].to_dict()
+    assert table["realised"].isna().all() and table["expected"].isna().all()
+    assert set(table["status"]) == {"geen gegevens"} and (table["n_counted"] == 0).all()
+    assert table["target"].tolist() == [i.target for i in load_targets(2025)]

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
-from inclusie_analysis.planning import rank_themes, sensitivity, theme_signals
+from inclusie_analysis.planning import (
+    effective_weights,
+    rank_themes,
+    sensitivity,
+    theme_signals,
+    weights_sentence,
+)
 
 LEVELS = ["Geen nood", "Kleine nood", "Matige nood", "Grote nood", "Zeer grote nood"]
 
@@ -90,3 +97,57 @@ def test_a_new_theme_of_the_users_file_is_ranked(tmp_path):
     assert ranked["rank"].tolist() == [1, 2, 3, 4]
     assert ranked.index[0] == "cyberveiligheid"  # 80 % large need, nothing done: still first
     assert "ai" not in theme_signals(needs, respondents, events, feedback, texts).index
+
+
+def test_unavailable_signals_get_no_weight_and_the_rest_is_rescaled():
+    signals = theme_signals(*frames())
+    zeroed = rank_themes(signals, {"gap": 0, "rating": 0})
+    ranked = rank_themes(signals, unavailable=["gap", "rating"])
+    # need 0.4, breadth 0.2 and requests 0.1 are scaled up to sum to 1: each ÷ 0.7
+    assert effective_weights(None, ["gap", "rating"]) == pytest.approx(
+        {"need": 0.4 / 0.7, "breadth": 0.2 / 0.7, "gap": 0, "rating": 0, "requests": 0.1 / 0.7}
+    )
+    assert list(ranked.index) == list(zeroed.index)
+    assert ranked["score"].tolist() == pytest.approx((zeroed["score"] / 0.7).tolist())
+    assert ranked["part_gap"].isna().all() and ranked["part_rating"].isna().all()
+    # the worked case: cyberveiligheid has the top need part (1) and no requests (0)
+    cyber = ranked.loc["cyberveiligheid"]
+    expected = (0.4 * 1 + 0.2 * cyber["part_breadth"] + 0.1 * 0) / 0.7
+    assert cyber["score"] == pytest.approx(expected)
+
+
+def test_without_a_register_the_reasons_do_not_say_no_activity():
+    needs, respondents, _, feedback, texts = frames()
+    signals = theme_signals(needs, respondents, None, feedback, texts)
+    assert signals["hours"].isna().all() and signals["events"].isna().all()
+    ranked = rank_themes(signals)  # hours unknown everywhere: the gap signal is left out
+    assert ranked["part_gap"].isna().all()
+    for reason in ranked["reason"]:
+        assert "geen activiteit" not in reason and "0 deelnemersuren" not in reason
+        assert "wat er vorig jaar rond dit thema gebeurde, is niet bekend" in reason
+    with_register = rank_themes(theme_signals(*frames()), unavailable=["rating"])
+    assert "beoordeeld met" not in with_register.loc["regierol", "reason"]
+    assert "120 deelnemersuren" in with_register.loc["regierol", "reason"]
+
+
+def test_sensitivity_leaves_out_unavailable_weights():
+    table = sensitivity(theme_signals(*frames()), top=1, unavailable=["gap", "rating"])
+    assert len(table) == 6 and set(table["weight"]) == {"need", "breadth", "requests"}
+
+
+def test_weights_sentence_names_what_is_left_out():
+    assert weights_sentence() == (
+        "De rangschikking weegt de nood (ondergrens van het interval, 40 %), hoe breed de nood "
+        "gedeeld wordt over provincies (20 %), hoe weinig er al rond gewerkt werd (20 %), de "
+        "beoordeling van vorige activiteiten (10 %) en vragen in open antwoorden (10 %)."
+    )
+    assert weights_sentence(unavailable=["gap", "rating"]) == (
+        "De rangschikking weegt de nood (ondergrens van het interval, 57,1 %), hoe breed de nood "
+        "gedeeld wordt over provincies (28,6 %) en vragen in open antwoorden (14,3 %). Niet "
+        "meegeteld, omdat de gegevens ontbreken: hoe weinig er al rond gewerkt werd en de "
+        "beoordeling van vorige activiteiten; de andere gewichten zijn naar verhouding verhoogd."
+    )
+    assert weights_sentence(unavailable=["rating"], language="en").endswith(
+        "Left out because the data is missing: ratings of earlier activities; the other weights "
+        "are scaled up in proportion."
+    )

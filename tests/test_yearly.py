@@ -9,7 +9,14 @@ import pytest
 from openpyxl import load_workbook
 
 from inclusie_analysis.reportbook import ReportBook
-from inclusie_analysis.yearly import key_findings, large_need_by_item, reach, wave_change
+from inclusie_analysis.yearly import (
+    comparison_note,
+    key_findings,
+    large_need_by_item,
+    reach,
+    reach_sentence,
+    wave_change,
+)
 
 LEVELS = ["Geen nood", "Kleine nood", "Matige nood", "Grote nood", "Zeer grote nood"]
 
@@ -169,3 +176,79 @@ def test_book_headings_get_unique_ids(tmp_path):
     assert 'id="leernoden-2"' in book.heading("Leernoden").data
     with pytest.raises(ValueError, match="language"):
         ReportBook(tmp_path, "fr")
+
+
+NO_REGISTER = [
+    {"kind": "register", "year": 2025, "status": "missing", "folder": "surveys/raw/2025"},
+    {"kind": "attendance", "year": 2025, "status": "unreadable", "reason": "no_register",
+     "folder": "surveys/raw/2025/aanwezigheden"},
+    {"kind": "targets", "year": 2025, "status": "found"},
+]  # fmt: skip
+
+
+def test_key_findings_say_unknown_without_a_register(survey):
+    needs, respondents = survey
+    items = large_need_by_item(needs, respondents, 2025)
+    change, waves = wave_change(needs, respondents)
+    indicators = pd.DataFrame({"status": ["geen gegevens"] * 3})
+    nothing = {"participants": 0, "municipalities": 0, "local_governments": 0,
+               "municipalities_in_area": 304}  # fmt: skip
+    findings = key_findings(
+        area="Vlaanderen en Brussel", year=2025, respondents=respondents, needs_items=items,
+        change=change, waves=waves, indicators=indicators, reached=nothing,
+        ranking=pd.DataFrame({"label": []}), sources=NO_REGISTER,
+    )  # fmt: skip
+    assert findings[3] == (
+        "Of de indicatoren van het actieplan 2025 gehaald zijn, is niet bekend: er is geen "
+        "activiteitenregister."
+    )
+    assert findings[4] == (
+        "Het bereik van de activiteiten van 2025 is niet bekend: er is geen activiteitenregister."
+    )
+    assert not any("0 van de" in f or "minder dan 5 mensen" in f for f in findings)
+
+
+def test_reach_sentence_by_hand_and_without_attendance_lists():
+    events = pd.DataFrame({"event_id": ["e1", "e2", "e3"]})
+    reached = {"participants": 1234, "attendances": 2000, "municipalities": 50,
+               "municipalities_in_area": 304}  # fmt: skip
+    assert reach_sentence(events, reached, "Vlaanderen en Brussel", 2025) == (
+        "De 3 activiteiten van 2025 bereikten 1.234 verschillende deelnemers uit Vlaanderen en "
+        "Brussel (2.000 aanwezigheden), uit 50 van de 304 gemeenten."
+    )
+    no_lists = [{"kind": "register", "year": 2025, "status": "found"},
+                {"kind": "attendance", "year": 2025, "status": "missing",
+                 "folder": "surveys/raw/2025/aanwezigheden"}]  # fmt: skip
+    text = reach_sentence(events, reached, "Limburg", 2025, "nl", no_lists)
+    assert text.startswith(
+        "Voor 2025 zijn geen aanwezigheidslijsten gevonden in surveys/raw/2025/aanwezigheden;"
+    )
+    # without a register, the attendance lists that failed for want of it are not named twice
+    text = reach_sentence(events, reached, "Limburg", 2025, "en", NO_REGISTER)
+    assert text.startswith("No activity register for 2025 was found in surveys/raw/2025;")
+    assert "attendance" not in text
+
+
+def test_comparison_note_names_the_folder_or_the_area():
+    assert comparison_note([], "Limburg", (2020, 2025)) is None
+    no_wave = [{"kind": "survey_previous", "year": 2026, "status": "missing", "waves": [2026],
+                "folder": "surveys/raw", "expected": ["surveys/raw/2025"],
+                "codebooks": "surveys/codebooks"}]  # fmt: skip
+    assert comparison_note(no_wave, "Limburg", None) == (
+        "Er is geen bevraging van vóór 2026 gevonden; een vergelijking met een vorige bevraging "
+        "is daarom niet mogelijk. Zet de exports van een vorige bevraging in surveys/raw/2025/ "
+        "(met een codeboek voor die bevraging in surveys/codebooks)."
+    )
+    found = [{**no_wave[0], "status": "found", "waves": [2020, 2026]}]
+    assert comparison_note(found, "Brussel", None, "en") == (
+        "Organisations from Brussel answered only one survey, so no comparison with an earlier "
+        "survey is possible."
+    )
+
+
+def test_book_header_lists_what_is_missing(tmp_path):
+    book = ReportBook(tmp_path, "nl")
+    header = book.header("Titel", "Limburg", {}, None, None, False, "0.1",
+                         missing=["Voor 2025 is <geen> register gevonden."]).data  # fmt: skip
+    assert "Ontbrekende gegevens" in header and "Voor 2025 is &lt;geen&gt; register" in header
+    assert "Ontbrekende" not in book.header("Titel", "Limburg", {}, None, None, False, "0.1").data
