@@ -316,8 +316,9 @@ def _indicators(
 ) -> tuple[pd.DataFrame, dict]:
     """The year's indicators and whether there were targets for it (else an empty table).
     Without a register for the year (`measured` False) nothing is realised: every
-    indicator is "geen gegevens", never 0. A targets file with a mistake is reported as
-    unreadable, not as "no targets"."""
+    indicator is "geen gegevens", never 0. No targets file for the year is "missing" (said
+    in every report); a targets file with a mistake stops cleaning with its message, as a
+    codebook with a mistake does."""
     from inclusie_analysis.indicators import (
         compute_indicators,
         find_targets,
@@ -326,10 +327,12 @@ def _indicators(
     )
 
     path = find_targets(year, targets_dir)
-    try:
-        targets = load_targets(year, path, settings=targets_dir)
-    except InputError as exc:
-        return pd.DataFrame(), targets_source(year, exc, str(path) if path else None)
+    if path is None:
+        try:  # the message that says where it looked and what to do
+            load_targets(year, settings=targets_dir)
+        except InputError as exc:
+            return pd.DataFrame(), targets_source(year, exc)
+    targets = load_targets(year, path)
     if not measured:
         return unmeasured(targets), targets_source(year, None, str(path))
     events, activities = frames.events, frames.activities
