@@ -323,15 +323,14 @@ def _indicators(
         compute_indicators,
         find_targets,
         load_targets,
+        target_folders,
         unmeasured,
     )
 
     path = find_targets(year, targets_dir)
-    if path is None:
-        try:  # the message that says where it looked and what to do
-            load_targets(year, settings=targets_dir)
-        except InputError as exc:
-            return pd.DataFrame(), targets_source(year, exc)
+    if path is None:  # expected in the user's folder, where `inclusie targets draft` writes
+        expected = target_folders(targets_dir)[0] / f"{year}.yaml"
+        return pd.DataFrame(), targets_source(year, FileNotFoundError(), str(expected))
     targets = load_targets(year, path)
     if not measured:
         return unmeasured(targets), targets_source(year, None, str(path))

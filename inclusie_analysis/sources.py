@@ -222,10 +222,12 @@ def sentence(source: dict, language: str = "nl") -> str:
             )
         return (
             f"Voor {year} zijn geen doelen van het actieplan gevonden (verwacht: {where}); de "
-            "indicatoren ontbreken daarom (ze zijn niet nul)."
+            "indicatoren ontbreken daarom (ze zijn niet nul). Maak ze met 'inclusie targets "
+            f"draft --year {year}'."
             if nl
             else f"No action-plan targets for {year} were found (expected: {where}); the "
-            "indicators are therefore missing (they are not zero)."
+            "indicators are therefore missing (they are not zero). Make them with 'inclusie "
+            f"targets draft --year {year}'."
         )
     if kind == "survey_previous":
         expected = source.get("expected") or []

@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from tiny import tiny_notebook
 
 from inclusie_analysis.cli import main
 from inclusie_analysis.report import ReportJob, move_stderr_to_log, plan_suite, run_suite
@@ -20,16 +21,6 @@ LONG = "Een heel lange omschrijving van een leernood zoals een codeboek ze soms 
 def visible_text(page: str) -> str:
     """What a reader sees: the page without its style sheets and scripts."""
     return re.sub(r"<(style|script)[^>]*>.*?</\1>", "", page, flags=re.S)
-
-
-def _notebook(path: Path, source: str) -> Path:
-    params = nbformat.v4.new_code_cell("output_dir = ''")
-    params.metadata["tags"] = ["parameters"]
-    nb = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(source)])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nb.metadata["language_info"] = {"name": "python"}
-    nbformat.write(nb, path)
-    return path
 
 
 WARNS = f"""
@@ -49,7 +40,7 @@ print("gewone uitvoer")
 def warned(tmp_path_factory):
     """Two reports in one warm kernel, each raising the same warnings."""
     folder = tmp_path_factory.mktemp("warnings")
-    path = _notebook(folder / "w.ipynb", WARNS)
+    path = tiny_notebook(folder / "w.ipynb", WARNS)
     jobs = [ReportJob(name, "jaarrapport", name, path, {}) for name in ("eerste", "tweede")]
     results = run_suite(jobs, folder / "out", formats=("html",), workers=1, progress=False)
     return results, folder / "out"

@@ -210,11 +210,14 @@ def test_a_year_without_targets_says_so(demo, make_settings, tmp_path):
     settings = make_settings(tmp_path, raw)
     code, out, err = run_cli("--settings", str(settings), "clean", "--year", "2024")
     assert code == 0
+    # expected in the user's targets folder (paths.targets, default surveys/targets beside
+    # the settings file), where `inclusie targets draft` writes it
     expected = (
         "Gegevens ontbreken: Voor 2024 zijn geen doelen van het actieplan gevonden (verwacht: "
-        "inclusie_analysis/reference/targets/2024.yaml); de indicatoren ontbreken daarom"
+        f"{tmp_path / 'surveys' / 'targets' / '2024.yaml'}); de indicatoren ontbreken daarom"
     )
     assert expected in err
+    assert "inclusie targets draft --year 2024" in err
     # 2020 is the only wave up to 2024 and no codebook is older: the folder pattern is named
     assert f"Zet de exports van een vorige bevraging in {raw.as_posix()}/<jaar>/" in err
     log = (tmp_path / "reports" / "2024" / "run.log").read_text(encoding="utf-8")

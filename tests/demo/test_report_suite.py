@@ -13,6 +13,7 @@ import nbformat
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from tiny import tiny_notebook
 
 from inclusie_analysis.cli import main
 from inclusie_analysis.errors import InputError
@@ -299,20 +300,10 @@ def test_a_warm_kernel_forgets_the_previous_report(tmp_path):
                  'assert "leak" not in globals() and plt.get_fignums() == []\n'
                  f"assert json.marker == 1  # same kernel: modules stay loaded\n{write}"),
     ):  # fmt: skip
-        _tiny_notebook(path, source)
+        tiny_notebook(path, source)
     jobs = [ReportJob(p.stem, "jaarrapport", p.stem, p, {}) for p in (first, second)]
     results = run_suite(jobs, tmp_path / "out", formats=("xlsx",), workers=1, progress=False)
     assert [r.ok for r in results] == [True, True], [r.error for r in results]
-
-
-def _tiny_notebook(path: Path, source: str) -> Path:
-    params = nbformat.v4.new_code_cell("output_dir = ''")
-    params.metadata["tags"] = ["parameters"]
-    nb = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(source)])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nb.metadata["language_info"] = {"name": "python"}
-    nbformat.write(nb, path)
-    return path
 
 
 def test_a_kernel_that_fails_to_start_is_retried(tmp_path, monkeypatch):
@@ -329,7 +320,7 @@ def test_a_kernel_that_fails_to_start_is_retried(tmp_path, monkeypatch):
         return original(self, **kwargs)
 
     monkeypatch.setattr(jupyter_client.KernelManager, "start_kernel", flaky)
-    path = _tiny_notebook(tmp_path / "a.ipynb", "open(output_dir + '/tabellen.xlsx', 'w').close()")
+    path = tiny_notebook(tmp_path / "a.ipynb", "open(output_dir + '/tabellen.xlsx', 'w').close()")
     job = ReportJob("a", "jaarrapport", "a", path, {})
     [result] = run_suite([job], tmp_path / "out", formats=("xlsx",), workers=1, progress=False)
     assert result.ok, result.error
@@ -341,7 +332,7 @@ def test_a_hanging_cell_is_stopped(tmp_path, monkeypatch):
     import inclusie_analysis.report as report
 
     monkeypatch.setattr(report, "CELL_TIMEOUT", 3)
-    path = _tiny_notebook(tmp_path / "slow.ipynb", "import time\ntime.sleep(60)")
+    path = tiny_notebook(tmp_path / "slow.ipynb", "import time\ntime.sleep(60)")
     job = ReportJob("slow", "jaarrapport", "slow", path, {})
     [result] = run_suite([job], tmp_path / "out", formats=("xlsx",), workers=1, progress=False)
     assert not result.ok and "Timeout" in result.error
