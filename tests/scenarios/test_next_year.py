@@ -11,7 +11,9 @@ an option ticked twice in one cell and a typed "other" answer.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
+import json
 import time
 from pathlib import Path
 
@@ -26,20 +28,21 @@ pytestmark = pytest.mark.slow
 TIMINGS: dict[str, float] = {}
 
 
-def run_cli(*args: str) -> tuple[int, str]:
+def _run_cli(*args: str, label: str = "") -> tuple[int, str]:
     """Run `inclusie` as a user does; return the exit code and everything it printed."""
     out = io.StringIO()
     start = time.perf_counter()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
         code = main(list(args))
     step = " ".join(a for a in args[2:] if "/" not in a)
-    TIMINGS[step] = round(time.perf_counter() - start, 1)
+    TIMINGS[f"{label}: inclusie {step}"] = round(time.perf_counter() - start, 1)
     return code, out.getvalue()
 
 
-def rerun(scenario, *, report: bool = True) -> dict:
+def rerun(scenario, label: str, *, report: bool = True) -> dict:
     """The README's next-year steps, every file used as the tool wrote it."""
     settings = str(scenario.settings)
+    run_cli = functools.partial(_run_cli, label=label)
     codebook = scenario.codebooks / f"leernoden-{YEAR}.yaml"
     steps = {
         "key": run_cli("--settings", settings, "key", "--create"),
@@ -67,6 +70,14 @@ def rerun(scenario, *, report: bool = True) -> dict:
     return {"scenario": scenario, "codebook": codebook, "steps": steps, "data": data}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def timings():
+    """After the module: each step's seconds, for the closing note (`pytest -s`)."""
+    yield TIMINGS
+    for step, seconds in TIMINGS.items():
+        print(f"{seconds:7.1f} s  {step}")
+
+
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory) -> Path:
     from inclusie_analysis.demo import write_demo
@@ -76,13 +87,14 @@ def demo_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def google(demo_dir, tmp_path_factory) -> dict:
-    return rerun(build_next_year(demo_dir, tmp_path_factory.mktemp("google"), "googleforms"))
+    folder = tmp_path_factory.mktemp("google")
+    return rerun(build_next_year(demo_dir, folder, "googleforms"), "(a) Google Forms")
 
 
 @pytest.fixture(scope="module")
 def qualtrics(demo_dir, tmp_path_factory) -> dict:
     folder = tmp_path_factory.mktemp("qualtrics")
-    return rerun(build_next_year(demo_dir, folder, "qualtrics"), report=False)
+    return rerun(build_next_year(demo_dir, folder, "qualtrics"), "(b) Qualtrics")
 
 
 @pytest.fixture(scope="module", params=["google", "qualtrics"])
@@ -185,8 +197,8 @@ def test_new_theme_flows_into_the_cleaned_needs(google):
     assert len(ai) > 0 and set(ai["theme"]) == {"ai"}
 
 
-def test_report_compares_2026_with_2025_and_marks_the_reworded_items(google):
-    report = google["scenario"].folder / "reports" / str(YEAR)
+def test_report_compares_2026_with_2025_and_marks_the_reworded_items(run):
+    report = run["scenario"].folder / "reports" / str(YEAR)
     html = (report / "jaarrapport-vlaanderen-en-brussel" / "report.html").read_text("utf-8")
     assert "2025" in html and "2026" in html
     for name, (old, _) in REWORDED.items():
@@ -207,17 +219,12 @@ def html_text(html: str) -> str:
     return " ".join(markup.unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
-def test_print_timings():
-    """Not a check: the timings of the steps above, for the closing note (pytest -s)."""
-    for step, seconds in TIMINGS.items():
-        print(f"{seconds:7.1f} s  inclusie {step}")
-
-
 @pytest.fixture(scope="module")
 def no_register(demo_dir, tmp_path_factory) -> dict:
     """(c) The same Google Forms year, but the 2026 register has not come in."""
     folder = tmp_path_factory.mktemp("no-register")
-    return rerun(build_next_year(demo_dir, folder, "googleforms", register=False))
+    scenario = build_next_year(demo_dir, folder, "googleforms", register=False)
+    return rerun(scenario, "(c) zonder register")
 
 
 def test_a_missing_register_is_said_everywhere_and_never_counted_as_zero(no_register):
@@ -237,3 +244,20 @@ def test_a_missing_register_is_said_everywhere_and_never_counted_as_zero(no_regi
     assert said in text
     assert "0 activiteiten" not in text and "0 deelnemers" not in text
     assert "vorig jaar geen activiteit" not in text
+
+
+def test_the_users_theme_and_targets_files_are_the_ones_used(run):
+    from inclusie_analysis.datasets import load_events, load_needs
+    from inclusie_analysis.planning import rank_themes, theme_signals
+
+    scenario = run["scenario"]
+    meta = json.loads((run["data"] / "meta.json").read_text(encoding="utf-8"))
+    assert meta["references"]["themes"]["file"] == str(scenario.themes)
+    assert meta["references"]["targets"]["file"] == str(scenario.targets / f"{YEAR}.yaml")
+    events = load_events(run["data"])
+    assert len(events.indicators) == 17  # the drafted 2026 targets, measured on 2026
+    needs = load_needs(run["data"])
+    signals = theme_signals(needs.needs, needs.respondents, events.events, events.feedback,
+                            needs.answers_text, taxonomy=scenario.themes)  # fmt: skip
+    ranking = rank_themes(signals, taxonomy=scenario.themes)
+    assert ranking.loc["ai", "label"] == "Artificiële intelligentie"  # ranked, with its label
