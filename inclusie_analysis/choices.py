@@ -53,6 +53,52 @@ def split_parts(cell: str, separator: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+class ChoiceSplitter:
+    """Splits the cells of one check-all question: the known options are indexed once, so a
+    column of thousands of cells costs one pass over each cell."""
+
+    def __init__(self, separator: str, options: Iterable[str]):
+        self.separator = separator
+        self.mark = separator.strip() or separator
+        self.known: dict[str, str] = {}
+        for option in options:
+            self.known.setdefault(option_key(option), str(option))
+        self.longest = max((k.count(self.mark) + 1 for k in self.known), default=1)
+
+    def split(self, cell: object) -> SplitCell:
+        """The options of one cell, each once, the repeats, and the leftover texts."""
+        parts = split_parts(str(cell), self.separator)
+        joiner = self.mark + " "
+        found: list[str] = []
+        repeated: list[str] = []
+        others: list[tuple[int, str]] = []
+        pending: list[tuple[int, str]] = []  # unmatched parts in a row form one "other" text
+        i = 0
+        while i < len(parts):
+            hit = None
+            for size in range(min(self.longest, len(parts) - i), 0, -1):
+                option = self.known.get(option_key(joiner.join(parts[i : i + size])))
+                if option is not None:
+                    hit = (option, size)
+                    break
+            if hit is None:
+                pending.append((i + 1, parts[i]))
+                i += 1
+                continue
+            if pending:
+                others.append((pending[0][0], joiner.join(p for _, p in pending)))
+                pending = []
+            option, size = hit
+            if option not in found:
+                found.append(option)
+            elif option not in repeated:
+                repeated.append(option)
+            i += size
+        if pending:
+            others.append((pending[0][0], joiner.join(p for _, p in pending)))
+        return SplitCell(found, repeated, others)
+
+
 def split_cell(cell: object, separator: str, options: Iterable[str]) -> SplitCell:
     """Split a joined check-all cell by the known `options` (codes or labels, any case).
 
@@ -61,38 +107,4 @@ def split_cell(cell: object, separator: str, options: Iterable[str]) -> SplitCel
     SplitCell(options=['Regierol', 'Toegang (toestellen, internet)'], repeated=['Regierol'], \
 others=[(4, 'iets anders')])
     """
-    known: dict[str, str] = {}
-    for option in options:
-        known.setdefault(option_key(option), str(option))
-    parts = split_parts(str(cell), separator)
-    mark = (separator.strip() or separator) + " "
-    longest = max((k.count(separator.strip() or separator) + 1 for k in known), default=1)
-    found: list[str] = []
-    repeated: list[str] = []
-    others: list[tuple[int, str]] = []
-    pending: list[tuple[int, str]] = []  # unmatched parts in a row form one "other" text
-    i = 0
-    while i < len(parts):
-        hit = None
-        for size in range(min(longest, len(parts) - i), 0, -1):
-            key = option_key(mark.join(parts[i : i + size]))
-            if key in known:
-                hit = (known[key], size)
-                break
-        if hit is None:
-            pending.append((i + 1, parts[i]))
-            i += 1
-            continue
-        if pending:
-            others.append((pending[0][0], mark.join(p for _, p in pending)))
-            pending = []
-        option, size = hit
-        if option in found:
-            if option not in repeated:
-                repeated.append(option)
-        else:
-            found.append(option)
-        i += size
-    if pending:
-        others.append((pending[0][0], mark.join(p for _, p in pending)))
-    return SplitCell(found, repeated, others)
+    return ChoiceSplitter(separator, options).split(cell)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from inclusie_analysis.choices import split_cell, split_parts
+from inclusie_analysis.choices import ChoiceSplitter, split_parts
 from inclusie_analysis.codebook import (
     ANSWER_TYPES,
     PLATFORMS,
@@ -637,8 +637,8 @@ def _separated(
     for separator in separators:
         if not any((separator.strip() or separator) in cell for cell in answered):
             continue
-        options = _learn_options(answered, separator, known)
-        cells = [split_cell(cell, separator, options) for cell in answered]
+        splitter = ChoiceSplitter(separator, _learn_options(answered, separator, known))
+        cells = [splitter.split(cell) for cell in answered]
         counts: Counter = Counter()
         for cell in cells:  # counted once per respondent
             counts.update(cell.options + [text for _, text in cell.others])

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from inclusie_analysis.choices import split_cell
+from inclusie_analysis.choices import ChoiceSplitter
 from inclusie_analysis.clean.geo import MunicipalityMatcher, load_reference, normalise_name
 from inclusie_analysis.clean.ledger import KEPT, REJECTED, Ledger
 from inclusie_analysis.clean.privacy import (
@@ -568,9 +568,9 @@ def _split_joined(context, variable, by_code, by_label, ticked, others) -> None:
     column = context.column(variable.name)
     separator = variable.spec["separator"]
     other_spec = variable.spec.get("other") or {}
-    known = [*by_code, *by_label]
+    splitter = ChoiceSplitter(separator, [*by_code, *by_label])
     for i, value in column.dropna().items():
-        cell = split_cell(value, separator, known)
+        cell = splitter.split(value)
         for text in cell.options:
             option = by_code.get(text) or by_label[text]
             ticked.append((i, option["value"], option["label"]))
