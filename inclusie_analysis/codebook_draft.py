@@ -39,7 +39,7 @@ from inclusie_analysis.codebook import (
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.infer import CHECK_VALUES, EMAIL_VALUE, infer_type
 
-DEFAULT_THRESHOLD = 70  # rapidfuzz token_set_ratio (0-100) from which last wave's name is used
+DEFAULT_THRESHOLD = 70  # text similarity (0-100, `_text_score`) from which last wave's name is used
 RARE_OPTION_SHARE = 0.03  # a ';'-list answer given by fewer respondents is taken as "other"
 MAX_LEVELS = 12
 
@@ -1228,9 +1228,10 @@ def _header_lines(raw, prev: Codebook | None, threshold: float) -> list[str]:
     if prev:
         lines += [
             f"# Vergeleken met {prev.path} (golf {prev.wave}). Score = overeenkomst",
-            "# van vraagtekst (rapidfuzz token_set_ratio, 0-100), antwoorden of opties; vanaf "
-            f"{threshold:.0f}",
-            f"# is de naam uit {prev.wave} overgenomen.",
+            "# van vraagtekst zonder opmaak van het platform (rapidfuzz, 0-100), antwoorden of",
+            f"# opties; vanaf {threshold:.0f} is de naam uit {prev.wave} overgenomen. Alleen een",
+            "# andere tekst geeft 'changed: reworded'; elke koppeling die niet exact is, staat",
+            "# met CONTROLEER gemarkeerd.",
         ]
     return lines
 
