@@ -372,6 +372,11 @@ def _respondent_ids(context: _Context, key: bytes) -> pd.Series:
     return pd.Series(ids, dtype="string")
 
 
+# Time stamps as platforms write them besides ISO 8601: a Belgian Google Forms sheet
+# (15/01/2026 21:53:05), Google Forms' own CSV (2023/11/13 4:20:37 pm, zone cut off).
+DATE_LAYOUTS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y/%m/%d %I:%M:%S %p", "%d/%m/%Y")
+
+
 def _dates(context: _Context, name: str) -> pd.Series:
     column = context.column(name)
     if column is None:
@@ -387,6 +392,11 @@ def _dates(context: _Context, name: str) -> pd.Series:
     texts = texts.str.replace(r"\s+[A-Z]{3,4}$", "", regex=True)  # Google Forms' "CET"
     if len(texts):
         iso = pd.to_datetime(texts, format="ISO8601", errors="coerce")
+        for layout in DATE_LAYOUTS:  # the usual layouts at once, fast on large exports
+            rest = iso.isna()
+            if not rest.any():
+                break
+            iso[rest] = pd.to_datetime(texts[rest], format=layout, errors="coerce")
         parsed[iso.dropna().index] = iso.dropna().astype("datetime64[us]")
         for i in iso.index[iso.isna()]:
             # Other layouts, one at a time: d/m/y (Belgian) unless the year comes first.
