@@ -60,6 +60,98 @@ def large_need_by_item(
     return out.sort_values(["share", "n"], ascending=False, ignore_index=True)
 
 
+UNIT_WORDS = {
+    "nl": {"municipalities": "gemeenten", "answers": "antwoorden"},
+    "en": {"municipalities": "municipalities", "answers": "responses"},
+}
+UNIT_COLUMNS = ["unit", "item", "label", "theme", "n", "answers", "k", "share", "se", "low",
+                "high", "method"]  # fmt: skip
+
+
+def need_by_unit(
+    needs: pd.DataFrame, respondents: pd.DataFrame, wave: int, area: str, top: int = 2
+) -> pd.DataFrame:
+    """Per item of one wave, the share seeing a large need (the top `top` levels), in two parts
+    that count different units (`unit`):
+
+    - "municipalities": local governments, one municipality one unit. A municipality's value
+      is the share of its answers rating the item that see a large need (each answer weighs
+      1/answers of its municipality, so a municipality weighs 1); `n` is the municipalities,
+      `answers` their answers, `k` the municipalities' summed values (not a whole number when
+      a municipality is split), and the interval is `survey.cluster_proportion`'s (logit, with
+      the finite population correction for the municipalities of `area`), as R's `survey`
+      gives it. Local governments without a known municipality cannot be placed and are
+      left out here.
+    - "answers": every other organisation type, one answer one unit (`n` = `answers`),
+      the Wilson interval, as `large_need_by_item`.
+
+    "Weet niet" and unanswered items are left out of both, as everywhere.
+    """
+    from inclusie_analysis.survey import (
+        cluster_proportion,
+        is_local_government,
+        municipalities_in_area,
+    )
+
+    people = respondents.loc[respondents["wave"] == wave]
+    local = is_local_government(people)
+    rows = []
+    part = needs.loc[(needs["wave"] == wave) & needs["level"].notna()]
+    part = part.merge(people[["respondent_id", "nis_code"]].assign(local=local.to_numpy()),
+                      on="respondent_id")  # fmt: skip
+    if not len(part):
+        return pd.DataFrame(columns=UNIT_COLUMNS)
+    part = part.assign(y=part["level"].isin(part["level"].cat.categories[-top:]).astype(int))
+    population = municipalities_in_area(area)
+    for item, rated in part.groupby("item", sort=True):
+        first = rated.iloc[0]
+        named = {"item": item, "label": first["item_label"], "theme": first["theme"]}
+        placed = rated.loc[rated["local"] & rated["nis_code"].notna()]
+        if len(placed):
+            est = cluster_proportion(placed["y"], placed["nis_code"], population)
+            rows.append({"unit": "municipalities", **named, "n": est.clusters,
+                         "answers": est.answers, "k": est.estimate * est.clusters,
+                         "share": est.estimate, "se": est.se, "low": est.low,
+                         "high": est.high, "method": est.method})  # fmt: skip
+        other = rated.loc[~rated["local"]]
+        if len(other):
+            k, n = int(other["y"].sum()), len(other)
+            low, high = wilson_interval(k, n)
+            se = (k / n * (1 - k / n) / n) ** 0.5
+            rows.append({"unit": "answers", **named, "n": n, "answers": n, "k": float(k),
+                         "share": k / n, "se": se, "low": low, "high": high,
+                         "method": "wilson"})  # fmt: skip
+    return pd.DataFrame(rows, columns=UNIT_COLUMNS)
+
+
+def need_unit_table(
+    units: pd.DataFrame, order: list[str], threshold: int = 5, language: str = "nl"
+) -> pd.DataFrame:
+    """The needs table with one column pair per unit: municipalities (local governments) and
+    answers (other organisations). Rows follow `order` (items); a share over fewer than
+    `threshold` units shows "–" (its n column is hidden by the report book)."""
+    words = UNIT_WORDS[language]
+    nl = language == "nl"
+    table = pd.DataFrame({"item": order})
+    for unit, who in (("municipalities", "lokale besturen"), ("answers", "andere organisaties")):
+        if not nl:
+            who = {"lokale besturen": "local governments"}.get(who, "other organisations")
+        rows = units.loc[units["unit"] == unit].set_index("item").reindex(order)
+        count = f"{words[unit].capitalize()} ({who})"
+        share = f"Grote nood, {who}" if nl else f"Large need, {who}"
+        table[count] = rows["n"].astype("Int64").to_numpy()
+        table[share] = [_share_text(row, threshold, language) for _, row in rows.iterrows()]
+    return table.drop(columns="item")
+
+
+def _share_text(row: pd.Series, threshold: int, language: str) -> str:
+    """'42 % (35–49 %)' for a row of `need_by_unit`; '–' for none or fewer than `threshold`."""
+    if pd.isna(row["n"]) or row["n"] < threshold or pd.isna(row["low"]):
+        return "–"
+    share, low, high = (format_percent(row[c], language) for c in ("share", "low", "high"))
+    return f"{share} ({low}–{high})"
+
+
 # --- comparing waves ---------------------------------------------------------------------------
 
 CHANGED = "changed"
