@@ -152,6 +152,43 @@ def _share_text(row: pd.Series, threshold: int, language: str) -> str:
     return f"{share} ({low}–{high})"
 
 
+def unit_counts(respondents: pd.DataFrame, wave: int) -> dict[str, int]:
+    """Who answered `wave`, per unit: `municipalities` (with at least one local-government
+    answer), `local_answers` (those answers), `other_answers` (every other organisation type
+    and local governments without a known municipality), `answers` (all)."""
+    from inclusie_analysis.survey import is_local_government
+
+    people = respondents.loc[respondents["wave"] == wave]
+    if not {"org_type", "nis_code"} <= set(people.columns):
+        placed = people.iloc[:0].assign(nis_code=pd.Series(dtype="string"))
+    else:
+        placed = people.loc[is_local_government(people) & people["nis_code"].notna()]
+    return {
+        "municipalities": int(placed["nis_code"].nunique()),
+        "local_answers": len(placed),
+        "other_answers": len(people) - len(placed),
+        "answers": len(people),
+    }
+
+
+def unit_counts_text(counts: dict[str, int], threshold: int = 5, language: str = "nl") -> str:
+    """'158 gemeenten (226 antwoorden van lokale besturen) en 94 antwoorden van andere
+    organisaties'; a count from 1 to threshold − 1 reads "minder dan {threshold}"."""
+    nl = language == "nl"
+
+    def num(value: int) -> str:
+        if 0 < value < threshold:
+            return f"minder dan {threshold}" if nl else f"fewer than {threshold}"
+        return format_number(value, language)
+
+    m, la, oa = counts["municipalities"], counts["local_answers"], counts["other_answers"]
+    if nl:
+        return (f"{num(m)} gemeenten ({num(la)} antwoorden van lokale besturen) en "
+                f"{num(oa)} antwoorden van andere organisaties")  # fmt: skip
+    return (f"{num(m)} municipalities ({num(la)} responses of local governments) and "
+            f"{num(oa)} responses of other organisations")  # fmt: skip
+
+
 # --- comparing waves ---------------------------------------------------------------------------
 
 CHANGED = "changed"
@@ -608,17 +645,13 @@ def key_findings(
     findings = []
     # 1. response
     if len(latest) >= threshold:
-        findings.append(
-            f"{num(len(latest))} organisaties uit {area} vulden de bevraging van {latest_wave} in."
-            if nl
-            else f"{num(len(latest))} organisations from {area} answered the {latest_wave} survey."
-        )
+        findings.append(_response_finding(latest, area, latest_wave, threshold, language))
     else:
         findings.append(
             f"Uit {area} kwamen minder dan {threshold} antwoorden op de laatste bevraging; "
             "cijfers over leernoden worden daarom niet getoond."
             if nl
-            else f"Fewer than {threshold} organisations from {area} answered the latest survey; "
+            else f"Fewer than {threshold} responses from {area} to the latest survey; "
             "needs figures are therefore not shown."
         )
     # 2. largest need
@@ -728,6 +761,31 @@ def key_findings(
             else f"Recommended themes for {year + 1}: {top3}."
         )
     return findings[:5]
+
+
+def _response_finding(
+    latest: pd.DataFrame, area: str, wave: int, threshold: int, language: str
+) -> str:
+    """'320 antwoorden uit … op de bevraging van 2025, waarvan 226 van lokale besturen uit
+    158 gemeenten.': answers are counted, not organisations (one organisation can answer more
+    than once, several people of one municipality do); the municipalities only from
+    `threshold` on."""
+    counts = unit_counts(latest, wave)
+    num = lambda v: format_number(v, language)  # noqa: E731
+    nl = language == "nl"
+    text = (
+        f"{num(len(latest))} antwoorden uit {area} op de bevraging van {wave}"
+        if nl
+        else f"{num(len(latest))} responses from {area} to the {wave} survey"
+    )
+    if counts["municipalities"] >= threshold:
+        local, towns = num(counts["local_answers"]), num(counts["municipalities"])
+        text += (
+            f", waarvan {local} van lokale besturen uit {towns} gemeenten"
+            if nl
+            else f", {local} of them from local governments in {towns} municipalities"
+        )
+    return text + "."
 
 
 def share_with_interval(k: int, n: int, language: str = "nl") -> str:

@@ -118,7 +118,8 @@ def test_key_findings_are_five_and_follow_the_numbers(survey):
         change=change, waves=waves, indicators=indicators, reached=reached, ranking=ranking,
     )  # fmt: skip
     assert len(findings) == 5
-    assert findings[0].startswith("10 organisaties uit Vlaanderen en Brussel")
+    # answers are counted, not organisations (no organisation type here: no municipalities)
+    assert findings[0] == "10 antwoorden uit Vlaanderen en Brussel op de bevraging van 2025."
     assert "A. 80 % ziet hier een grote of zeer grote nood" in findings[1]
     assert "+50 procentpunten (30 % → 80 %)" in findings[2]
     assert findings[3] == "2 van de 3 indicatoren van het actieplan 2025 zijn gehaald."
@@ -128,7 +129,7 @@ def test_key_findings_are_five_and_follow_the_numbers(survey):
         change=change, waves=waves, indicators=indicators, reached=reached, ranking=ranking,
         language="en",
     )  # fmt: skip
-    assert english[0].startswith("Fewer than 5 organisations from Limburg")
+    assert english[0].startswith("Fewer than 5 responses from Limburg")
     assert not any("indicators" in f for f in english), "targets are network-wide"
     assert english[-1] == "Recommended themes for 2026: Thema A, Thema B, Thema C."
 

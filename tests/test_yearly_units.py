@@ -8,7 +8,13 @@ import math
 import pandas as pd
 import pytest
 
-from inclusie_analysis.yearly import need_by_unit, need_unit_table
+from inclusie_analysis.yearly import (
+    key_findings,
+    need_by_unit,
+    need_unit_table,
+    unit_counts,
+    unit_counts_text,
+)
 
 LEVELS = ["Geen nood", "Kleine nood", "Matige nood", "Grote nood", "Zeer grote nood"]
 LOCAL = "Lokaal bestuur (gemeente/OCMW)"
@@ -84,3 +90,34 @@ def test_unit_table_names_the_units_and_hides_small_shares(survey):
     ]
     assert table.iloc[0].tolist() == [3, "50 % (1 %–99 %)", 3, "33 % (6 %–79 %)"]
     assert need_unit_table(units, ["a"], threshold=4).iloc[0, 1] == "–", "3 < 4 municipalities"
+
+
+def test_unit_counts_and_their_sentence(survey):
+    _, respondents = survey
+    counts = unit_counts(respondents, 2025)
+    assert counts == {"municipalities": 3, "local_answers": 4, "other_answers": 5, "answers": 9}
+    assert unit_counts_text(counts, threshold=3) == (
+        "3 gemeenten (4 antwoorden van lokale besturen) en 5 antwoorden van andere organisaties"
+    )
+    assert unit_counts_text(counts, threshold=5).startswith("minder dan 5 gemeenten (minder dan")
+    plain = respondents[["respondent_id", "wave"]]  # no organisation type: all are answers
+    assert unit_counts(plain, 2025)["other_answers"] == 9
+
+
+def test_response_finding_counts_answers_and_municipalities(survey):
+    _, respondents = survey
+    findings = key_findings(
+        area="Antwerpen", year=2025, respondents=respondents, needs_items=pd.DataFrame(),
+        change=pd.DataFrame(), waves=None, indicators=pd.DataFrame(),
+        reached={"participants": 0}, ranking=pd.DataFrame(), threshold=3,
+    )  # fmt: skip
+    assert findings[0] == (
+        "9 antwoorden uit Antwerpen op de bevraging van 2025, waarvan 4 van lokale besturen "
+        "uit 3 gemeenten."
+    )
+    fewer = key_findings(
+        area="Antwerpen", year=2025, respondents=respondents, needs_items=pd.DataFrame(),
+        change=pd.DataFrame(), waves=None, indicators=pd.DataFrame(),
+        reached={"participants": 0}, ranking=pd.DataFrame(), threshold=4,
+    )  # fmt: skip
+    assert fewer[0] == "9 antwoorden uit Antwerpen op de bevraging van 2025.", "3 < 4 hidden"

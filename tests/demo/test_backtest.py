@@ -75,5 +75,10 @@ def test_top_five_themes(run):
     table = html[html.index("Tabel 8. Aanbevolen") :]
     shown = re.findall(r"<td>\d+</td>\s*<td>([^<]+)</td>", table)[:5]
     assert shown == TOP_THEMES
-    assert "320 organisaties uit Vlaanderen en Brussel" in html
+    # moved (issue 14): the finding counted answers as "organisaties"; it now says answers and
+    # how many municipalities the 226 local-government answers come from
+    assert (
+        "320 antwoorden uit Vlaanderen en Brussel op de bevraging van 2025, waarvan 226 van "
+        "lokale besturen uit 158 gemeenten." in html
+    )
     assert "16 van de 17 indicatoren" in html

@@ -80,8 +80,8 @@ def test_pdf_holds_the_headings_and_numbers(run, tmp_path):
                     "Datakwaliteit", "Methode"):  # fmt: skip
         assert heading in text, heading
     html = (out / "jaarrapport-vlaanderen-en-brussel" / "report.html").read_text(encoding="utf-8")
-    first = re.search(r'<ol class="bevindingen"><li>(\d+) organisaties', html).group(1)
-    assert f"{first} organisaties" in text, "the first finding's count is in the PDF"
+    first = re.search(r'<ol class="bevindingen"><li>(\d+) antwoorden', html).group(1)
+    assert f"{first} antwoorden" in text, "the first finding's count is in the PDF"
     assert re.search(r"\d+,\d", text), "Dutch decimal commas"
     pages = pdf_pages_png(pdf, tmp_path / "page", 1, 2)
     assert len(pages) == 2 and all(p.stat().st_size > 5_000 for p in pages)

@@ -191,9 +191,13 @@ def test_yearly_report_figures_match_the_data(run):
     html = (out / "jaarrapport-vlaanderen-en-brussel" / "report.html").read_text(encoding="utf-8")
     respondents = pd.read_parquet(out / "data" / "respondents.parquet")
     latest = respondents.loc[respondents["wave"] == 2025]
+    local = latest.loc[
+        latest["org_type"].astype("string").str.startswith("Lokaal bestuur").fillna(False)
+        & latest["nis_code"].notna()
+    ]
     assert (
-        f"{len(latest)} organisaties uit Vlaanderen en Brussel vulden de bevraging van 2025 in"
-        in html
+        f"{len(latest)} antwoorden uit Vlaanderen en Brussel op de bevraging van 2025, waarvan "
+        f"{len(local)} van lokale besturen uit {local['nis_code'].nunique()} gemeenten." in html
     )
     indicators = pd.read_parquet(out / "data" / "indicators.parquet")
     met = int((indicators["status"] == "gehaald").sum())
