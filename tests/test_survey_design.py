@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from inclusie_analysis.clean.geo import select_area
 from inclusie_analysis.survey import (
     cluster_mean,
     cluster_proportion,
@@ -23,6 +24,7 @@ from inclusie_analysis.survey import (
     is_local_government,
     municipalities_in_area,
 )
+from inclusie_analysis.yearly import need_by_unit
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -198,3 +200,16 @@ def test_demo_local_government_needs_match_r_survey(demo_needs, tmp_path):
     data = pd.concat(parts, ignore_index=True)[["group", "nis_code", "y", "N"]]
     r = _compare_with_r(data, tmp_path)
     assert len(r) == 4 and (r["df"] > 20).all()
+    # and the report's own numbers (yearly.need_by_unit) are R's
+    units = need_by_unit(demo_needs.needs, respondents, 2025, "Vlaanderen en Brussel")
+    municipal = units.loc[units["unit"] == "municipalities"].set_index("item")
+    for item in items:
+        got, want = municipal.loc[item], r.loc[item]
+        assert round(got["share"], 3) == round(want["estimate"], 3), item
+        assert (got["se"], got["low"], got["high"]) == pytest.approx(
+            (want["se"], want["low"], want["high"]), abs=5e-4
+        ), item
+    antwerpen = select_area(respondents, "Antwerpen")
+    units = need_by_unit(demo_needs.needs, antwerpen, 2025, "Antwerpen").set_index("item")
+    got, want = units.loc[units["unit"] == "municipalities"].loc[items[0]], r.loc["antwerpen"]
+    assert (got["low"], got["high"]) == pytest.approx((want["low"], want["high"]), abs=5e-4)
