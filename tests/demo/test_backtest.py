@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from inclusie_analysis.datasets import load_events, load_needs
 from inclusie_analysis.planning import rank_themes, theme_signals
+from inclusie_analysis.themes import group_of
+from inclusie_analysis.yearly import large_need_by_item
 
 HEADLINE = {
     "responses_per_wave": {2020: 236, 2025: 320},
@@ -32,13 +36,20 @@ REALISED = {
     "od2_2_thematische_opleidingen": 2, "od2_2_deelnemersuren_opleidingen": 102.5,
     "od3_1_focusgroepen": 1, "od3_2_adviesgesprekken": 9, "od3_3_trajecten": 4,
 }  # fmt: skip
+# Moved in issue 14: need is now the mean of the items' shares (the needs table's numbers)
+# instead of the Wilson lower bound of "large need on any item of the theme", and breadth
+# counts provinces and Brussel only (no organisation types). Outreachend werken (items of
+# 45-60 %: mean 52.6 %, was 67 % as a union) and Professionalisering (39.5 %) drop out;
+# Digitale dienstverlening (50.5 %) and Digitale vaardigheden (47.9 %) come in.
 TOP_THEMES = [
     "Structurele middelen",
     "Cyberveiligheid",
-    "Outreachend werken",
-    "Professionalisering",
     "Regierol",
+    "Digitale dienstverlening",
+    "Digitale vaardigheden",
 ]
+# How often each is in the top 5 over 500 resamples of the respondents (seed 14), new in 14.
+TOP_SHARE = [1.0, 1.0, 0.962, 0.786, 0.702]
 
 
 def test_headline_counts(run):
@@ -69,11 +80,17 @@ def test_top_five_themes(run):
     year = events.events[events.events["year"] == 2025]
     signals = theme_signals(needs.needs, needs.respondents, year, events.feedback,
                             needs.answers_text)  # fmt: skip
-    assert list(rank_themes(signals)["label"].head(5)) == TOP_THEMES
+    ranking = rank_themes(signals)
+    assert list(ranking["label"].head(5)) == TOP_THEMES
+    assert ranking["top_share"].head(5).tolist() == TOP_SHARE
+    # the need of a theme is the mean of its items' shares in the needs table
+    items = large_need_by_item(needs.needs, needs.respondents, 2025)
+    means = items.groupby(items["theme"].map(group_of()))["share"].mean()
+    assert ranking["need_share"].to_dict() == pytest.approx(means.to_dict())
     # and the published report says the same
     html = (out / "jaarrapport-vlaanderen-en-brussel" / "report.html").read_text(encoding="utf-8")
     table = html[html.index("Tabel 8. Aanbevolen") :]
-    shown = re.findall(r"<td>\d+</td>\s*<td>([^<]+)</td>", table)[:5]
-    assert shown == TOP_THEMES
+    shown = re.findall(r"<td>\d+</td>\s*<td>([^<]+)</td>\s*<td>(\d+) %</td>", table)[:5]
+    assert shown == [(t, str(round(100 * f))) for t, f in zip(TOP_THEMES, TOP_SHARE, strict=True)]
     assert "320 organisaties uit Vlaanderen en Brussel" in html
     assert "16 van de 17 indicatoren" in html
