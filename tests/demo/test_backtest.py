@@ -94,3 +94,20 @@ def test_top_five_themes(run):
     assert shown == [(t, str(round(100 * f))) for t, f in zip(TOP_THEMES, TOP_SHARE, strict=True)]
     assert "320 organisaties uit Vlaanderen en Brussel" in html
     assert "16 van de 17 indicatoren" in html
+
+
+def test_coverage_is_said(run):
+    """Issue 14: reach says it rests on 18 of 40 activities and is a lower bound; the method
+    counts the "weet niet" answers and the feedback linked to no activity."""
+    _, out = run
+    html = (out / "jaarrapport-vlaanderen-en-brussel" / "report.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert (
+        "Van de 40 activiteiten van 2025 hebben er 18 een aanwezigheidslijst (553 van de 729 "
+        "aanwezigheden in het register). Die bereikten 285 verschillende deelnemers" in text
+    )
+    assert "Dat is een ondergrens" in text and "bereikten minstens 285 deelnemers" in text
+    # 180 "weet niet" answers in 2025 (see load_needs(...).needs["dont_know"]); 4 of the 127
+    # feedback responses of 2025 match no activity (the feedback table's n is 123)
+    assert "noemers van de aandelen" in text and "180 in 2025" in text
+    assert "4 feedbackantwoorden konden aan geen activiteit gekoppeld worden" in text
