@@ -64,8 +64,11 @@ def theme_signals(
         rated = rated.assign(item=rated["theme"])
     grid = rated.pivot_table(index="respondent_id", columns="item", values="large", aggfunc="max")
     item_group = rated.drop_duplicates("item").set_index("item")["group"].reindex(grid.columns)
+    latest_first = (
+        respondents.sort_values("wave", ascending=False) if "wave" in respondents else respondents
+    )
     province = (
-        respondents.drop_duplicates("respondent_id")
+        latest_first.drop_duplicates("respondent_id")
         .set_index("respondent_id")["province"]
         .reindex(grid.index)
     )

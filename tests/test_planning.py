@@ -229,3 +229,14 @@ def test_rank_frequency_is_near_half_for_a_symmetric_case():
     ranked = rank_themes(theme_signals(needs, respondents), only_need, top=1)
     assert ranked["top_share"].sum() == pytest.approx(1.0)
     assert ranked.loc["cyberveiligheid", "top_share"] == pytest.approx(0.5, abs=0.08)
+
+
+def test_breadth_uses_the_latest_waves_province_of_a_respondent():
+    # the same pseudonym answered in 2020 from Antwerpen and in 2025 from Limburg: 2025 counts
+    needs, respondents = two_themes(
+        {"cyberveiligheid/a": [True, False], "toegang/c": [False, True]}, ["Limburg", "Limburg"]
+    )
+    older = respondents.iloc[:1].assign(province="Antwerpen", wave=2020)
+    both = pd.concat([older, respondents.assign(wave=2025)], ignore_index=True)
+    signals = theme_signals(needs, both, resamples=50)
+    assert signals["provinces"].tolist() == [1, 1]
