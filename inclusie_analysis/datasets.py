@@ -341,8 +341,8 @@ def _indicators(
         targets,
         year,
         as_of=as_of,
-        previous_events=events[events["year"] == year - 1],
-        previous_activities=activities[activities["year"] == year - 1],
+        previous_events=events[events["year"] < year],  # every earlier year: their mean pace
+        previous_activities=activities[activities["year"] < year],
     )
     return table, targets_source(year, None, str(path))
 

@@ -37,7 +37,11 @@ RULE_KEYS = {"frame", "where", "measure", "condition", "cases"}
 STATUS = {"met": "gehaald", "not_met": "niet gehaald", "on_track": "op koers", "behind": "achter",
           "na": "niet van toepassing", "no_data": "geen gegevens"}  # fmt: skip
 COLUMNS = ["goal", "indicator", "description", "unit", "op", "target", "realised", "status",
-           "expected", "counted", "n_counted"]  # fmt: skip
+           "expected", "expected_basis", "expected_years", "counted", "n_counted"]  # fmt: skip
+# How `expected` was found mid-year: the year's plan in the register (activities dated after
+# the as-of date), earlier years' pace (`expected_years` of them), the share of the year
+# elapsed, or the target itself (a share does not accrue).
+BASES = ("plan", "previous_years", "elapsed", "target")
 
 
 @dataclass(frozen=True)
@@ -236,12 +240,17 @@ def compute_indicators(
     """Every indicator of `targets`: target, realised, status and the rows that count.
 
     With `as_of` before the end of `year` (mid-year mode) only rows up to that date count,
-    and `expected` is what should have been reached by then: the target × the share of last
-    year's realised value that had happened by the same day of the year (from
-    `previous_*`), or × the share of the year elapsed where last year has nothing to go on.
-    A share ("every online meeting") does not accrue over the year: its expected value is
-    the target itself. Status: "gehaald" (realised ≥ target), else "op koers" (realised ≥
-    expected), else "achter"; at year end "gehaald" or "niet gehaald".
+    and `expected` is what should have been reached by then (`expected_basis` says how):
+    - "plan": the register also lists the year's planned activities (rows of the indicator
+      dated after `as_of`): the target × the share of those rows dated by `as_of`;
+    - "previous_years": else the target × the mean over earlier years (`previous_*`, one or
+      more years; `expected_years` of them had a value) of the share of that year's value
+      reached by the same day;
+    - "elapsed": else the target × the share of the year elapsed;
+    - "target": a share ("every online meeting") does not accrue; expected is the target.
+    Status: "gehaald" (realised ≥ target), else "achter" when expected − realised is more
+    than one activity (for counts and cases; for hours any shortfall), else "op koers"; at
+    year end "gehaald" or "niet gehaald".
     """
     frames = {"events": events, "activities": activities}
     previous = {"events": previous_events, "activities": previous_activities}
@@ -252,13 +261,12 @@ def compute_indicators(
         frame = _until(frames[indicator.frame], cutoff) if mid_year else frames[indicator.frame]
         realised, counted = _measure(indicator, frame)
         target = indicator.target
-        expected = float("nan")
+        expected, basis, years = float("nan"), pd.NA, 0
         if mid_year:
-            expected = (
-                target
-                if indicator.measure == "share"
-                else target * _elapsed_share(indicator, previous[indicator.frame], cutoff, year)
+            share, basis, years = _due_share(
+                indicator, frames[indicator.frame], previous[indicator.frame], cutoff, year
             )
+            expected = target * share
         if realised != realised:  # NaN: nothing to measure (e.g. no online meeting yet)
             status = STATUS["na"]
         elif realised >= target - 1e-9:
@@ -266,11 +274,13 @@ def compute_indicators(
         elif not mid_year:
             status = STATUS["not_met"]
         else:
-            status = STATUS["on_track"] if realised >= expected - 1e-9 else STATUS["behind"]
+            slack = 1.0 if indicator.measure in ("count", "cases") else 0.0
+            status = STATUS["behind"] if expected - realised > slack + 1e-9 else STATUS["on_track"]
         rows.append({
             "goal": indicator.goal, "indicator": indicator.id, "description": indicator.description,
             "unit": indicator.unit, "op": indicator.op, "target": target, "realised": realised,
-            "status": status, "expected": expected, "counted": ";".join(map(str, counted)),
+            "status": status, "expected": expected, "expected_basis": basis,
+            "expected_years": years, "counted": ";".join(map(str, counted)),
             "n_counted": len(counted),
         })  # fmt: skip
     return _typed(pd.DataFrame(rows, columns=COLUMNS))
@@ -282,15 +292,17 @@ def unmeasured(targets: list[Indicator]) -> pd.DataFrame:
     rows = [{
         "goal": i.goal, "indicator": i.id, "description": i.description, "unit": i.unit,
         "op": i.op, "target": i.target, "realised": float("nan"), "status": STATUS["no_data"],
-        "expected": float("nan"), "counted": "", "n_counted": 0,
+        "expected": float("nan"), "expected_basis": pd.NA, "expected_years": 0, "counted": "",
+        "n_counted": 0,
     } for i in targets]  # fmt: skip
     return _typed(pd.DataFrame(rows, columns=COLUMNS))
 
 
 def _typed(out: pd.DataFrame) -> pd.DataFrame:
     return out.astype({"target": "float64", "realised": "float64", "expected": "float64",
-                       "n_counted": "int64"}).astype({c: "string" for c in (
-        "goal", "indicator", "description", "unit", "op", "status", "counted")})  # fmt: skip
+                       "n_counted": "int64", "expected_years": "int64"}).astype(
+        {c: "string" for c in ("goal", "indicator", "description", "unit", "op", "status",
+                               "expected_basis", "counted")})  # fmt: skip
 
 
 def _until(frame: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
@@ -298,21 +310,77 @@ def _until(frame: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
     return frame.loc[dates.notna() & (dates <= cutoff)]
 
 
-def _elapsed_share(
-    indicator: Indicator, previous: pd.DataFrame | None, cutoff: pd.Timestamp, year: int
-) -> float:
-    """How much of the year's value is normally there by `cutoff`'s day of the year."""
+def _due_share(
+    indicator: Indicator,
+    frame: pd.DataFrame,
+    previous: pd.DataFrame | None,
+    cutoff: pd.Timestamp,
+    year: int,
+) -> tuple[float, str, int]:
+    """How much of the year's target is due by `cutoff`, how that was found (`BASES`) and
+    from how many earlier years."""
+    if indicator.measure == "share":
+        return 1.0, "target", 0
+    planned = pd.to_datetime(_select(frame, indicator.where)["date"]).dropna()
+    if (planned > cutoff).any():  # the register lists the rest of the year's plan
+        if indicator.measure == "participant_hours":  # planned rows have no attendance yet
+            return float((planned <= cutoff).mean()), "plan", 0
+        total, _ = _measure(indicator, frame)
+        if total:
+            done, _ = _measure(indicator, _until(frame, cutoff))
+            return done / total, "plan", 0
+    shares = []
     if previous is not None and len(previous):
-        total, _ = _measure(indicator, previous)
-        if total and total == total:
-            same_day = pd.Timestamp(
-                year - 1, cutoff.month, min(cutoff.day, 28 if cutoff.month == 2 else cutoff.day)
-            )
-            part, _ = _measure(indicator, _until(previous, same_day))
-            return part / total
+        dates = pd.to_datetime(previous["date"])
+        for earlier, part in previous.groupby(dates.dt.year):
+            total, _ = _measure(indicator, part)
+            if total and total == total:
+                day = min(cutoff.day, 28) if cutoff.month == 2 else cutoff.day
+                done, _ = _measure(
+                    indicator, _until(part, pd.Timestamp(int(earlier), cutoff.month, day))
+                )
+                shares.append(done / total)
+    if shares:
+        return sum(shares) / len(shares), "previous_years", len(shares)
     start = pd.Timestamp(year, 1, 1)
     days = (pd.Timestamp(year + 1, 1, 1) - start).days
-    return ((cutoff - start).days + 1) / days
+    return ((cutoff - start).days + 1) / days, "elapsed", 0
+
+
+def expected_sentence(indicators: pd.DataFrame, as_of: date | str, language: str = "nl") -> str:
+    """Mid-year: how 'Verwacht' was found, with the number of earlier years used, and when an
+    indicator is 'achter'. Empty at year end (no expected values)."""
+    from inclusie_analysis.text import format_date
+
+    if not indicators["expected"].notna().any():
+        return ""
+    nl = language == "nl"
+    bases = indicators["expected_basis"].dropna()
+    years = sorted(set(indicators.loc[bases.index[bases == "previous_years"], "expected_years"]))
+    parts = []
+    if (bases == "plan").any():
+        parts.append("het doel maal het deel van de in het register geplande activiteiten dat op "
+                     "die datum voorbij was" if nl else "the target times the share of the "
+                     "activities planned in the register that were due by then")  # fmt: skip
+    if years:
+        count = "/".join(str(y) for y in years)
+        parts.append(f"het doel maal het deel dat in de vorige {count} jaar (gemiddeld) op "
+                     "dezelfde dag gehaald was" if nl else f"the target times the share the "
+                     f"previous {count} year(s) had reached by the same day (mean)")  # fmt: skip
+    if (bases == "elapsed").any():
+        parts.append("het doel maal het deel van het jaar dat voorbij is" if nl
+                     else "the target times the share of the year elapsed")  # fmt: skip
+    how = "; ".join(parts) if parts else ("het doel" if nl else "the target")
+    when = format_date(as_of, language)
+    return (
+        f"Stand op {when}: 'Verwacht' is wat op dit moment van het jaar te verwachten was "
+        f"({how}; een aandeel verwacht het doel zelf). 'Achter' staat er alleen als het "
+        "verschil met 'Verwacht' groter is dan één activiteit. "
+        if nl
+        else f"Status on {when}: 'Expected' is what was due by this point of the year ({how}; "
+        "a share expects the target itself). 'Behind' only when the gap to 'Expected' is more "
+        "than one activity. "
+    )
 
 
 # ---------------------------------------------------------------------------------------------

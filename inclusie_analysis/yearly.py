@@ -599,7 +599,27 @@ def reach(attendance: pd.DataFrame, events: pd.DataFrame, area: str) -> dict:
         "municipalities_in_area": municipalities,
         "by_type": people["org_type"].fillna("onbekend").value_counts(),
         "by_province": by_province.reindex(province_order(), fill_value=0),
+        **list_coverage(attendance, events),
     }
+
+
+def list_coverage(attendance: pd.DataFrame, events: pd.DataFrame) -> dict:
+    """How much of the year the attendance lists cover (network-wide): the activities, those
+    with a list, and their attendances in the register (`attended`; None when unknown)."""
+    listed = events["event_id"].isin(attendance["event_id"])
+    attended = pd.to_numeric(events.get("attended", pd.Series(index=events.index)), "coerce")
+    known = attended.notna().any()
+    return {
+        "events_total": len(events),
+        "events_with_lists": int(listed.sum()),
+        "attended_total": int(attended.sum()) if known else None,
+        "attended_listed": int(attended[listed].sum()) if known else None,
+    }
+
+
+def partial_lists(reached: dict) -> bool:
+    """Whether only some of the year's activities have attendance lists (reach a lower bound)."""
+    return reached.get("events_with_lists", 0) < reached.get("events_total", 0)
 
 
 def _municipalities(area: str) -> int:
@@ -735,13 +755,15 @@ def key_findings(
         )
     elif reached["participants"] >= threshold:
         findings.append(
-            f"De activiteiten van {year} bereikten {num(reached['participants'])} deelnemers uit "
+            f"De activiteiten van {year} bereikten {'minstens ' * partial_lists(reached)}"
+            f"{num(reached['participants'])} deelnemers uit "
             f"{num(reached['municipalities'])} gemeenten, waaronder "
             f"{num(reached['local_governments'])}"
             f" lokale besturen (van de {num(reached['municipalities_in_area'])} gemeenten in "
             f"{area})."
             if nl
-            else f"The {year} activities reached {num(reached['participants'])} participants from "
+            else f"The {year} activities reached {'at least ' * partial_lists(reached)}"
+            f"{num(reached['participants'])} participants from "
             f"{num(reached['municipalities'])} municipalities, including "
             f"{num(reached['local_governments'])} local governments (of the "
             f"{num(reached['municipalities_in_area'])} municipalities in {area})."
@@ -805,6 +827,8 @@ def reach_sentence(events: pd.DataFrame, reached: dict, area: str, year: int,
     if note:
         return note
     num = lambda v: format_number(v, language)  # noqa: E731
+    if partial_lists(reached):
+        return _partial_reach_sentence(reached, area, year, language)
     return (
         f"De {num(len(events))} activiteiten van {year} bereikten {num(reached['participants'])} "
         f"verschillende deelnemers uit {area} ({num(reached['attendances'])} aanwezigheden), uit "
@@ -815,6 +839,38 @@ def reach_sentence(events: pd.DataFrame, reached: dict, area: str, year: int,
         f"{num(reached['participants'])} different participants from {area} "
         f"({num(reached['attendances'])} attendances), from {num(reached['municipalities'])} of "
         f"the {num(reached['municipalities_in_area'])} municipalities."
+    )
+
+
+def _partial_reach_sentence(reached: dict, area: str, year: int, language: str = "nl") -> str:
+    """Reach when only some activities have attendance lists: how many, their share of the
+    register's attendances, and that the number of participants is a lower bound."""
+    num = lambda v: format_number(v, language)  # noqa: E731
+    total, listed = reached["events_total"], reached["events_with_lists"]
+    nl = language == "nl"
+    share = (
+        (f" ({num(reached['attended_listed'])} van de {num(reached['attended_total'])} "
+         "aanwezigheden in het register)" if nl else
+         f" ({num(reached['attended_listed'])} of the {num(reached['attended_total'])} "
+         "attendances in the register)")
+        if reached.get("attended_total") is not None else ""
+    )  # fmt: skip
+    if nl:
+        return (
+            f"Van de {num(total)} activiteiten van {year} hebben er {num(listed)} een "
+            f"aanwezigheidslijst{share}. Die bereikten {num(reached['participants'])} "
+            f"verschillende deelnemers uit {area} ({num(reached['attendances'])} aanwezigheden), "
+            f"uit {num(reached['municipalities'])} van de "
+            f"{num(reached['municipalities_in_area'])} gemeenten. Dat is een ondergrens: wie "
+            f"alleen aan de andere {num(total - listed)} activiteiten deelnam, is niet geteld."
+        )
+    return (
+        f"Of the {num(total)} activities of {year}, {num(listed)} have an attendance "
+        f"list{share}. They reached {num(reached['participants'])} different participants from "
+        f"{area} ({num(reached['attendances'])} attendances), from "
+        f"{num(reached['municipalities'])} of the {num(reached['municipalities_in_area'])} "
+        f"municipalities. This is a lower bound: people who only came to the other "
+        f"{num(total - listed)} activities are not counted."
     )
 
 

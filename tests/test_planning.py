@@ -137,13 +137,15 @@ def test_sensitivity_leaves_out_unavailable_weights():
 
 def test_weights_sentence_names_what_is_left_out():
     assert weights_sentence() == (
-        "De rangschikking weegt de nood (ondergrens van het interval, 40 %), hoe breed de nood "
-        "gedeeld wordt over provincies (20 %), hoe weinig er al rond gewerkt werd (20 %), de "
-        "beoordeling van vorige activiteiten (10 %) en vragen in open antwoorden (10 %)."
+        "De rangschikking weegt het gemiddelde aandeel met grote nood over de vragen van het "
+        "thema (40 %), in hoeveel provincies en Brussel de nood minstens even hoog is als in het "
+        "geheel (20 %), hoe weinig er al rond gewerkt werd (20 %), de beoordeling van vorige "
+        "activiteiten (10 %) en vragen in open antwoorden (10 %)."
     )
     assert weights_sentence(unavailable=["gap", "rating"]) == (
-        "De rangschikking weegt de nood (ondergrens van het interval, 57,1 %), hoe breed de nood "
-        "gedeeld wordt over provincies (28,6 %) en vragen in open antwoorden (14,3 %). Niet "
+        "De rangschikking weegt het gemiddelde aandeel met grote nood over de vragen van het "
+        "thema (57,1 %), in hoeveel provincies en Brussel de nood minstens even hoog is als in "
+        "het geheel (28,6 %) en vragen in open antwoorden (14,3 %). Niet "
         "meegeteld, omdat de gegevens ontbreken: hoe weinig er al rond gewerkt werd en de "
         "beoordeling van vorige activiteiten; de andere gewichten zijn naar verhouding verhoogd."
     )
@@ -151,3 +153,90 @@ def test_weights_sentence_names_what_is_left_out():
         "Left out because the data is missing: ratings of earlier activities; the other weights "
         "are scaled up in proportion."
     )
+
+
+# --- need as the mean of items, and the bootstrap rank frequency (issue 14) ------------------
+
+
+def two_themes(large: dict[str, list[bool]], provinces: list[str]) -> tuple:
+    """Needs of len(provinces) respondents on items `large` ({"theme/item": answers}); None
+    in an answer list is "weet niet" (no level)."""
+    ids = [f"r_{i:016x}" for i in range(len(provinces))]
+    rows = []
+    for key, answers in large.items():
+        theme, item = key.split("/")
+        for rid, answer in zip(ids, answers, strict=True):
+            level = None if answer is None else ("Grote nood" if answer else "Kleine nood")
+            rows.append((rid, theme, item, level))
+    needs = pd.DataFrame(rows, columns=["respondent_id", "theme", "item", "level"])
+    needs = needs.assign(wave=2025)
+    needs["level"] = pd.Categorical(needs["level"], categories=LEVELS, ordered=True)
+    respondents = pd.DataFrame({"respondent_id": ids, "province": provinces})
+    return needs, respondents
+
+
+def test_need_is_the_mean_of_the_items_shares_by_hand():
+    # 4 respondents. cyberveiligheid: item a 3 of 4 large (75 %), item b 1 of 2 who rated it
+    # (50 %; two said "weet niet") → mean 62.5 %, not the union (3 of 4 = 75 %).
+    # toegang: one item, 1 of 4 (25 %).
+    needs, respondents = two_themes(
+        {"cyberveiligheid/a": [True, True, True, False],
+         "cyberveiligheid/b": [True, None, None, False],
+         "toegang/c": [False, False, True, False]},
+        ["Limburg", "Limburg", "Antwerpen", "Antwerpen"],
+    )  # fmt: skip
+    signals = theme_signals(needs, respondents, resamples=200)
+    assert signals.loc["cyberveiligheid", "need_share"] == pytest.approx(0.625)
+    assert signals.loc["cyberveiligheid", "items"] == 2
+    assert signals.loc["toegang", "need_share"] == pytest.approx(0.25)
+    low, high = signals.loc["cyberveiligheid", ["need_low", "need_high"]]
+    assert 0 <= low < 0.625 < high <= 1
+    # breadth: Limburg cyber (2/2 + 1/1)/2 = 100 % ≥ 62.5 %, Antwerpen (1/2 + 0/1)/2 = 25 %;
+    # toegang: Limburg 0 %, Antwerpen 50 % ≥ 25 % → each theme above in 1 of 2 provinces
+    assert signals.loc["cyberveiligheid", ["provinces_above", "provinces"]].tolist() == [1, 2]
+    assert signals.loc["toegang", "breadth"] == 0.5
+    reason = rank_themes(signals).loc["cyberveiligheid", "reason"]
+    assert reason.startswith(
+        "62 % ziet een grote of zeer grote nood (gemiddelde over 2 vragen, 95 %-interval "
+    )
+    assert "minstens" not in reason.split(",")[0]
+    assert "in 1 van de 2 provincies minstens even hoog als in het geheel" in reason
+
+
+def test_rank_frequency_is_certain_when_every_resample_agrees():
+    # everyone sees a large need on cyberveiligheid and nobody on toegang: in every
+    # resample cyberveiligheid has the higher need, so it is first 100 % of the time
+    needs, respondents = two_themes(
+        {"cyberveiligheid/a": [True] * 6, "toegang/c": [False] * 6}, ["Limburg"] * 6
+    )
+    only_need = {"need": 1, "breadth": 0, "gap": 0, "rating": 0, "requests": 0}
+    ranked = rank_themes(theme_signals(needs, respondents, resamples=100), only_need, top=1)
+    assert ranked["top_share"].to_dict() == {"cyberveiligheid": 1.0, "toegang": 0.0}
+    # with the default top 5 both of the two themes are always in it
+    assert rank_themes(theme_signals(needs, respondents, resamples=100))["top_share"].eq(1).all()
+
+
+def test_rank_frequency_is_near_half_for_a_symmetric_case():
+    # 10 respondents see a large need only on cyberveiligheid, 10 only on toegang: the two
+    # are exchangeable, each first in about half of the resamples (ties broken at random);
+    # with 500 resamples the standard error is 2.2 points, the tolerance 8 points
+    needs, respondents = two_themes(
+        {"cyberveiligheid/a": [True] * 10 + [False] * 10,
+         "toegang/c": [False] * 10 + [True] * 10},
+        ["Limburg"] * 20,
+    )  # fmt: skip
+    only_need = {"need": 1, "breadth": 0, "gap": 0, "rating": 0, "requests": 0}
+    ranked = rank_themes(theme_signals(needs, respondents), only_need, top=1)
+    assert ranked["top_share"].sum() == pytest.approx(1.0)
+    assert ranked.loc["cyberveiligheid", "top_share"] == pytest.approx(0.5, abs=0.08)
+
+
+def test_breadth_uses_the_latest_waves_province_of_a_respondent():
+    # the same pseudonym answered in 2020 from Antwerpen and in 2025 from Limburg: 2025 counts
+    needs, respondents = two_themes(
+        {"cyberveiligheid/a": [True, False], "toegang/c": [False, True]}, ["Limburg", "Limburg"]
+    )
+    older = respondents.iloc[:1].assign(province="Antwerpen", wave=2020)
+    both = pd.concat([older, respondents.assign(wave=2025)], ignore_index=True)
+    signals = theme_signals(needs, both, resamples=50)
+    assert signals["provinces"].tolist() == [1, 1]

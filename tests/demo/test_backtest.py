@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from inclusie_analysis.datasets import load_events, load_needs
 from inclusie_analysis.planning import rank_themes, theme_signals
+from inclusie_analysis.themes import group_of
+from inclusie_analysis.yearly import large_need_by_item
 
 HEADLINE = {
     "responses_per_wave": {2020: 236, 2025: 320},
@@ -32,13 +36,20 @@ REALISED = {
     "od2_2_thematische_opleidingen": 2, "od2_2_deelnemersuren_opleidingen": 102.5,
     "od3_1_focusgroepen": 1, "od3_2_adviesgesprekken": 9, "od3_3_trajecten": 4,
 }  # fmt: skip
+# Moved in issue 14: need is now the mean of the items' shares (the needs table's numbers)
+# instead of the Wilson lower bound of "large need on any item of the theme", and breadth
+# counts provinces and Brussel only (no organisation types). Outreachend werken (items of
+# 45-60 %: mean 52.6 %, was 67 % as a union) and Professionalisering (39.5 %) drop out;
+# Digitale dienstverlening (50.5 %) and Digitale vaardigheden (47.9 %) come in.
 TOP_THEMES = [
     "Structurele middelen",
     "Cyberveiligheid",
-    "Outreachend werken",
-    "Professionalisering",
     "Regierol",
+    "Digitale dienstverlening",
+    "Digitale vaardigheden",
 ]
+# How often each is in the top 5 over 500 resamples of the respondents (seed 14), new in 14.
+TOP_SHARE = [1.0, 1.0, 0.962, 0.786, 0.702]
 
 
 def test_headline_counts(run):
@@ -69,12 +80,18 @@ def test_top_five_themes(run):
     year = events.events[events.events["year"] == 2025]
     signals = theme_signals(needs.needs, needs.respondents, year, events.feedback,
                             needs.answers_text)  # fmt: skip
-    assert list(rank_themes(signals)["label"].head(5)) == TOP_THEMES
+    ranking = rank_themes(signals)
+    assert list(ranking["label"].head(5)) == TOP_THEMES
+    assert ranking["top_share"].head(5).tolist() == TOP_SHARE
+    # the need of a theme is the mean of its items' shares in the needs table
+    items = large_need_by_item(needs.needs, needs.respondents, 2025)
+    means = items.groupby(items["theme"].map(group_of()))["share"].mean()
+    assert ranking["need_share"].to_dict() == pytest.approx(means.to_dict())
     # and the published report says the same
     html = (out / "jaarrapport-vlaanderen-en-brussel" / "report.html").read_text(encoding="utf-8")
     table = html[html.index("Tabel 8. Aanbevolen") :]
-    shown = re.findall(r"<td>\d+</td>\s*<td>([^<]+)</td>", table)[:5]
-    assert shown == TOP_THEMES
+    shown = re.findall(r"<td>\d+</td>\s*<td>([^<]+)</td>\s*<td>(\d+) %</td>", table)[:5]
+    assert shown == [(t, str(round(100 * f))) for t, f in zip(TOP_THEMES, TOP_SHARE, strict=True)]
     # moved (issue 14): the finding counted answers as "organisaties"; it now says answers and
     # how many municipalities the 226 local-government answers come from
     assert (
@@ -82,3 +99,20 @@ def test_top_five_themes(run):
         "lokale besturen uit 158 gemeenten." in html
     )
     assert "16 van de 17 indicatoren" in html
+
+
+def test_coverage_is_said(run):
+    """Issue 14: reach says it rests on 18 of 40 activities and is a lower bound; the method
+    counts the "weet niet" answers and the feedback linked to no activity."""
+    _, out = run
+    html = (out / "jaarrapport-vlaanderen-en-brussel" / "report.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert (
+        "Van de 40 activiteiten van 2025 hebben er 18 een aanwezigheidslijst (553 van de 729 "
+        "aanwezigheden in het register). Die bereikten 285 verschillende deelnemers" in text
+    )
+    assert "Dat is een ondergrens" in text and "bereikten minstens 285 deelnemers" in text
+    # 180 "weet niet" answers in 2025 (see load_needs(...).needs["dont_know"]); 4 of the 127
+    # feedback responses of 2025 match no activity (the feedback table's n is 123)
+    assert "noemers van de aandelen" in text and "180 in 2025" in text
+    assert "4 feedbackantwoorden konden aan geen activiteit gekoppeld worden" in text

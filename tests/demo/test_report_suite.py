@@ -269,6 +269,11 @@ def test_english_and_mid_year_reports(run, demo, make_settings, tmp_path):
     assert "Status on 30 June 2025" in text and "Expected" in text
     indicators = pd.read_parquet(folder / "reports" / "2025" / "data" / "indicators.parquet")
     assert indicators["expected"].notna().any(), "as_of reached the indicators"
+    # issue 14: the demo register lists the whole year, so 'expected' follows its plan; the
+    # inspiration days (one in the first half, one in the second) are no longer "achter"
+    days = indicators.set_index("indicator").loc["od1_2_inspiratiedagen"]
+    assert days["expected_basis"] == "plan" and days["status"] != "achter"
+    assert "more than one activity" in text
 
 
 def test_only_names_an_unknown_report(run, demo, make_settings, tmp_path, capsys):
