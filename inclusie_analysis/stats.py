@@ -62,6 +62,38 @@ def mean_interval(values, confidence: float = 0.95) -> tuple[float, float, float
     return mean, mean - float(half), mean + float(half)
 
 
+def bounded_mean_interval(
+    values, lowest: float, highest: float, confidence: float = 0.95
+) -> tuple[float, float, float]:
+    """Mean of answers on a scale from `lowest` to `highest` with an interval inside the scale.
+
+    The mean is rescaled to p = (mean − lowest) / (highest − lowest), the interval is built on
+    the logit of p with the delta-method standard error se(p) / (p (1 − p)) and a t quantile
+    (n − 1 degrees of freedom), and transformed back, as R's `svyciprop(method = "logit")`
+    does for a proportion. By hand, for [5, 5, 4, 4, 3] on 1–5: mean 4.2, s = √0.7,
+    se = 0.37417, p = 0.8, se(p) = 0.093541, logit 1.38629 ± t(0.975, 4) 2.77645 × 0.58463
+    → (−0.23691, 3.00950) → p (0.44105, 0.95299) → (2.764, 4.812); the t-interval would be
+    (3.161, 5.239), past the top of the scale. Fewer than two values, or all answers equal
+    (no spread, or a mean on the edge of the scale) give NaN bounds.
+    """
+    import numpy as np
+    from scipy.stats import t
+
+    data = np.asarray(pd.Series(values).dropna(), dtype=float)
+    if len(data) == 0:
+        return float("nan"), float("nan"), float("nan")
+    mean = float(data.mean())
+    width = highest - lowest
+    p = (mean - lowest) / width
+    if len(data) < 2 or not 0 < p < 1 or data.std(ddof=1) == 0:
+        return mean, float("nan"), float("nan")
+    se_logit = data.std(ddof=1) / np.sqrt(len(data)) / width / (p * (1 - p))
+    half = t.ppf(1 - (1 - confidence) / 2, len(data) - 1) * se_logit
+    logit = np.log(p / (1 - p))
+    low, high = (lowest + width / (1 + np.exp(-(logit + s * half))) for s in (-1, 1))
+    return mean, float(low), float(high)
+
+
 def nps(scores) -> float:
     """Net Promoter Score: % promoters (9-10) − % detractors (0-6), from −100 to +100."""
     import numpy as np
