@@ -240,6 +240,57 @@ def benjamini_hochberg(pvalues) -> pd.Series:
     return adjusted
 
 
+def holm(pvalues) -> pd.Series:
+    """Holm's step-down adjusted p-values (family-wise error rate), same order as given; NaN
+    stays NaN and is not counted. The i-th smallest of m p-values is multiplied by m − i + 1,
+    then made non-decreasing and capped at 1. By hand: [0.01, 0.04, 0.03, 0.005] sorted
+    0.005 × 4 = 0.02, 0.01 × 3 = 0.03, 0.03 × 2 = 0.06, 0.04 × 1 = 0.04 → 0.06
+    (non-decreasing) → [0.03, 0.06, 0.06, 0.02]."""
+    values = pd.Series(pvalues, dtype=float)
+    present = values.dropna().sort_values(kind="stable")
+    m = len(present)
+    steps = (present * (m - pd.Series(range(m), index=present.index))).cummax().clip(upper=1)
+    return steps.reindex(values.index)
+
+
+def holm_levels(pvalues, alpha: float = 0.05) -> pd.Series:
+    """The confidence level at which each test's interval agrees with Holm's verdict: the
+    i-th smallest p-value is judged against alpha / (m − i + 1) while all before it were
+    rejected, so its interval is shown at 1 − alpha / (m − i + 1); from the first one not
+    rejected on, every test keeps that step's level (their intervals then include 0). With
+    m = 4 and p [0.001, 0.2, 0.01, 0.5]: 0.001 < 0.05/4 → 98.75 %; 0.01 < 0.05/3 → 98.33 %;
+    0.2 > 0.05/2 → 97.5 % for 0.2 and for 0.5. NaN stays NaN."""
+    values = pd.Series(pvalues, dtype=float)
+    present = values.dropna().sort_values(kind="stable")
+    m, levels, step, stopped = len(present), {}, 0, False
+    for i, (index, p) in enumerate(present.items()):
+        if not stopped:
+            step = i
+            stopped = p > alpha / (m - i)
+        levels[index] = 1 - alpha / (m - step)
+    return pd.Series(levels, dtype=float).reindex(values.index)
+
+
+def newcombe_pvalue(x1: int, n1: int, x2: int, n2: int) -> float:
+    """The p-value that goes with Newcombe's interval: one minus the highest confidence level
+    at which `newcombe_difference` still excludes 0 (so p < alpha exactly when the 1 − alpha
+    interval excludes 0). A difference of 0 gives 1."""
+    from scipy.optimize import brentq
+
+    diff = x2 / n2 - x1 / n1
+    if diff == 0:
+        return 1.0
+
+    def gap(alpha: float) -> float:  # > 0 when the 1 − alpha interval excludes 0
+        _, low, high = newcombe_difference(x1, n1, x2, n2, 1 - alpha)
+        return low if diff > 0 else -high
+
+    tiny = 1e-12
+    if gap(tiny) > 0:
+        return tiny
+    return float(brentq(gap, tiny, 1 - tiny, xtol=1e-12))
+
+
 def newcombe_difference(x1: int, n1: int, x2: int, n2: int, confidence: float = 0.95):
     """Difference p2 − p1 of two independent proportions with Newcombe's hybrid score interval
     (method 10 in Newcombe 1998): built from the two Wilson intervals."""
