@@ -365,6 +365,7 @@ def _report(settings, input_root: Path, year: int, as_of: str | None, args) -> i
         threshold=settings.suppression_threshold,
         only=args.only,
         notebooks=settings.notebooks or NOTEBOOKS,
+        statistics={"mean_min_n": settings.mean_min_n, "nps_min_n": settings.nps_min_n},
     )
     results = run_suite(
         jobs,

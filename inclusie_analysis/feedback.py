@@ -1,15 +1,25 @@
 """What participants thought: feedback per event, event type, theme or year, with uncertainty.
 
 Groups with fewer than `threshold` responses are suppressed (their estimates blanked), so no
-one's answers can be read off a small table.
+one's answers can be read off a small table. Below `mean_min_n` answers a group shows how the
+1-5 scores are spread and the share 4-5 (Wilson), not a mean; the NPS needs `nps_min_n`.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from inclusie_analysis.stats import mean_interval, nps, nps_interval, suppress, wilson_interval
+from inclusie_analysis.stats import (
+    bounded_mean_interval,
+    nps,
+    nps_interval,
+    suppress,
+    wilson_interval,
+)
 
+SCALE = (1, 5)  # the satisfaction scale
+MEAN_MIN_N = 10  # defaults of [statistics] in inclusie.toml
+NPS_MIN_N = 30
 LIKERT_ITEMS = ("relevance", "applicability", "speakers", "organisation", "expectations")
 AGREE = ("Akkoord", "Helemaal akkoord")
 LABELS = {
@@ -19,6 +29,7 @@ LABELS = {
         "nps": "NPS", "relevance": "Relevant", "applicability": "Toepasbaar",
         "speakers": "Sprekers", "organisation": "Organisatie", "expectations": "Verwachtingen",
         "open_themes": "Thema's in open antwoorden", "suppressed": "Verborgen (n < 5)",
+        "distribution": "Verdeling 1-2-3-4-5",
     },
     "en": {
         "n_responses": "Responses", "attendees": "Attendees", "response_rate": "Response rate",
@@ -26,6 +37,7 @@ LABELS = {
         "nps": "NPS", "relevance": "Relevant", "applicability": "Applicable",
         "speakers": "Speakers", "organisation": "Organisation", "expectations": "Expectations",
         "open_themes": "Themes in open answers", "suppressed": "Hidden (n < 5)",
+        "distribution": "Spread 1-2-3-4-5",
     },
 }  # fmt: skip
 
@@ -36,10 +48,14 @@ def summarise_feedback(
     by: str = "event",
     threshold: int = 5,
     feedback_text: pd.DataFrame | None = None,
+    mean_min_n: int = MEAN_MIN_N,
+    nps_min_n: int = NPS_MIN_N,
 ) -> pd.DataFrame:
     """One row per event, event type, theme or year: n, response rate, mean satisfaction with
-    a t-interval, share satisfied (4-5) and share agreeing per statement with Wilson
-    intervals, NPS with a bootstrap interval. Unlinked responses are left out; an event with
+    an interval inside 1-5 (`stats.bounded_mean_interval`; only from `mean_min_n` answers),
+    the number of answers per score (`satisfaction_1` … `satisfaction_5`), share satisfied
+    (4-5) and share agreeing per statement with Wilson intervals, NPS with a bootstrap
+    interval (only from `nps_min_n` answers). Unlinked responses are left out; an event with
     two themes counts under both."""
     keys = {"event": ["event_id"], "type": ["type"], "theme": ["theme"], "year": ["year"]}
     if by not in keys:
@@ -58,11 +74,16 @@ def summarise_feedback(
         group = group if isinstance(group, tuple) else (group,)
         row = dict(zip(key, group, strict=True))
         n = len(part)
-        mean, low, high = mean_interval(part["satisfaction"])
-        satisfied = int((part["satisfaction"] >= 4).sum())
         answered = int(part["satisfaction"].notna().sum())
+        mean, low, high = (
+            bounded_mean_interval(part["satisfaction"], *SCALE)
+            if answered >= mean_min_n
+            else (float("nan"),) * 3
+        )
+        satisfied = int((part["satisfaction"] >= 4).sum())
         s_low, s_high = wilson_interval(satisfied, answered)
-        n_low, n_high = nps_interval(part["nps"])
+        enough_nps = int(part["nps"].notna().sum()) >= nps_min_n
+        n_low, n_high = nps_interval(part["nps"]) if enough_nps else (float("nan"),) * 2
         att = attendees.get(group if len(group) > 1 else group[0])
         row |= {
             "n_responses": n,
@@ -71,8 +92,11 @@ def summarise_feedback(
             "satisfaction_mean": mean, "satisfaction_low": low, "satisfaction_high": high,
             "satisfied_share": satisfied / answered if answered else float("nan"),
             "satisfied_low": s_low, "satisfied_high": s_high,
-            "nps": nps(part["nps"]), "nps_low": n_low, "nps_high": n_high,
+            "nps": nps(part["nps"]) if enough_nps else float("nan"), "nps_low": n_low,
+            "nps_high": n_high,
         }  # fmt: skip
+        row |= {f"satisfaction_{score}": int((part["satisfaction"] == score).sum())
+                for score in range(SCALE[0], SCALE[1] + 1)}  # fmt: skip
         for item in LIKERT_ITEMS:
             if item in part:
                 agree = int(part[item].isin(AGREE).sum())
@@ -127,3 +151,71 @@ def _open_themes(texts: pd.DataFrame, data: pd.DataFrame, key: list[str]) -> pd.
 def feedback_labels(language: str = "nl") -> dict[str, str]:
     """Column labels of `summarise_feedback` for report readers."""
     return LABELS[language]
+
+
+def feedback_sentence(
+    summary: pd.Series,
+    language: str = "nl",
+    mean_min_n: int = MEAN_MIN_N,
+    nps_min_n: int = NPS_MIN_N,
+) -> str:
+    """The scores of one group in words: the mean satisfaction with its interval inside 1-5
+    (from `mean_min_n` answers), else the share 4-5 with its Wilson interval; the NPS with its
+    interval from `nps_min_n` answers, else why it is not shown."""
+    from inclusie_analysis.text import format_number, format_percent
+
+    nl = language == "nl"
+    num = lambda v, d=0: format_number(v, language, d)  # noqa: E731
+    pct = lambda v: format_percent(v, language)  # noqa: E731
+    n = int(summary["n_responses"])
+    rate = summary.get("response_rate", float("nan"))
+    if rate == rate:
+        rate = f", {pct(rate)} " + ("van de aanwezigen" if nl else "of those present")
+    else:
+        rate = ""
+    parts = [
+        f"{num(n)} mensen vulden het feedbackformulier in{rate}."
+        if nl
+        else f"{num(n)} people filled in the feedback form{rate}."
+    ]
+    mean, low, high = (summary.get(f"satisfaction_{k}") for k in ("mean", "low", "high"))
+    if pd.notna(mean) and pd.notna(low):
+        parts.append(
+            f"Gemiddelde tevredenheid {num(mean, 1)} op 5 (95%-interval {num(low, 1)} tot "
+            f"{num(high, 1)})."
+            if nl
+            else f"Mean satisfaction {num(mean, 1)} out of 5 (95% interval {num(low, 1)} to "
+            f"{num(high, 1)})."
+        )
+    elif pd.notna(mean):
+        parts.append(
+            f"Gemiddelde tevredenheid {num(mean, 1)} op 5."
+            if nl
+            else f"Mean satisfaction {num(mean, 1)} out of 5."
+        )
+    elif pd.notna(summary.get("satisfied_share")):
+        share, s_low, s_high = (summary[f"satisfied_{k}"] for k in ("share", "low", "high"))
+        parts.append(
+            f"{pct(share)} is tevreden of zeer tevreden (4 of 5; 95%-interval {pct(s_low)} tot "
+            f"{pct(s_high)}). Een gemiddelde wordt pas vanaf {mean_min_n} antwoorden getoond; "
+            "de verdeling van de scores staat hieronder."
+            if nl
+            else f"{pct(share)} are satisfied or very satisfied (4 or 5; 95% interval "
+            f"{pct(s_low)} to {pct(s_high)}). A mean is shown only from {mean_min_n} answers; "
+            "the spread of the scores is shown below."
+        )
+    if pd.notna(summary.get("nps")):
+        parts.append(
+            f"NPS {num(summary['nps'])} (95%-interval {num(summary['nps_low'])} tot "
+            f"{num(summary['nps_high'])})."
+            if nl
+            else f"NPS {num(summary['nps'])} (95% interval {num(summary['nps_low'])} to "
+            f"{num(summary['nps_high'])})."
+        )
+    else:
+        parts.append(
+            f"De NPS wordt pas vanaf {nps_min_n} antwoorden getoond."
+            if nl
+            else f"The NPS is shown only from {nps_min_n} answers."
+        )
+    return " ".join(parts)

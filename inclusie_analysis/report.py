@@ -92,8 +92,12 @@ def plan_suite(
     threshold: int = 5,
     only: list[str] | None = None,
     notebooks: Path = NOTEBOOKS,
+    statistics: dict[str, int] | None = None,
 ) -> list[ReportJob]:
     """The year's reports: the yearly report per area, then one sheet per event of the year.
+
+    `statistics` holds the [statistics] thresholds of the settings (`mean_min_n`,
+    `nps_min_n`), passed to every notebook; None keeps the notebooks' defaults.
 
     `only` keeps the reports whose area, event id or report id is named (case and accents do
     not matter); "jaarrapport" keeps all yearly reports, "activiteiten" all event sheets.
@@ -103,7 +107,7 @@ def plan_suite(
 
     data_dir = Path(data_dir).resolve()
     common = {"year": year, "data_dir": str(data_dir), "language": language,
-              "threshold": threshold}  # fmt: skip
+              "threshold": threshold, **(statistics or {})}  # fmt: skip
     jobs = [
         ReportJob(
             f"jaarrapport-{slugify(area)}", "jaarrapport", area, notebooks / "jaarrapport.ipynb",

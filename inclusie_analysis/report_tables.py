@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from inclusie_analysis.feedback import feedback_labels
+from inclusie_analysis.feedback import SCALE, feedback_labels
 from inclusie_analysis.text import format_number
 
 
@@ -68,7 +68,18 @@ def feedback_table(
         )
         return f"{text} ({bounds})"
 
-    return pd.DataFrame(
+    def pct_ci(value, low, high) -> str:
+        if pd.isna(value):
+            return "–"
+        return f"{pct(value)} ({pct(low)}–{pct(high)})" if pd.notna(low) else pct(value)
+
+    def spread(row) -> str:
+        counts = [row.get(f"satisfaction_{s}") for s in range(SCALE[0], SCALE[1] + 1)]
+        if any(pd.isna(c) for c in counts) or pd.notna(row.get("satisfaction_mean")):
+            return "–"
+        return " · ".join(str(int(c)) for c in counts)
+
+    table = pd.DataFrame(
         {
             key: summary[key],
             labels["n_responses"]: summary["n_responses"],
@@ -79,10 +90,19 @@ def feedback_table(
                     ["satisfaction_mean", "satisfaction_low", "satisfaction_high"]
                 ].itertuples(index=False)
             ],
-            labels["satisfied_share"]: summary["satisfied_share"].map(pct),
+            labels["satisfied_share"]: [
+                pct_ci(v, lo, hi)
+                for v, lo, hi in summary.reindex(
+                    columns=["satisfied_share", "satisfied_low", "satisfied_high"]
+                ).itertuples(index=False)
+            ],
             labels["nps"]: [
                 ci(v, lo, hi, 0)
                 for v, lo, hi in summary[["nps", "nps_low", "nps_high"]].itertuples(index=False)
             ],
         }
-    ).set_index(key)
+    )
+    spreads = [spread(row) for row in summary.to_dict("records")]
+    if any(s != "–" for s in spreads):  # groups too small for a mean show the spread instead
+        table.insert(4, labels["distribution"], spreads)
+    return table.set_index(key)

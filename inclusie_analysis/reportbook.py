@@ -252,7 +252,9 @@ class ReportBook:
 
     def write_excel(self) -> Path:
         """Write every table shown so far to `tabellen.xlsx`, one sheet each, plus
-        `tabellen.json` saying which columns are counts (the tests check those)."""
+        `tabellen.json` saying which columns are counts (the tests check those). Figures are
+        stored as numbers with number formats, intervals as three columns (`excel.as_numbers`).
+        """
         from inclusie_analysis.excel import write_tables
 
         sheets, notes, meta = {}, {}, {}
@@ -266,7 +268,7 @@ class ReportBook:
                  *table["notes"]]
             )  # fmt: skip
             meta[name] = {"title": table["title"], "n": table["n"], "counts": table["counts"]}
-        path = write_tables(self.dir / "tabellen.xlsx", sheets, notes)
+        path = write_tables(self.dir / "tabellen.xlsx", sheets, notes, language=self.language)
         (self.dir / "tabellen.json").write_text(
             json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8"
         )

@@ -32,7 +32,9 @@ _SECTIONS = {
     "paths": set(_DEFAULT_PATHS) | {"region_column"},
     "privacy": {"suppression_threshold"},
     "report": {"year", "language"},
+    "statistics": {"mean_min_n", "nps_min_n"},
 }
+_STATISTICS = {"mean_min_n": 10, "nps_min_n": 30}
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class Settings:
     region_mapping: Path | None = None
     region_column: str = "referentieregio"
     suppression_threshold: int = 5
+    mean_min_n: int = 10  # fewer answers: distribution and top-2 share, no mean
+    nps_min_n: int = 30  # fewer answers: no NPS
     year: int | None = None  # None: the latest year folder with data ("latest")
     language: str = "nl"
     source: Path | None = field(default=None, compare=False)
@@ -127,6 +131,14 @@ def load_settings(path: Path | str | None = None) -> Settings:
             file=str(path),
             value=threshold,
         )
+    statistics = {**_STATISTICS, **data.get("statistics", {})}
+    for key, value in statistics.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 2:
+            raise InputError(
+                f"{key} in [statistics] moet een geheel getal van minstens 2 zijn.",
+                file=str(path),
+                value=value,
+            )
     year = report.get("year", LATEST)
     if isinstance(year, str) and year.strip().lower() == LATEST:
         year = None  # chosen per run: the latest year folder with data
@@ -155,6 +167,8 @@ def load_settings(path: Path | str | None = None) -> Settings:
         region_mapping=resolve("region_mapping"),
         region_column=str(paths.get("region_column", "referentieregio")),
         suppression_threshold=threshold,
+        mean_min_n=statistics["mean_min_n"],
+        nps_min_n=statistics["nps_min_n"],
         year=year,
         language=language,
         source=path,

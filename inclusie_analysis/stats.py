@@ -62,6 +62,38 @@ def mean_interval(values, confidence: float = 0.95) -> tuple[float, float, float
     return mean, mean - float(half), mean + float(half)
 
 
+def bounded_mean_interval(
+    values, lowest: float, highest: float, confidence: float = 0.95
+) -> tuple[float, float, float]:
+    """Mean of answers on a scale from `lowest` to `highest` with an interval inside the scale.
+
+    The mean is rescaled to p = (mean − lowest) / (highest − lowest), the interval is built on
+    the logit of p with the delta-method standard error se(p) / (p (1 − p)) and a t quantile
+    (n − 1 degrees of freedom), and transformed back, as R's `svyciprop(method = "logit")`
+    does for a proportion. By hand, for [5, 5, 4, 4, 3] on 1–5: mean 4.2, s = √0.7,
+    se = 0.37417, p = 0.8, se(p) = 0.093541, logit 1.38629 ± t(0.975, 4) 2.77645 × 0.58463
+    → (−0.23691, 3.00950) → p (0.44105, 0.95299) → (2.764, 4.812); the t-interval would be
+    (3.161, 5.239), past the top of the scale. Fewer than two values, or all answers equal
+    (no spread, or a mean on the edge of the scale) give NaN bounds.
+    """
+    import numpy as np
+    from scipy.stats import t
+
+    data = np.asarray(pd.Series(values).dropna(), dtype=float)
+    if len(data) == 0:
+        return float("nan"), float("nan"), float("nan")
+    mean = float(data.mean())
+    width = highest - lowest
+    p = (mean - lowest) / width
+    if len(data) < 2 or not 0 < p < 1 or data.std(ddof=1) == 0:
+        return mean, float("nan"), float("nan")
+    se_logit = data.std(ddof=1) / np.sqrt(len(data)) / width / (p * (1 - p))
+    half = t.ppf(1 - (1 - confidence) / 2, len(data) - 1) * se_logit
+    logit = np.log(p / (1 - p))
+    low, high = (lowest + width / (1 + np.exp(-(logit + s * half))) for s in (-1, 1))
+    return mean, float(low), float(high)
+
+
 def nps(scores) -> float:
     """Net Promoter Score: % promoters (9-10) − % detractors (0-6), from −100 to +100."""
     import numpy as np
@@ -206,6 +238,57 @@ def benjamini_hochberg(pvalues) -> pd.Series:
     if present.any():
         adjusted[present] = false_discovery_control(values[present].to_numpy(), method="bh")
     return adjusted
+
+
+def holm(pvalues) -> pd.Series:
+    """Holm's step-down adjusted p-values (family-wise error rate), same order as given; NaN
+    stays NaN and is not counted. The i-th smallest of m p-values is multiplied by m − i + 1,
+    then made non-decreasing and capped at 1. By hand: [0.01, 0.04, 0.03, 0.005] sorted
+    0.005 × 4 = 0.02, 0.01 × 3 = 0.03, 0.03 × 2 = 0.06, 0.04 × 1 = 0.04 → 0.06
+    (non-decreasing) → [0.03, 0.06, 0.06, 0.02]."""
+    values = pd.Series(pvalues, dtype=float)
+    present = values.dropna().sort_values(kind="stable")
+    m = len(present)
+    steps = (present * (m - pd.Series(range(m), index=present.index))).cummax().clip(upper=1)
+    return steps.reindex(values.index)
+
+
+def holm_levels(pvalues, alpha: float = 0.05) -> pd.Series:
+    """The confidence level at which each test's interval agrees with Holm's verdict: the
+    i-th smallest p-value is judged against alpha / (m − i + 1) while all before it were
+    rejected, so its interval is shown at 1 − alpha / (m − i + 1); from the first one not
+    rejected on, every test keeps that step's level (their intervals then include 0). With
+    m = 4 and p [0.001, 0.2, 0.01, 0.5]: 0.001 < 0.05/4 → 98.75 %; 0.01 < 0.05/3 → 98.33 %;
+    0.2 > 0.05/2 → 97.5 % for 0.2 and for 0.5. NaN stays NaN."""
+    values = pd.Series(pvalues, dtype=float)
+    present = values.dropna().sort_values(kind="stable")
+    m, levels, step, stopped = len(present), {}, 0, False
+    for i, (index, p) in enumerate(present.items()):
+        if not stopped:
+            step = i
+            stopped = p > alpha / (m - i)
+        levels[index] = 1 - alpha / (m - step)
+    return pd.Series(levels, dtype=float).reindex(values.index)
+
+
+def newcombe_pvalue(x1: int, n1: int, x2: int, n2: int) -> float:
+    """The p-value that goes with Newcombe's interval: one minus the highest confidence level
+    at which `newcombe_difference` still excludes 0 (so p < alpha exactly when the 1 − alpha
+    interval excludes 0). A difference of 0 gives 1."""
+    from scipy.optimize import brentq
+
+    diff = x2 / n2 - x1 / n1
+    if diff == 0:
+        return 1.0
+
+    def gap(alpha: float) -> float:  # > 0 when the 1 − alpha interval excludes 0
+        _, low, high = newcombe_difference(x1, n1, x2, n2, 1 - alpha)
+        return low if diff > 0 else -high
+
+    tiny = 1e-12
+    if gap(tiny) > 0:
+        return tiny
+    return float(brentq(gap, tiny, 1 - tiny, xtol=1e-12))
 
 
 def newcombe_difference(x1: int, n1: int, x2: int, n2: int, confidence: float = 0.95):

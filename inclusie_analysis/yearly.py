@@ -11,7 +11,14 @@ import pandas as pd
 
 from inclusie_analysis.clean.geo import FLANDERS_AND_BRUSSELS, province_order, select_area
 from inclusie_analysis.sources import is_missing, section_note
-from inclusie_analysis.stats import likert_summary, newcombe_difference, wilson_interval
+from inclusie_analysis.stats import (
+    holm,
+    holm_levels,
+    likert_summary,
+    newcombe_difference,
+    newcombe_pvalue,
+    wilson_interval,
+)
 from inclusie_analysis.text import format_number, format_percent
 
 ORG_TYPES = {
@@ -197,13 +204,20 @@ COMPARE_WORDS = {
     "nl": {
         "same": "zelfde vraag", "changed": "vraag gewijzigd",
         "comparable": "vraag gewijzigd (vergelijkbaar)",
-        "yes": "ja", "no": "nee", "not_judged": "niet beoordeeld",
+        "yes": "statistisch significant", "no": "geen significant verschil aangetoond",
+        "not_judged": "niet beoordeeld",
         "theme": "Thema", "question": "Vraag", "difference": "Verschil (procentpunten)",
-        "clear": "Duidelijk verschil", "to": "tot",
+        "clear": "Oordeel (Holm)", "level": "Betrouwbaarheid interval", "to": "tot",
+        "note_holm": "Oordeel na Holm-correctie over de {m} beoordeelde vragen van deze tabel "
+        "(samen hoogstens 5 % kans op een vals significant verschil). Het interval staat op "
+        "het niveau dat bij dat oordeel hoort (kolom 'Betrouwbaarheid interval'): het sluit 0 "
+        "uit precies wanneer het verschil statistisch significant is. 'Geen significant "
+        "verschil aangetoond' zegt niet dat er geen verschil is: het interval toont hoe groot "
+        "het kan zijn.",
         "reworded": "anders geformuleerd", "split": "opgesplitst", "merged": "samengevoegd",
         "new": "als nieuw aangeduid",
         "note_changed": "¹ Vraag gewijzigd sinds {a} ({kinds}): het verschil kan ook door de "
-        "nieuwe vraag komen en wordt daarom niet als duidelijk verschil beoordeeld. Oude en "
+        "nieuwe vraag komen en wordt daarom niet beoordeeld (interval op 95 %). Oude en "
         "nieuwe formulering staan in de methode.",
         "note_comparable": "² Vraag anders geformuleerd sinds {a}, maar in het codeboek als "
         "vergelijkbaar aangeduid; het verschil wordt beoordeeld zoals bij de andere vragen.",
@@ -218,12 +232,19 @@ COMPARE_WORDS = {
     "en": {
         "same": "same question", "changed": "question changed",
         "comparable": "question changed (comparable)",
-        "yes": "yes", "no": "no", "not_judged": "not judged",
+        "yes": "statistically significant", "no": "no significant difference shown",
+        "not_judged": "not judged",
         "theme": "Theme", "question": "Question", "difference": "Difference (points)",
-        "clear": "Clear difference", "to": "to",
+        "clear": "Verdict (Holm)", "level": "Interval level", "to": "to",
+        "note_holm": "Verdict after Holm's correction over the {m} judged questions of this "
+        "table (together at most a 5 % chance of a false significant difference). The "
+        "interval is at the level that goes with that verdict (column 'Interval level'): it "
+        "excludes 0 exactly when the difference is statistically significant. 'No significant "
+        "difference shown' does not say there is no difference: the interval shows how large "
+        "it may be.",
         "reworded": "reworded", "split": "split", "merged": "merged", "new": "marked as new",
         "note_changed": "¹ Question changed since {a} ({kinds}): the difference may come from "
-        "the new question and is therefore not judged as a clear difference. The old and new "
+        "the new question and is therefore not judged (interval at 95 %). The old and new "
         "wording are in the method section.",
         "note_comparable": "² Question reworded since {a}, but marked as comparable in the "
         "codebook; its difference is judged like the others.",
@@ -294,17 +315,20 @@ def wave_change(
     respondents: pd.DataFrame,
     top: int = 2,
     items: pd.DataFrame | None = None,
+    threshold: int = 1,
 ) -> tuple[pd.DataFrame, tuple[int, int] | None]:
     """Change in the share with a large need between the last two waves, for the items both
-    waves asked, with a Newcombe 95 % interval for the difference. Returns the table and the
-    two waves (None when there is only one wave).
+    waves asked, with a Newcombe 95 % interval for the difference, its p-value and Holm's
+    adjustment across the table (`adjust_for_multiplicity`; the family is the comparable rows
+    with at least `threshold` answers in both waves: the ones the report judges). Returns the
+    table and the two waves (None when there is only one wave).
 
     With `items` (the codebooks' facts, `load_needs(...).items`) a question that changed since
     the previous wave keeps its row with `status` "changed" and `comparable` False (unless the
     codebook marks a rewording comparable), and a renamed rewording is paired with its old
-    name. `significant` says whether the interval excludes 0; `clear` is that and comparable:
-    only a clear change may be reported as a change in need. Without `items` every item of the
-    same name counts as asked the same way.
+    name. `significant` is Holm's verdict within the judged rows; `clear` is that and
+    comparable: only a clear change may be reported as a change in need. Without `items`
+    every item of the same name counts as asked the same way.
     """
     waves = sorted(int(w) for w in needs["wave"].unique())
     if len(waves) < 2:
@@ -330,7 +354,7 @@ def wave_change(
         significant = bool(low == low and (low > 0 or high < 0))
         rows.append({"item": item, "previous_item": old, "label": last.at[item, "label"],
                      "status": pair["status"], "change": pair["change"],
-                     "comparable": bool(pair["comparable"]), "n_a": n1,
+                     "comparable": bool(pair["comparable"]), "n_a": n1, "k_a": x1, "k_b": x2,
                      "share_a": x1 / n1 if n1 else float("nan"), "n_b": n2,
                      "share_b": x2 / n2 if n2 else float("nan"), "difference": diff,
                      "low": low, "high": high, "significant": significant,
@@ -338,7 +362,40 @@ def wave_change(
     table = pd.DataFrame(rows)
     if len(table):
         table = table.sort_values("difference", ascending=False, ignore_index=True)
+        table = adjust_for_multiplicity(table, threshold)
     return table, (a, b)
+
+
+def adjust_for_multiplicity(
+    change: pd.DataFrame, threshold: int = 1, alpha: float = 0.05
+) -> pd.DataFrame:
+    """Holm's correction across one change table. The family: comparable rows with at least
+    `threshold` answers in both waves. Needs the counts `k_a`, `n_a`, `k_b`, `n_b`. Adds
+    `p` (Newcombe's, `stats.newcombe_pvalue`), `p_holm`, `level` (the confidence level that
+    agrees with Holm's verdict, `stats.holm_levels`; 95 % outside the family) with
+    `low_holm`/`high_holm` (Newcombe's interval at that level), and sets `significant`
+    (p_holm < alpha; False outside the family) and `clear` (significant and comparable: only
+    these may be called a change)."""
+    counts = list(zip(change["k_a"], change["n_a"], change["k_b"], change["n_b"], strict=True))
+    p = [newcombe_pvalue(*c) if c[1] and c[3] else float("nan") for c in counts]
+    family = change["comparable"] & (change[["n_a", "n_b"]].min(axis=1) >= threshold)
+    p = pd.Series(p, index=change.index, dtype=float)
+    adjusted = holm(p.where(family))
+    level = holm_levels(p.where(family), alpha).fillna(1 - alpha).where(p.notna())
+    bounds = [
+        newcombe_difference(*c, lv)[1:] if lv == lv else (float("nan"),) * 2
+        for c, lv in zip(counts, level, strict=True)
+    ]
+    significant = (adjusted < alpha).fillna(False).astype(bool)
+    return change.assign(
+        p=p,
+        p_holm=adjusted,
+        level=level,
+        low_holm=[b[0] for b in bounds],
+        high_holm=[b[1] for b in bounds],
+        significant=significant,
+        clear=significant & change["comparable"].astype(bool),
+    )
 
 
 def change_table(
@@ -354,6 +411,8 @@ def change_table(
     carries a mark on its label (¹, or ² when marked comparable) and says so in the column
     "Vraag"; a changed question that is not comparable gets no verdict ("niet beoordeeld").
     The notes explain the marks and list the questions no longer asked and the new ones.
+    The verdict is Holm's (`adjust_for_multiplicity`), the interval the one at the level
+    that agrees with it (`low_holm`, `high_holm`, `level`), and a note says so.
     """
     w = COMPARE_WORDS[language]
     a, b = waves
@@ -368,9 +427,7 @@ def change_table(
         else:
             labels.append(row.label)
             questions.append(w["same"])
-        verdicts.append(
-            (w["yes"] if row.significant else w["no"]) if row.comparable else w["not_judged"]
-        )
+        verdicts.append((w["yes"] if row.clear else w["no"]) if row.comparable else w["not_judged"])
     table = pd.DataFrame({
         w["theme"]: labels,
         w["question"]: questions,
@@ -379,11 +436,15 @@ def change_table(
         f"n {b}": list(usable["n_b"]) if len(usable) else [],
         f"{b}": [format_percent(v, language) for v in usable.get("share_b", [])],
         w["difference"]: [f"{pp(d)} ({pp(lo)} {w['to']} {pp(hi)})" for d, lo, hi in
-                          zip(usable.get("difference", []), usable.get("low", []),
-                              usable.get("high", []), strict=True)],
+                          zip(usable.get("difference", []), usable.get("low_holm", []),
+                              usable.get("high_holm", []), strict=True)],
+        w["level"]: [format_percent(v, language, 1) for v in usable.get("level", [])],
         w["clear"]: verdicts,
     })  # fmt: skip
     notes = []
+    judged = int(usable["comparable"].sum()) if len(usable) else 0
+    if judged:
+        notes.append(w["note_holm"].format(m=judged))
     shown = usable.loc[usable["status"] == CHANGED] if len(usable) else usable
     if len(shown) and (~shown["comparable"]).any():
         changed = shown.loc[~shown["comparable"], "change"]
@@ -697,12 +758,19 @@ def key_findings(
             row = moved.loc[moved["difference"].abs().idxmax()]
             points = format_number(100 * row["difference"], language)
             sign = "+" if row["difference"] > 0 else ""
+            low, high = row.get("low_holm", row["low"]), row.get("high_holm", row["high"])
+            span = (
+                f"{format_number(100 * low, language)} {'tot' if nl else 'to'} "
+                f"{format_number(100 * high, language)}"
+            )
             findings.append(
                 f"Sinds {waves[0]} veranderde de nood het meest bij '{row['label']}': "
-                f"{sign}{points} procentpunten ({pct(row['share_a'])} → {pct(row['share_b'])})."
+                f"{sign}{points} procentpunten (interval {span}; {pct(row['share_a'])} → "
+                f"{pct(row['share_b'])}), statistisch significant na Holm-correctie."
                 if nl
                 else f"Since {waves[0]} the need changed most for '{row['label']}': "
-                f"{sign}{points} percentage points ({pct(row['share_a'])} → {pct(row['share_b'])})."
+                f"{sign}{points} percentage points (interval {span}; {pct(row['share_a'])} → "
+                f"{pct(row['share_b'])}), statistically significant after Holm's correction."
             )
         elif not (comparable & large).any():
             findings.append(
@@ -714,11 +782,13 @@ def key_findings(
             )
         else:
             findings.append(
-                f"Geen enkele leernood die in {waves[0]} en {waves[1]} op dezelfde manier "
-                "bevraagd werd, veranderde duidelijk (geen verschil buiten de toevalsmarge)."
+                f"Bij geen enkele leernood die in {waves[0]} en {waves[1]} op dezelfde manier "
+                "bevraagd werd, is een statistisch significant verschil aangetoond (na "
+                "Holm-correctie); dat zegt niet dat de nood gelijk bleef."
                 if nl
-                else f"No learning need asked the same way in {waves[0]} and {waves[1]} changed "
-                "clearly (no difference beyond chance)."
+                else f"For no learning need asked the same way in {waves[0]} and {waves[1]} was "
+                "a statistically significant difference shown (after Holm's correction); that "
+                "does not say the need stayed the same."
             )
     # 4. indicators (network-wide targets: only in the report for everyone)
     if area == FLANDERS_AND_BRUSSELS and (no_register or is_missing(sources, "targets")):

@@ -50,3 +50,32 @@ def test_feedback_table_hides_small_groups():
         table.loc["focus_group", "Tevredenheid (1-5)"] == "–"
         and table.loc["focus_group", "Antwoorden"] == 3
     )
+
+
+def test_feedback_table_shows_spread_when_too_few_for_a_mean():
+    summary = pd.DataFrame(
+        {
+            "type": ["info_session", "workshop"],
+            "n_responses": [12, 6],
+            "response_rate": [0.25, 0.5],
+            "satisfaction_mean": [4.25, None],
+            "satisfaction_low": [3.9, None],
+            "satisfaction_high": [4.6, None],
+            "satisfied_share": [0.75, 4 / 6],
+            "satisfied_low": [0.468, 0.3],
+            "satisfied_high": [0.911, 0.903],
+            "nps": [None, None],
+            "nps_low": [None, None],
+            "nps_high": [None, None],
+            **{f"satisfaction_{s}": [0, 1, 2, 5, 4][s - 1 : s] * 1 + [[0, 0, 2, 3, 1][s - 1]]
+               for s in range(1, 6)},
+        }
+    )  # fmt: skip
+    table = feedback_table(summary)
+    assert table.loc["workshop", "Tevredenheid (1-5)"] == "–"
+    assert table.loc["workshop", "Verdeling 1-2-3-4-5"] == "0 · 0 · 2 · 3 · 1"
+    assert table.loc["info_session", "Verdeling 1-2-3-4-5"] == "–"  # it has a mean
+    assert table.loc["workshop", "Tevreden (4-5)"] == "67 % (30 %–90 %)"
+    assert table.loc["info_session", "NPS"] == "–"
+    big = feedback_table(summary.iloc[:1])
+    assert "Verdeling 1-2-3-4-5" not in big.columns

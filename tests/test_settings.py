@@ -251,3 +251,13 @@ def test_wrong_values_and_misspelt_sections_are_input_errors(tmp_path, text, fra
     with pytest.raises(InputError) as caught:
         load_settings(path)
     assert fragment in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_statistics_thresholds(tmp_path):
+    defaults = load_settings(write(tmp_path / "inclusie.toml", "[paths]\n"))
+    assert (defaults.mean_min_n, defaults.nps_min_n) == (10, 30)
+    path = write(tmp_path / "inclusie.toml", "[statistics]\nmean_min_n = 15\nnps_min_n = 50\n")
+    assert (load_settings(path).mean_min_n, load_settings(path).nps_min_n) == (15, 50)
+    for bad in ("mean_min_n = 1", 'nps_min_n = "dertig"', "mean_n = 5"):
+        with pytest.raises(InputError):
+            load_settings(write(tmp_path / "inclusie.toml", f"[statistics]\n{bad}\n"))

@@ -147,3 +147,36 @@ def test_suppression_never_leaves_a_single_hidden_number_in_a_line(rows):
     assert lines_with_one_hidden(table) == []
     shown = table.stack().dropna()
     assert not ((shown >= 1) & (shown < 5)).any()
+
+
+def test_holm_by_hand():
+    from inclusie_analysis.stats import holm
+
+    # sorted 0.005 × 4 = 0.02, 0.01 × 3 = 0.03, 0.03 × 2 = 0.06, 0.04 × 1 = 0.04 → 0.06
+    adjusted = holm([0.01, 0.04, 0.03, 0.005])
+    assert adjusted.tolist() == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    assert holm([0.5, None, 0.9]).tolist()[0] == pytest.approx(1.0)  # 0.5 × 2, capped at 1
+    assert pd.isna(holm([0.5, None, 0.9])[1]) and holm([0.2, None, 0.9])[0] == 0.4
+    assert holm([]).empty
+
+
+def test_holm_levels_agree_with_the_verdict():
+    from inclusie_analysis.stats import holm, holm_levels, newcombe_difference, newcombe_pvalue
+
+    # m = 4: 0.001 < 0.05/4 → 98.75 %; 0.01 < 0.05/3 → 98.33 %; 0.2 > 0.05/2: stop, 97.5 %
+    levels = holm_levels([0.001, 0.2, 0.01, 0.5])
+    assert levels.tolist() == pytest.approx([0.9875, 0.975, 1 - 0.05 / 3, 0.975])
+    # the p-value that goes with Newcombe's interval: at 1 − p the interval touches 0
+    p = newcombe_pvalue(3, 10, 8, 10)
+    assert 0.01 < p < 0.05
+    assert newcombe_difference(3, 10, 8, 10, 1 - p)[1] == pytest.approx(0, abs=1e-9)
+    assert newcombe_pvalue(5, 10, 5, 10) == 1.0
+    # a family of two: 3/10 → 8/10 (p ≈ 0.022) and 2/10 → 4/10 (p ≈ 0.33): Holm keeps the
+    # first (0.022 × 2 < 0.05), its interval at 97.5 % excludes 0; the second (0.33 > 0.05
+    # at Holm's second step) is not significant and its interval at 95 % includes 0
+    pair = [p, newcombe_pvalue(2, 10, 4, 10)]
+    assert (holm(pair) < 0.05).tolist() == [True, False]
+    first, second = holm_levels(pair).tolist()
+    assert (first, second) == pytest.approx((0.975, 0.95))
+    assert newcombe_difference(3, 10, 8, 10, first)[1] > 0
+    assert newcombe_difference(2, 10, 4, 10, second)[1] < 0

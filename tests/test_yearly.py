@@ -121,7 +121,10 @@ def test_key_findings_are_five_and_follow_the_numbers(survey):
     # answers are counted, not organisations (no organisation type here: no municipalities)
     assert findings[0] == "10 antwoorden uit Vlaanderen en Brussel op de bevraging van 2025."
     assert "A. 80 % ziet hier een grote of zeer grote nood" in findings[1]
-    assert "+50 procentpunten (30 % → 80 %)" in findings[2]
+    # issue 14: the interval is always shown (one question judged: Holm's level is 95 %,
+    # Newcombe 0.0665 to 0.7397 worked out above) and the verdict is named
+    assert "+50 procentpunten (interval 7 tot 74; 30 % → 80 %)" in findings[2]
+    assert findings[2].endswith("statistisch significant na Holm-correctie.")
     assert findings[3] == "2 van de 3 indicatoren van het actieplan 2025 zijn gehaald."
     assert "12 deelnemers uit 4 gemeenten, waaronder 3 lokale besturen" in findings[4]
     english = key_findings(

@@ -118,7 +118,10 @@ def test_wave_change_keeps_the_reworded_item_but_does_not_call_it_clear(survey):
     # low = 0.6 − √((0.9 − 0.5958)² + (0.6032 − 0.3)²) = 0.1705
     assert r["difference"] == pytest.approx(0.6)
     assert r["low"] == pytest.approx(0.1705, abs=1e-3)
-    assert r["significant"] and not r["clear"], "beyond chance, but the question changed"
+    # `significant` is now Holm's verdict within the judged rows: a changed question is not
+    # judged, so it is not significant, though its own interval excludes 0
+    assert r["p"] < 0.05 and not r["significant"] and not r["clear"], "the question changed"
+    assert pd.isna(r["p_holm"]) and r["level"] == pytest.approx(0.95)
     a = rows.loc["a"]
     assert a["comparable"] and not a["significant"] and not a["clear"]
     marked, _ = wave_change(needs, respondents, items=_items(comparable=True))
@@ -129,16 +132,24 @@ def test_change_table_marks_the_reworded_item_and_lists_dropped_and_new(survey):
     needs, respondents = survey
     change, waves = wave_change(needs, respondents, items=_items())
     table, notes = change_table(change, waves, _items(), threshold=5)
+    # issue 14: the verdict is Holm's, in words, with the interval's level in its own column
     assert list(table.columns) == ["Thema", "Vraag", "n 2020", "2020", "n 2025", "2025",
-                                   "Verschil (procentpunten)", "Duidelijk verschil"]  # fmt: skip
+                                   "Verschil (procentpunten)", "Betrouwbaarheid interval",
+                                   "Oordeel (Holm)"]  # fmt: skip
     rows = table.set_index("Thema")
     assert rows.loc["R¹", "Vraag"] == "vraag gewijzigd"
-    assert rows.loc["R¹", "Duidelijk verschil"] == "niet beoordeeld"
+    assert rows.loc["R¹", "Oordeel (Holm)"] == "niet beoordeeld"
+    assert rows.loc["R¹", "Betrouwbaarheid interval"] == "95,0 %", "not judged: 95 %"
     assert rows.loc["R¹", "2020"] == "30 %" and rows.loc["R¹", "2025"] == "90 %"
     assert rows.loc["R¹", "Verschil (procentpunten)"].startswith("60,0 (")
-    assert rows.loc["A", "Vraag"] == "zelfde vraag" and rows.loc["A", "Duidelijk verschil"] == "nee"
-    assert notes[0].startswith("¹ Vraag gewijzigd sinds 2020 (anders geformuleerd)")
-    assert notes[1:] == ["Niet meer gevraagd in 2025: 'D'.", "Nieuw in 2025: 'N'."]
+    assert rows.loc["A", "Vraag"] == "zelfde vraag"
+    assert rows.loc["A", "Oordeel (Holm)"] == "geen significant verschil aangetoond"
+    # A alone is judged: a family of one, Holm = the 95 % test, the interval at 95 %:
+    # 2/10 → 4/10, Newcombe (−18,7 tot 52,1)
+    assert rows.loc["A", "Verschil (procentpunten)"] == "20,0 (−18,7 tot 52,1)".replace("−", "-")
+    assert notes[0].startswith("Oordeel na Holm-correctie over de 1 beoordeelde vragen")
+    assert notes[1].startswith("¹ Vraag gewijzigd sinds 2020 (anders geformuleerd)")
+    assert notes[2:] == ["Niet meer gevraagd in 2025: 'D'.", "Nieuw in 2025: 'N'."]
 
 
 def test_change_table_judges_a_rewording_marked_comparable(survey):
@@ -146,9 +157,15 @@ def test_change_table_judges_a_rewording_marked_comparable(survey):
     change, waves = wave_change(needs, respondents, items=_items(comparable=True))
     table, notes = change_table(change, waves, _items(comparable=True), threshold=5)
     rows = table.set_index("Thema")
-    assert rows.loc["R²", "Duidelijk verschil"] == "ja"
+    # R (3/10 → 9/10) and A (2/10 → 4/10) both judged: Holm keeps R, its interval at
+    # 97,5 % (the first step, 0.05 / 2) excludes 0; A's at 95 % (the second step, 0.05 / 1,
+    # where Holm stopped) does not
+    assert rows.loc["R²", "Oordeel (Holm)"] == "statistisch significant"
+    assert rows.loc["A", "Oordeel (Holm)"] == "geen significant verschil aangetoond"
+    assert rows["Betrouwbaarheid interval"].tolist() == ["97,5 %", "95,0 %"]
     assert rows.loc["R²", "Vraag"] == "vraag gewijzigd (vergelijkbaar)"
-    assert notes[0].startswith("² Vraag anders geformuleerd sinds 2020")
+    assert "over de 2 beoordeelde vragen" in notes[0]
+    assert notes[1].startswith("² Vraag anders geformuleerd sinds 2020")
     assert not any(n.startswith("¹") for n in notes)
 
 
@@ -158,9 +175,10 @@ def test_change_table_in_english(survey):
     table, notes = change_table(change, waves, _items(), threshold=5, language="en")
     rows = table.set_index("Theme")
     assert rows.loc["R¹", "Question"] == "question changed"
-    assert rows.loc["R¹", "Clear difference"] == "not judged"
+    assert rows.loc["R¹", "Verdict (Holm)"] == "not judged"
+    assert rows.loc["A", "Verdict (Holm)"] == "no significant difference shown"
     assert rows.loc["R¹", "Difference (points)"].startswith("60.0 (")
-    assert notes[1:] == ["No longer asked in 2025: 'D'.", "New in 2025: 'N'."]
+    assert notes[2:] == ["No longer asked in 2025: 'D'.", "New in 2025: 'N'."]
 
 
 def test_small_rows_are_left_out_of_the_change_table(survey):
@@ -215,9 +233,9 @@ def test_key_findings_name_no_change_of_a_changed_question(survey):
                 reached={"participants": 0})  # fmt: skip
     findings = key_findings(change=change, **args)
     assert not any("'R" in f for f in findings), "r's +60 points must not be reported"
-    assert (
-        "Geen enkele leernood die in 2020 en 2025 op dezelfde manier bevraagd werd, veranderde "
-        "duidelijk" in " ".join(findings)
+    assert (  # issue 14: "no significant difference shown", not "no change"
+        "Bij geen enkele leernood die in 2020 en 2025 op dezelfde manier bevraagd werd, is een "
+        "statistisch significant verschil aangetoond (na Holm-correctie)" in " ".join(findings)
     )
     judged, _ = wave_change(needs, respondents, items=_items(comparable=True))
     assert any("'R'" in f and "+60" in f for f in key_findings(change=judged, **args))
@@ -275,16 +293,20 @@ def test_the_demo_codebooks_get_their_marks_in_the_report_table():
     table, notes = change_table(change, waves, items, threshold=5)
     marked = {row.item for row in change.itertuples() if row.status == "changed"}
     assert marked == set(REWORDED_2025)
-    shown = dict(zip(table["Thema"], table["Duidelijk verschil"], strict=True))
+    shown = dict(zip(table["Thema"], table["Oordeel (Holm)"], strict=True))
     for item in REWORDED_2025:
         assert shown[f"{labels[item]}¹"] == "niet beoordeeld", item
-    assert shown["Een beter zicht op mogelijke partners"] in ("ja", "nee"), "unchanged: judged"
-    assert notes[1].startswith(
+    assert shown["Een beter zicht op mogelijke partners"] in (
+        "statistisch significant",
+        "geen significant verschil aangetoond",
+    ), "unchanged: judged"
+    assert notes[0].startswith("Oordeel na Holm-correctie")  # issue 14: the Holm note first
+    assert notes[2].startswith(
         "Niet meer gevraagd in 2025: 'Een breder ondersteuningsaanbod voor burgers"
     )
-    assert "opgesplitst in 'Aanbod voor inwoners: digitale vaardigheden oefenen'" in notes[1]
-    assert notes[2].startswith("Nieuw in 2025: 'Aanbod voor inwoners: digitale vaardigheden")
-    assert "'Cyberveiligheid voor digitale starters'." in notes[2]
+    assert "opgesplitst in 'Aanbod voor inwoners: digitale vaardigheden oefenen'" in notes[2]
+    assert notes[3].startswith("Nieuw in 2025: 'Aanbod voor inwoners: digitale vaardigheden")
+    assert "'Cyberveiligheid voor digitale starters'." in notes[3]
     method = wording_changes(items, waves)
     assert (
         "- 2020: 'Kennis over outreachend werken: kwetsbare groepen bereiken en helpen' → "

@@ -51,9 +51,13 @@ def test_the_change_table_marks_reworded_questions(report):
         row = by_label.get(f"{labels[item]}¹")
         if row is None:  # a row with too few answers is not shown
             continue
-        assert row["Vraag"] == "vraag gewijzigd" and row["Duidelijk verschil"] == "niet beoordeeld"
+        assert row["Vraag"] == "vraag gewijzigd" and row["Oordeel (Holm)"] == "niet beoordeeld"
     unchanged = by_label[labels["need_toegang"]]
-    assert unchanged["Vraag"] == "zelfde vraag" and unchanged["Duidelijk verschil"] in ("ja", "nee")
+    # issue 14: the verdict is Holm's, in words ("Duidelijk verschil" ja/nee before)
+    assert unchanged["Vraag"] == "zelfde vraag" and unchanged["Oordeel (Holm)"] in (
+        "statistisch significant",
+        "geen significant verschil aangetoond",
+    )
     assert sum(label.endswith("¹") for label in by_label) >= 4
     notes = sheet["A1"].value
     assert "¹ Vraag gewijzigd sinds 2020" in notes
