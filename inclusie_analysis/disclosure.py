@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -56,6 +57,12 @@ SUMS_TO_N = (
     "Participants reached per organisation type",
     "Feedback per soort activiteit",
     "Feedback per activity type",
+)
+# Tables that may list their rows by count, largest first: when the shown numbers are in
+# that order, a reader knows the hidden ones are too.
+SORTED_BY_COUNT = (
+    "Bereikte deelnemers per soort organisatie",
+    "Participants reached per organisation type",
 )
 # Tables of the whole network, the same in every report.
 NETWORK_WIDE = ("Feedback per soort activiteit", "Feedback per activity type")
@@ -215,6 +222,7 @@ class _Model:
         self.bounds: list[tuple[float, float | None]] = []
         self.rows: list[dict[int, float]] = []
         self.rhs: list[float] = []
+        self.at_most: list[dict[int, float]] = []  # sum of terms ≤ 0
 
     def variable(self, low: float, high: float | None) -> int:
         self.bounds.append((low, high))
@@ -223,6 +231,9 @@ class _Model:
     def equal(self, terms: dict[int, float], value: float = 0.0) -> None:
         self.rows.append(terms)
         self.rhs.append(value)
+
+    def not_above(self, smaller: int, larger: int) -> None:
+        self.at_most.append({smaller: 1.0, larger: -1.0})
 
 
 def _cells(tables, model, threshold, hidden_min):
@@ -259,6 +270,18 @@ def _table_sums(tables, cells, model):
                 model.equal({**terms, cells[t, label, total_col]: -1.0})
         if table.n is not None and _matches(table.title, SUMS_TO_N) and len(inner_cols) == 1:
             model.equal({cells[t, label, inner_cols[0]]: 1.0 for label in inner}, table.n)
+        if _matches(table.title, SORTED_BY_COUNT) and len(inner_cols) == 1:
+            _sorted_order(table, t, inner, inner_cols[0], cells, model)
+
+
+def _sorted_order(table, t, labels, column, cells, model):
+    """When the shown numbers of a table that may be sorted by count are in descending order,
+    every line is at most the one above it."""
+    shown = table.frame[column].dropna().tolist()
+    if shown != sorted(shown, reverse=True):
+        return
+    for above, below in pairwise(labels):
+        model.not_above(cells[t, below, column], cells[t, above, column])
 
 
 def _withheld(tables, cells, model, threshold, group):
@@ -321,13 +344,23 @@ def _solver(model: _Model):
         else None
     )
     b_eq = np.array(model.rhs) if entries else None
+    a_ub = b_ub = None
+    if model.at_most:
+        ub = [(r, v, coef) for r, terms in enumerate(model.at_most) for v, coef in terms.items()]
+        a_ub = coo_matrix(
+            ([e[2] for e in ub], ([e[0] for e in ub], [e[1] for e in ub])),
+            shape=(len(model.at_most), size),
+        ).tocsr()
+        b_ub = np.zeros(len(model.at_most))
 
     def bounds(var: int) -> tuple[float, float]:
         found = []
         for sign in (1.0, -1.0):
             c = np.zeros(size)
             c[var] = sign
-            res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=model.bounds, method="highs")
+            res = linprog(
+                c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=model.bounds, method="highs"
+            )
             if res.status == 3:  # unbounded: no upper limit
                 found.append(math.inf)
             elif res.status != 0:

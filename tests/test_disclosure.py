@@ -54,6 +54,18 @@ def test_sorted_table_with_caption_n_gives_the_hidden_cell():
     ]
 
 
+def test_a_table_sorted_by_count_orders_its_hidden_cells():
+    # 55 − 42 − 6 = 7 for two hidden cells listed largest first: a ≥ b ≥ 1 and a + b = 7
+    # → a ∈ [4, 6], b ∈ [1, 3] (without the order both would be in [1, 6]).
+    rows = {"Lokaal bestuur": [42], "Welzijn": [6], "Andere": [None], "Onderwijs": [None]}
+    t = table("Bereikte deelnemers per soort organisatie", rows, ["n"], n=55)
+    result = audit_tables([t])
+    assert interval(result, "Andere") == (4, 6)
+    assert interval(result, "Onderwijs") == (1, 3)
+    unsorted = table("Antwoorden per soort organisatie", {**rows, "Totaal": [55]}, ["n"])
+    assert interval(audit_tables([unsorted]), "Andere") == (1, 6)
+
+
 def test_all_four_inner_cells_hidden_with_wide_totals_pass():
     # rows and columns add to 10: x11 = t, x12 = 10 − t, x21 = 10 − t, x22 = t, all ≥ 1
     # → every cell lies in [1, 9], width 8 ≥ 3 and 9 ≥ the threshold 5.
