@@ -30,7 +30,7 @@ _DEFAULT_PATHS = {
 
 _SECTIONS = {
     "paths": set(_DEFAULT_PATHS) | {"region_column"},
-    "privacy": {"suppression_threshold"},
+    "privacy": {"suppression_threshold", "protection_width", "audit"},
     "report": {"year", "language"},
 }
 
@@ -54,6 +54,8 @@ class Settings:
     region_mapping: Path | None = None
     region_column: str = "referentieregio"
     suppression_threshold: int = 5
+    protection_width: int = 3  # the disclosure audit: a hidden cell's interval is at least this
+    audit: str = "warn"  # "refuse": a failed disclosure audit fails the run; "warn": it is said
     year: int | None = None  # None: the latest year folder with data ("latest")
     language: str = "nl"
     source: Path | None = field(default=None, compare=False)
@@ -127,6 +129,18 @@ def load_settings(path: Path | str | None = None) -> Settings:
             file=str(path),
             value=threshold,
         )
+    width = privacy.get("protection_width", 3)
+    if not isinstance(width, int) or isinstance(width, bool) or width < 1:
+        raise InputError(
+            "protection_width moet een geheel getal van minstens 1 zijn.",
+            file=str(path),
+            value=width,
+        )
+    audit = privacy.get("audit", "warn")
+    if audit not in ("warn", "refuse"):
+        raise InputError(
+            'audit in [privacy] moet "warn" of "refuse" zijn.', file=str(path), value=audit
+        )
     year = report.get("year", LATEST)
     if isinstance(year, str) and year.strip().lower() == LATEST:
         year = None  # chosen per run: the latest year folder with data
@@ -155,6 +169,8 @@ def load_settings(path: Path | str | None = None) -> Settings:
         region_mapping=resolve("region_mapping"),
         region_column=str(paths.get("region_column", "referentieregio")),
         suppression_threshold=threshold,
+        protection_width=width,
+        audit=audit,
         year=year,
         language=language,
         source=path,

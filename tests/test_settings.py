@@ -59,6 +59,8 @@ def test_repo_settings_equal_the_built_in_defaults(tmp_path):
         "region_mapping",
         "region_column",
         "suppression_threshold",
+        "protection_width",
+        "audit",
         "year",
         "language",
     ):
@@ -251,3 +253,19 @@ def test_wrong_values_and_misspelt_sections_are_input_errors(tmp_path, text, fra
     with pytest.raises(InputError) as caught:
         load_settings(path)
     assert fragment in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_disclosure_audit_settings_default_to_width_3_and_warn(tmp_path):
+    bare = load_settings(write(tmp_path / "inclusie.toml", ""))
+    assert (bare.protection_width, bare.audit) == (3, "warn")
+    path = write(tmp_path / "eigen.toml", '[privacy]\nprotection_width = 4\naudit = "refuse"\n')
+    assert (load_settings(path).protection_width, load_settings(path).audit) == (4, "refuse")
+
+
+@pytest.mark.parametrize(
+    ("line", "key"), [("protection_width = 0", "protection_width"), ('audit = "stop"', "audit")]
+)
+def test_bad_disclosure_audit_settings_are_input_errors(tmp_path, line, key):
+    path = write(tmp_path / "inclusie.toml", f"[privacy]\n{line}\n")
+    with pytest.raises(InputError, match=key):
+        load_settings(path)
