@@ -252,8 +252,27 @@ def _cells(tables, model, threshold, hidden_min):
     return cells, hidden
 
 
-def _table_sums(tables, cells, model):
-    """Lines add up to their totals; tables named in SUMS_TO_N add up to the caption n."""
+def _fixed_order(labels: list[str]) -> bool:
+    """Whether the lines follow the fixed order of the organisation types (then their order
+    says nothing about their counts)."""
+    from inclusie_analysis.yearly import ORG_TYPES
+
+    order = [*ORG_TYPES["nl"].values(), *ORG_TYPES["en"].values(), "onbekend"]
+    positions = [order.index(label) if label in order else -1 for label in labels]
+    return -1 not in positions and positions == sorted(positions)
+
+
+def _count_order(table: PublishedTable, labels: list[str], column: str) -> bool:
+    """Whether a reader can tell that the lines are listed by count, largest first: they do
+    not follow the fixed order of the categories and the shown numbers descend."""
+    frame = table.frame.loc[table.frame.iloc[:, 0].astype(str).isin(labels)]
+    shown = frame[column].dropna().tolist()
+    return not _fixed_order(labels) and shown == sorted(shown, reverse=True)
+
+
+def _table_sums(tables, cells, model, order: bool = True):
+    """Lines add up to their totals; tables named in SUMS_TO_N add up to the caption n.
+    A table of SORTED_BY_COUNT may be listed by count (`_count_order`)."""
     for t, table in enumerate(tables):
         labels = table.frame.iloc[:, 0].astype(str).tolist()
         inner = [label for label in labels if label not in TOTAL_LABELS]
@@ -270,16 +289,17 @@ def _table_sums(tables, cells, model):
                 model.equal({**terms, cells[t, label, total_col]: -1.0})
         if table.n is not None and _matches(table.title, SUMS_TO_N) and len(inner_cols) == 1:
             model.equal({cells[t, label, inner_cols[0]]: 1.0 for label in inner}, table.n)
-        if _matches(table.title, SORTED_BY_COUNT) and len(inner_cols) == 1:
-            _sorted_order(table, t, inner, inner_cols[0], cells, model)
+        if (
+            order
+            and _matches(table.title, SORTED_BY_COUNT)
+            and len(inner_cols) == 1
+            and _count_order(table, inner, inner_cols[0])
+        ):
+            _sorted_order(t, inner, inner_cols[0], cells, model)
 
 
-def _sorted_order(table, t, labels, column, cells, model):
-    """When the shown numbers of a table that may be sorted by count are in descending order,
-    every line is at most the one above it."""
-    shown = table.frame[column].dropna().tolist()
-    if shown != sorted(shown, reverse=True):
-        return
+def _sorted_order(t, labels, column, cells, model):
+    """In a table listed by count, largest first, every line is at most the one above it."""
     for above, below in pairwise(labels):
         model.not_above(cells[t, below, column], cells[t, above, column])
 
@@ -373,6 +393,14 @@ def _solver(model: _Model):
     return bounds
 
 
+def _build(tables, threshold, hidden_min, order):
+    model = _Model()
+    cells, hidden = _cells(tables, model, threshold, hidden_min)
+    _table_sums(tables, cells, model, order)
+    _across_reports(tables, cells, model, threshold)
+    return _solver(model), cells, hidden
+
+
 def audit_tables(
     tables: list[PublishedTable],
     threshold: int = 5,
@@ -386,11 +414,12 @@ def audit_tables(
     `protection_width` ("exact" at width 0), or when its upper bound is below `threshold`
     (the reader learns it is a small count between lower and upper).
     """
-    model = _Model()
-    cells, hidden = _cells(tables, model, threshold, hidden_min)
-    _table_sums(tables, cells, model)
-    _across_reports(tables, cells, model, threshold)
-    bounds = _solver(model)
+    try:
+        bounds, cells, hidden = _build(tables, threshold, hidden_min, order=True)
+        if hidden:
+            bounds(cells[hidden[0]])  # infeasible for one cell is infeasible for all
+    except ValueError:  # the tables are not in count order after all
+        bounds, cells, hidden = _build(tables, threshold, hidden_min, order=False)
     rows = []
     for t, label, column in hidden:
         low, high = bounds(cells[t, label, column])
@@ -412,3 +441,237 @@ def audit_tables(
 def audit_suite(year_dir: Path, threshold: int = 5, protection_width: int = 3) -> AuditResult:
     """Audit every published count table of a run's yearly reports (`reports/<year>/`)."""
     return audit_tables(read_suite(year_dir), threshold, protection_width)
+
+
+# ---------------------------------------------------------------------------------------------
+# Protecting linked tables: the audit as the judge
+
+TOTAL = {"nl": "Totaal", "en": "Total"}
+
+
+def share_shown(k: int, n: int, threshold: int = 5) -> bool:
+    """Whether a share k/n may be shown: not when k or n − k is 1 to threshold − 1 (a reader
+    would learn a small count: "100 %" of 6 says no one answered otherwise)."""
+    return not any(1 <= v < threshold for v in (k, n - k))
+
+
+def _with_totals(counts: pd.DataFrame) -> pd.DataFrame:
+    full = counts.astype("int64").copy()
+    full["Totaal"] = full.sum(axis=1)
+    full.loc["Totaal"] = full.sum(axis=0)
+    return full
+
+
+def _complete(full: pd.DataFrame, hidden: pd.DataFrame, fixed=(("Totaal", "Totaal"),)):
+    """Complementary suppression (as `stats.suppress_table`): a line (row or column, totals
+    included) with exactly one hidden number gets its smallest shown non-zero inner number
+    hidden too (a total when there is none; never the grand total, the caption shows it)."""
+    hidden = hidden.copy()
+    inner = pd.DataFrame(True, index=full.index, columns=full.columns)
+    inner["Totaal"] = False
+    inner.loc["Totaal"] = False
+    changed = True
+    while changed:
+        changed = False
+        for lines, values, inside in ((hidden, full, inner), (hidden.T, full.T, inner.T)):
+            for label in lines.index:
+                line = lines.loc[label]
+                if int(line.sum()) != 1:
+                    continue
+                row = values.loc[label]
+                shown = row[(~line) & (row > 0)]
+                shown = shown.drop([c for c in shown.index if label == "Totaal" and c == "Totaal"])
+                if not len(shown):
+                    continue
+                preferred = shown[inside.loc[label][shown.index]]
+                extra = (preferred if len(preferred) else shown).idxmin()
+                if lines is hidden:
+                    hidden.loc[label, extra] = True
+                else:
+                    hidden.loc[extra, label] = True
+                changed = True
+    return hidden
+
+
+def _published(full: pd.DataFrame, hidden: pd.DataFrame, single: bool) -> pd.DataFrame:
+    out = full.astype("Float64").mask(hidden)
+    return out.drop(columns="Totaal") if single else out
+
+
+def _hide_next(full, hidden, row, column, fixed=(("Totaal", "Totaal"),)) -> bool:
+    """Hide the smallest shown non-zero inner number in the row of (row, column), else in its
+    column, else the row's or the column's total (never the grand total); False when none is
+    left."""
+    candidates = [
+        [(row, c) for c in full.columns if c != "Totaal"],
+        [(r, column) for r in full.index if r != "Totaal"],
+        [(row, "Totaal")],
+        [("Totaal", column)],
+    ]
+    for cells in candidates:
+        shown = [
+            (full.loc[cell], cell)
+            for cell in cells
+            if cell not in fixed and not hidden.loc[cell] and full.loc[cell] > 0
+        ]
+        if shown:
+            hidden.loc[min(shown)[1]] = True
+            return True
+    return False
+
+
+def protect_by_area(
+    counts: dict[str, pd.DataFrame],
+    threshold: int = 5,
+    protection_width: int = 3,
+    title: str = "Antwoorden per soort organisatie",
+    rounds: int = 50,
+) -> dict[str, pd.DataFrame]:
+    """Hide cells in the same count table of every area together, so that the audit of the
+    linked tables passes: small counts (1 to threshold − 1), complementary cells per line, and
+    wherever the audit still works a cell out, the total report's cell of the same category
+    (else another cell of the line). `counts` maps each area (the all-Flanders one and the
+    parts) to its table without totals; returns each area's table with a "Totaal" row (and
+    column, unless the table has one column), hidden cells NA."""
+    single = {a: t.shape[1] == 1 for a, t in counts.items()}
+    full = {a: _with_totals(t) for a, t in counts.items()}
+    hidden = {a: (f >= 1) & (f < threshold) for a, f in full.items()}
+    # the grand total is in the caption (one-column tables: the total line) and never hidden
+    fixed = {
+        a: {("Totaal", "Totaal")}
+        | (
+            {("Totaal", c) for c in t.columns} | {(r, "Totaal") for r in full[a].index}
+            if single[a]
+            else set()
+        )  # a one-column table's total column only repeats it
+        for a, t in counts.items()
+    }
+    for a in full:
+        for cell in fixed[a]:
+            hidden[a].loc[cell] = False
+    for _ in range(rounds):
+        hidden = {a: _complete(full[a], h, fixed[a]) for a, h in hidden.items()}
+        tables = [
+            PublishedTable(
+                a,
+                title,
+                _published(full[a], hidden[a], single[a]).rename_axis("Rij").reset_index(),
+                tuple(c for c in full[a].columns if not (single[a] and c == "Totaal")),
+                area=a,
+            )
+            for a in full
+        ]
+        result = audit_tables(tables, threshold, protection_width)
+        if result.ok:
+            break
+        changed = False
+        alone = {
+            (t.report, r.Rij, r.Kolom)
+            for t in tables
+            for r in audit_tables([t], threshold, protection_width).findings.itertuples()
+        }
+        whole = FLANDERS_AND_BRUSSELS
+        for finding in result.findings.itertuples(index=False):
+            a, row, column = finding.Rapport, finding.Rij, finding.Kolom
+            # a cell given away by its own table: hide more there; by differencing with the
+            # total report: hide that report's cell of the same category
+            if (
+                (a, row, column) not in alone
+                and a != whole
+                and whole in full
+                and row in full[whole].index
+                and (row, column) not in fixed[whole]
+                and not hidden[whole].loc[row, column]
+                and full[whole].loc[row, column] > 0
+            ):
+                hidden[whole].loc[row, column] = True
+                changed = True
+            elif _hide_next(full[a], hidden[a], row, column, fixed[a]):
+                changed = True
+            elif a != whole and whole in full and row in full[whole].index:
+                # nothing left to hide in the area's own table: hide more in the total one
+                changed |= _hide_next(full[whole], hidden[whole], row, column, fixed[whole])
+        if not changed:
+            break
+    return {a: _published(full[a], hidden[a], single[a]) for a in full}
+
+
+def _area_table(tables: dict[str, pd.DataFrame], area: str, threshold, width, title, language):
+    protected = protect_by_area(tables, threshold, width, title)[area]
+    total = TOTAL[language]
+    return protected.rename(index={"Totaal": total}, columns={"Totaal": total})
+
+
+def _all_areas(build) -> dict[str, pd.DataFrame]:
+    return {a: build(a) for a in (FLANDERS_AND_BRUSSELS, *PARTS)}
+
+
+def protected_responses_by_province(
+    respondents: pd.DataFrame, area: str, threshold: int = 5, language: str = "nl", width: int = 3
+) -> pd.DataFrame:
+    """Responses per province and wave of `area`, protected together with the same table of
+    every other area (`protect_by_area`); an area report lists only its own rows."""
+    from inclusie_analysis.clean.geo import select_area
+    from inclusie_analysis.stats import count_responses_by_province
+
+    def build(a: str) -> pd.DataFrame:
+        table = count_responses_by_province(select_area(respondents, a), language)
+        table = table.drop(index=TOTAL[language])
+        return table if a == FLANDERS_AND_BRUSSELS else table.loc[table.sum(axis=1) > 0]
+
+    title = "Antwoorden per provincie en bevraging"
+    return _area_table(_all_areas(build), area, threshold, width, title, language)
+
+
+def protected_responses_by_org_type(
+    respondents: pd.DataFrame, area: str, threshold: int = 5, language: str = "nl", width: int = 3
+) -> pd.DataFrame:
+    """Responses per organisation type and wave of `area`, protected with every other area's."""
+    from inclusie_analysis.clean.geo import select_area
+    from inclusie_analysis.yearly import org_type_counts
+
+    tables = _all_areas(lambda a: org_type_counts(select_area(respondents, a), language))
+    title = "Antwoorden per soort organisatie"
+    return _area_table(tables, area, threshold, width, title, language)
+
+
+def protected_reach_by_type(
+    attendance: pd.DataFrame,
+    events: pd.DataFrame,
+    area: str,
+    threshold: int = 5,
+    language: str = "nl",
+    width: int = 3,
+) -> pd.Series:
+    """Participants reached per organisation type in `area`, in the fixed order of the types
+    (never by count: the order would tell the hidden ones apart), protected with every other
+    area's; the last line is the total."""
+    from inclusie_analysis.yearly import ORG_TYPES, reach
+
+    names = ORG_TYPES[language]
+    order = [*names, "onbekend"]
+
+    def build(a: str) -> pd.DataFrame:
+        by_type = reach(attendance, events, a)["by_type"]
+        by_type = by_type.reindex([t for t in order if t in by_type.index]).rename(index=names)
+        return by_type.rename("n").to_frame()
+
+    table = _area_table(_all_areas(build), area, threshold, width,
+                        "Bereikte deelnemers per soort organisatie", language)  # fmt: skip
+    return table["n"]
+
+
+def protect_count_column(table: pd.DataFrame, column: str, threshold: int = 5) -> pd.DataFrame:
+    """Hide the small counts of one column whose sum is published (e.g. as the caption n), and
+    one more when a single one would follow from that sum; the other columns of a hidden line
+    show "–" (a response rate would give its count away)."""
+    counts = table[[column]].fillna(0).astype("int64")
+    full = _with_totals(counts)
+    hidden = (full >= 1) & (full < threshold)
+    hidden.loc["Totaal", "Totaal"] = False
+    hidden = _complete(full, hidden).drop(index="Totaal")[column]
+    out = table.astype({c: object for c in table.columns if c != column}).copy()
+    out[column] = table[column].astype("Float64").mask(hidden)
+    others = [c for c in table.columns if c != column]
+    out.loc[hidden, others] = "–"
+    return out
