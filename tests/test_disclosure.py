@@ -7,7 +7,16 @@ import math
 import pandas as pd
 import pytest
 
-from inclusie_analysis.disclosure import PublishedTable, audit_tables, read_published
+from inclusie_analysis.disclosure import (
+    PublishedTable,
+    _published,
+    _with_totals,
+    audit_tables,
+    protect_by_area,
+    protect_count_column,
+    read_published,
+    share_shown,
+)
 
 NA = pd.NA
 
@@ -161,3 +170,61 @@ def test_tables_read_back_from_the_report_book(tmp_path):
     # 1210 − 1200 = 10 for the two hidden cells: each in [1, 9]
     result = audit_tables(tables)
     assert interval(result, "b", "Antwoorden") == (1, 9)
+
+
+# --- protection ------------------------------------------------------------------------------
+
+
+def test_shares_over_small_groups_are_not_shown():
+    assert share_shown(0, 6) and share_shown(5, 10) and share_shown(10, 10)
+    assert not share_shown(6, 6 + 1)  # n − k = 1
+    assert not share_shown(4, 20)  # k = 4
+    assert share_shown(4, 20, threshold=4)
+
+
+def test_a_count_column_summing_to_the_caption_gets_a_second_hidden_cell():
+    frame = pd.DataFrame({"n": [50, 40, 30, 3], "Respons": ["1 %", "2 %", "3 %", "4 %"]},
+                         index=list("abcd"))  # fmt: skip
+    out = protect_count_column(frame, "n", threshold=5)
+    assert out["n"].isna().tolist() == [False, False, True, True]  # 30 is the smallest shown
+    assert out.loc["c", "Respons"] == "–" and out.loc["a", "Respons"] == "1 %"
+    published = table("Feedback per soort activiteit",
+                      {k: [None if pd.isna(v) else v] for k, v in out["n"].items()},
+                      ["Antwoorden"], n=123)  # fmt: skip
+    # 123 − 90 = 33 for c and d, each ≥ 1: d ∈ [1, 32]
+    assert interval(audit_tables([published]), "d", "Antwoorden") == (1, 32)
+
+
+def test_protect_by_area_hides_what_differencing_would_give_away():
+    # Brussel's 3 local governments are hidden in its own report, but the total report minus
+    # Antwerpen gives them (20 − 17): the protection hides the total report's cell too.
+    counts = {
+        "Vlaanderen en Brussel": pd.DataFrame({"2025": [20, 30]}, index=["Lokaal", "Welzijn"]),
+        "Antwerpen": pd.DataFrame({"2025": [17, 22]}, index=["Lokaal", "Welzijn"]),
+        "Brussel": pd.DataFrame({"2025": [3, 8]}, index=["Lokaal", "Welzijn"]),
+    }
+    counts["Vlaanderen en Brussel"]["2024"] = [10, 10]
+    counts["Antwerpen"]["2024"] = [6, 6]
+    counts["Brussel"]["2024"] = [4, 4]
+    naive = {a: _published(_with_totals(c), (_with_totals(c) >= 1) & (_with_totals(c) < 5),
+                           False) for a, c in counts.items()}  # fmt: skip
+    assert not audit_tables(_as_published(naive)).ok
+    out = protect_by_area(counts, threshold=5, protection_width=3)
+    assert pd.isna(out["Brussel"].loc["Lokaal", "2025"])
+    assert pd.isna(out["Vlaanderen en Brussel"].loc["Lokaal", "2025"])
+    assert out["Vlaanderen en Brussel"].loc["Totaal", "Totaal"] == 70  # the caption's n
+    result = audit_tables(_as_published(out))
+    assert result.ok, result.lines()
+    # every published cell is the true count
+    for area, frame in out.items():
+        full = _with_totals(counts[area])
+        shown = frame.notna()
+        assert (frame[shown] == full[shown]).fillna(True).all().all(), area
+
+
+def _as_published(frames):
+    title = "Antwoorden per soort organisatie"
+    return [
+        PublishedTable(a, title, f.rename_axis("Rij").reset_index(), tuple(f.columns), area=a)
+        for a, f in frames.items()
+    ]
