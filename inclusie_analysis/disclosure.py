@@ -119,6 +119,7 @@ class AuditResult:
             f"Controle op onthulling: {self.hidden} verborgen cellen, smalste interval {narrow}, "
             f"{len(self.findings)} cel(len) af te leiden (beschermingsbreedte "
             f"{self.protection_width}, drempel {self.threshold})."
+            + "".join(f" {note}" for note in self.notes)
         )
 
     def lines(self) -> list[str]:
@@ -439,8 +440,26 @@ def audit_tables(
 
 
 def audit_suite(year_dir: Path, threshold: int = 5, protection_width: int = 3) -> AuditResult:
-    """Audit every published count table of a run's yearly reports (`reports/<year>/`)."""
-    return audit_tables(read_suite(year_dir), threshold, protection_width)
+    """Audit every published count table of a run's yearly reports (`reports/<year>/`); the
+    result notes the reports it could not read (no `tabellen.json`: made without Excel)."""
+    result = audit_tables(read_suite(year_dir), threshold, protection_width)
+    unread = _unread_reports(Path(year_dir))
+    if unread:
+        result.notes.append(
+            f"Niet gecontroleerd (geen tabellen.json, gemaakt zonder Excel): {', '.join(unread)}."
+        )
+    return result
+
+
+def _unread_reports(year_dir: Path) -> list[str]:
+    manifest = json.loads((year_dir / "manifest.json").read_text(encoding="utf-8"))
+    return [
+        report
+        for report, entry in sorted(manifest.get("reports", {}).items())
+        if (entry.get("parameters") or {}).get("area") is not None
+        and (year_dir / entry.get("folder", report)).is_dir()
+        and not (year_dir / entry.get("folder", report) / "tabellen.json").exists()
+    ]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ class Settings:
     region_column: str = "referentieregio"
     suppression_threshold: int = 5
     protection_width: int = 3  # the disclosure audit: a hidden cell's interval is at least this
-    audit: str = "warn"  # "refuse": a failed disclosure audit fails the run; "warn": it is said
+    audit: str = "refuse"  # "refuse": a failed disclosure audit fails the run; "warn": only said
     year: int | None = None  # None: the latest year folder with data ("latest")
     language: str = "nl"
     source: Path | None = field(default=None, compare=False)
@@ -136,7 +136,7 @@ def load_settings(path: Path | str | None = None) -> Settings:
             file=str(path),
             value=width,
         )
-    audit = privacy.get("audit", "warn")
+    audit = privacy.get("audit", "refuse")
     if audit not in ("warn", "refuse"):
         raise InputError(
             'audit in [privacy] moet "warn" of "refuse" zijn.', file=str(path), value=audit

@@ -68,3 +68,11 @@ def test_a_protected_suite_passes_and_the_index_says_so(tmp_path, capsys):
     assert "mislukt" not in index and "1 verborgen cellen" in index
     assert _say_audit(folder, "refuse") is False
     assert "Controle op onthulling" in capsys.readouterr().out
+
+
+def test_a_report_made_without_excel_is_said_to_be_unchecked(tmp_path):
+    folder = year_folder(tmp_path, hidden_total=3)
+    (folder / "jaarrapport-limburg" / "tabellen.json").unlink()
+    audit = audit_disclosure(folder, threshold=5, width=3)
+    assert audit["ok"] and audit["hidden"] == 0
+    assert "Niet gecontroleerd" in audit["summary"] and "jaarrapport-limburg" in audit["summary"]

@@ -255,11 +255,11 @@ def test_wrong_values_and_misspelt_sections_are_input_errors(tmp_path, text, fra
     assert fragment in str(caught.value) and str(path) in str(caught.value)
 
 
-def test_disclosure_audit_settings_default_to_width_3_and_warn(tmp_path):
+def test_disclosure_audit_settings_default_to_width_3_and_refuse(tmp_path):
     bare = load_settings(write(tmp_path / "inclusie.toml", ""))
-    assert (bare.protection_width, bare.audit) == (3, "warn")
-    path = write(tmp_path / "eigen.toml", '[privacy]\nprotection_width = 4\naudit = "refuse"\n')
-    assert (load_settings(path).protection_width, load_settings(path).audit) == (4, "refuse")
+    assert (bare.protection_width, bare.audit) == (3, "refuse")
+    path = write(tmp_path / "eigen.toml", '[privacy]\nprotection_width = 4\naudit = "warn"\n')
+    assert (load_settings(path).protection_width, load_settings(path).audit) == (4, "warn")
 
 
 @pytest.mark.parametrize(
