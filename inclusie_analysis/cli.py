@@ -374,17 +374,41 @@ def _report(settings, input_root: Path, year: int, as_of: str | None, args) -> i
         workers=args.jobs,
         progress=not args.no_progress,
         reuse_kernels=not args.kernel_per_report,
+        audit=(settings.suppression_threshold, settings.protection_width),
     )
     failed = [r for r in results if not r.ok]
     for result in failed:
         print(f"Rapport {result.report_id} mislukt: {result.error}", file=sys.stderr)
+    audit_failed = _say_audit(out, settings.audit)
     print(
         f"{len(results) - len(failed)} van {len(results)} rapporten klaar in "
         f"{time.perf_counter() - start:.1f} s: {out / 'index.html'}"
     )
-    if failed:
+    if failed or (audit_failed and settings.audit == "refuse"):
         return 1
     return 1 if (data.files["status"] != "ok").any() else 0
+
+
+def _say_audit(out: Path, mode: str) -> bool:
+    """Print the disclosure audit's result (every disclosed cell named); True when it failed."""
+    import json
+
+    from inclusie_analysis.report import AUDIT_FILE
+
+    path = out / AUDIT_FILE
+    if not path.exists():
+        return False
+    audit = json.loads(path.read_text(encoding="utf-8"))
+    if audit["ok"]:
+        print(audit["summary"])
+        return False
+    print(audit["summary"], file=sys.stderr)
+    for line in audit["lines"]:
+        print(f"Af te leiden: {line}", file=sys.stderr)
+    if mode == "refuse":
+        print("De rapporten zijn niet veilig om te publiceren (privacy.audit = \"refuse\").",
+              file=sys.stderr)  # fmt: skip
+    return True
 
 
 if __name__ == "__main__":

@@ -186,9 +186,14 @@ def run_suite(
     workers: int | None = None,
     progress: bool = True,
     reuse_kernels: bool = True,
+    audit: tuple[int, int] | None = None,
 ) -> list[ReportResult]:
     """Run every job (in a process pool of `workers`, default: one per core), write
-    `index.html` and `manifest.json`, and return the results in the order of `jobs`."""
+    `index.html` and `manifest.json`, and return the results in the order of `jobs`.
+
+    With `audit` = (threshold, protection width) the published tables of the year are audited
+    for disclosure (`audit_disclosure`) before the index is written; the index says the result.
+    """
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise InputError(
@@ -215,8 +220,49 @@ def run_suite(
         f"{time.time() - started:.1f} s",
     )
     write_manifest(out_root, jobs, results, formats, workers)
+    if audit is not None:
+        audit_disclosure(out_root, *audit, log=log)
     write_index(out_root)
     return results
+
+
+AUDIT_FILE = "onthulling.json"
+
+
+def audit_disclosure(out_root: Path, threshold: int, width: int, log: Path | None = None) -> dict:
+    """Audit every published count table of the year's reports (`disclosure.audit_suite`):
+    write `onthulling.xlsx` (every hidden cell's interval, the disclosed ones first) and
+    `onthulling.json` (the figures and one line per disclosed cell), log them and return the
+    latter. Tables that contradict each other count as a failed audit."""
+    from inclusie_analysis.disclosure import audit_suite
+    from inclusie_analysis.excel import write_tables
+
+    out_root = Path(out_root)
+    try:
+        result = audit_suite(out_root, threshold, width)
+    except ValueError as exc:
+        summary = {"ok": False, "hidden": None, "narrowest": None, "lines": [str(exc)]}
+        summary["summary"] = f"Controle op onthulling niet gelukt: {exc}"
+    else:
+        summary = {
+            "ok": result.ok,
+            "hidden": result.hidden,
+            "narrowest": result.narrowest,
+            "summary": result.summary(),
+            "lines": result.lines(),
+        }
+        write_tables(
+            out_root / "onthulling.xlsx",
+            {"Af te leiden cellen": result.findings, "Alle verborgen cellen": result.intervals},
+        )
+    (out_root / AUDIT_FILE).write_text(
+        json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    if log is not None:
+        log_line(log, summary["summary"])
+        for line in summary["lines"]:
+            log_line(log, f"af te leiden: {line}")
+    return summary
 
 
 def _progress(total: int, enabled: bool):
@@ -794,6 +840,7 @@ def write_index(out_root: Path) -> Path:
     notice = ("<p><strong>Let op: gemaakt met synthetische demodata, niet met echte antwoorden."
               "</strong></p>") if synthetic else ""  # fmt: skip
     notice += _missing_notice(manifest.get("data", {}).get("sources", []))
+    notice += _audit_notice(out_root / AUDIT_FILE)
     page = (
         '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">'
         f"<title>Rapporten {year}</title>"
@@ -813,6 +860,21 @@ def write_index(out_root: Path) -> Path:
     path = out_root / "index.html"
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def _audit_notice(path: Path) -> str:
+    """The index's line on the disclosure audit (empty when it did not run)."""
+    if not path.exists():
+        return ""
+    audit = json.loads(path.read_text(encoding="utf-8"))
+    if audit["ok"]:
+        return f'<p class="controle">{html.escape(audit["summary"])}</p>'
+    return (
+        '<div class="ontbreekt" role="alert"><h2>Controle op onthulling mislukt</h2>'
+        f"<p>{html.escape(audit['summary'])} Deze cellen zijn niet veilig; publiceer de "
+        'rapporten niet zo. Details in <a href="onthulling.xlsx">onthulling.xlsx</a> en '
+        '<a href="run.log">run.log</a>.</p></div>'
+    )
 
 
 def _missing_notice(sources: list[dict]) -> str:

@@ -30,7 +30,7 @@ _DEFAULT_PATHS = {
 
 _SECTIONS = {
     "paths": set(_DEFAULT_PATHS) | {"region_column"},
-    "privacy": {"suppression_threshold"},
+    "privacy": {"suppression_threshold", "protection_width", "audit"},
     "report": {"year", "language"},
     "statistics": {"mean_min_n", "nps_min_n"},
 }
@@ -58,6 +58,8 @@ class Settings:
     suppression_threshold: int = 5
     mean_min_n: int = 10  # fewer answers: distribution and top-2 share, no mean
     nps_min_n: int = 30  # fewer answers: no NPS
+    protection_width: int = 3  # the disclosure audit: a hidden cell's interval is at least this
+    audit: str = "refuse"  # "refuse": a failed disclosure audit fails the run; "warn": only said
     year: int | None = None  # None: the latest year folder with data ("latest")
     language: str = "nl"
     source: Path | None = field(default=None, compare=False)
@@ -139,6 +141,18 @@ def load_settings(path: Path | str | None = None) -> Settings:
                 file=str(path),
                 value=value,
             )
+    width = privacy.get("protection_width", 3)
+    if not isinstance(width, int) or isinstance(width, bool) or width < 1:
+        raise InputError(
+            "protection_width moet een geheel getal van minstens 1 zijn.",
+            file=str(path),
+            value=width,
+        )
+    audit = privacy.get("audit", "refuse")
+    if audit not in ("warn", "refuse"):
+        raise InputError(
+            'audit in [privacy] moet "warn" of "refuse" zijn.', file=str(path), value=audit
+        )
     year = report.get("year", LATEST)
     if isinstance(year, str) and year.strip().lower() == LATEST:
         year = None  # chosen per run: the latest year folder with data
@@ -169,6 +183,8 @@ def load_settings(path: Path | str | None = None) -> Settings:
         suppression_threshold=threshold,
         mean_min_n=statistics["mean_min_n"],
         nps_min_n=statistics["nps_min_n"],
+        protection_width=width,
+        audit=audit,
         year=year,
         language=language,
         source=path,

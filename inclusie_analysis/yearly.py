@@ -152,9 +152,15 @@ def need_unit_table(
 
 
 def _share_text(row: pd.Series, threshold: int, language: str) -> str:
-    """'42 % (35–49 %)' for a row of `need_by_unit`; '–' for none or fewer than `threshold`."""
+    """'42 % (35–49 %)' for a row of `need_by_unit`; '–' for none or fewer than `threshold`
+    units, and 'x' where the share would give away a small count (k or n − k from 1 to
+    threshold − 1, `disclosure.share_shown`; a municipality's weighted k rounded)."""
+    from inclusie_analysis.disclosure import share_shown
+
     if pd.isna(row["n"]) or row["n"] < threshold or pd.isna(row["low"]):
         return "–"
+    if not share_shown(round(float(row["k"])), int(row["n"]), threshold):
+        return "x"
     share, low, high = (format_percent(row[c], language) for c in ("share", "low", "high"))
     return f"{share} ({low}–{high})"
 

@@ -59,6 +59,8 @@ def test_repo_settings_equal_the_built_in_defaults(tmp_path):
         "region_mapping",
         "region_column",
         "suppression_threshold",
+        "protection_width",
+        "audit",
         "year",
         "language",
     ):
@@ -261,3 +263,19 @@ def test_statistics_thresholds(tmp_path):
     for bad in ("mean_min_n = 1", 'nps_min_n = "dertig"', "mean_n = 5"):
         with pytest.raises(InputError):
             load_settings(write(tmp_path / "inclusie.toml", f"[statistics]\n{bad}\n"))
+
+
+def test_disclosure_audit_settings_default_to_width_3_and_refuse(tmp_path):
+    bare = load_settings(write(tmp_path / "inclusie.toml", ""))
+    assert (bare.protection_width, bare.audit) == (3, "refuse")
+    path = write(tmp_path / "eigen.toml", '[privacy]\nprotection_width = 4\naudit = "warn"\n')
+    assert (load_settings(path).protection_width, load_settings(path).audit) == (4, "warn")
+
+
+@pytest.mark.parametrize(
+    ("line", "key"), [("protection_width = 0", "protection_width"), ('audit = "stop"', "audit")]
+)
+def test_bad_disclosure_audit_settings_are_input_errors(tmp_path, line, key):
+    path = write(tmp_path / "inclusie.toml", f"[privacy]\n{line}\n")
+    with pytest.raises(InputError, match=key):
+        load_settings(path)

@@ -1,0 +1,696 @@
+"""Disclosure audit of a whole report suite: can a reader work out a hidden cell?
+
+A reader of the suite knows every published count table of every report. From them follow
+linear constraints: each table's lines add up to their published totals (and, for some
+tables, to the n in the caption), the same table of the province reports and Brussels adds up
+to the one of the all-Flanders report (plus organisations without a municipality), network-wide
+tables are the same in every report, zeros are shown (so a hidden cell is at least 1) and
+counts are never negative. For every hidden cell the audit computes, with linear programming
+(scipy's HiGHS), the smallest and largest value it can take under those constraints. A hidden
+cell is disclosed when that interval is narrower than the protection width, or when it shows
+the cell to be a small count (upper bound below the threshold).
+
+Tables come from each report's `tabellen.xlsx` + `tabellen.json` (`read_published`) or are
+made in memory (`PublishedTable`); `audit_tables` does the work, `audit_suite` reads a run's
+folder and audits it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+
+import pandas as pd
+
+FLANDERS_AND_BRUSSELS = "Vlaanderen en Brussel"
+PARTS = (
+    "West-Vlaanderen",
+    "Oost-Vlaanderen",
+    "Antwerpen",
+    "Vlaams-Brabant",
+    "Limburg",
+    "Brussel",
+)
+TOTAL_LABELS = ("Totaal", "Total")
+HIDDEN = "x"
+
+# Which published tables count people that belong to one area (respondents, participants):
+# the parts' tables add up to the all-Flanders one. Matched on the start of the title.
+BY_AREA = (
+    "Antwoorden per provincie en bevraging",
+    "Responses per province and survey wave",
+    "Antwoorden per soort organisatie",
+    "Responses per organisation type",
+    "Bereikte deelnemers per soort organisatie",
+    "Participants reached per organisation type",
+    "Grote of zeer grote nood per thema",
+    "Large or very large need per theme",
+    "Verandering van de leernoden",
+    "Change in learning needs",
+)
+# Tables whose count column adds up to the n in the caption.
+SUMS_TO_N = (
+    "Bereikte deelnemers per soort organisatie",
+    "Participants reached per organisation type",
+    "Feedback per soort activiteit",
+    "Feedback per activity type",
+)
+# Tables that may list their rows by count, largest first: when the shown numbers are in
+# that order, a reader knows the hidden ones are too.
+SORTED_BY_COUNT = (
+    "Bereikte deelnemers per soort organisatie",
+    "Participants reached per organisation type",
+)
+# Tables of the whole network, the same in every report.
+NETWORK_WIDE = ("Feedback per soort activiteit", "Feedback per activity type")
+# Tables that leave out lines with fewer than threshold answers (they are not zero).
+WITHHOLD_SMALL = (
+    "Grote of zeer grote nood per thema",
+    "Large or very large need per theme",
+    "Verandering van de leernoden",
+    "Change in learning needs",
+)
+
+COLUMNS = ["Rapport", "Tabel", "Rij", "Kolom", "Ondergrens", "Bovengrens", "Breedte", "Probleem"]
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    """One published count table: `frame` has the row labels in its first column and the
+    `counts` columns hold numbers, hidden cells as NA; `n` is the caption's n (None: none)."""
+
+    report: str
+    title: str
+    frame: pd.DataFrame
+    counts: tuple[str, ...]
+    n: int | None = None
+    area: str | None = None  # the report's area (None: not an area report)
+
+
+@dataclass
+class AuditResult:
+    """What the audit found: every hidden cell's interval, the problem ones, figures."""
+
+    intervals: pd.DataFrame
+    findings: pd.DataFrame
+    protection_width: int
+    threshold: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.findings.empty
+
+    @property
+    def hidden(self) -> int:
+        return len(self.intervals)
+
+    @property
+    def narrowest(self) -> float | None:
+        return float(self.intervals["Breedte"].min()) if len(self.intervals) else None
+
+    def summary(self) -> str:
+        """One Dutch sentence with the figures."""
+        narrow = "–" if self.narrowest is None else f"{self.narrowest:g}"
+        return (
+            f"Controle op onthulling: {self.hidden} verborgen cellen, smalste interval {narrow}, "
+            f"{len(self.findings)} cel(len) af te leiden (beschermingsbreedte "
+            f"{self.protection_width}, drempel {self.threshold})."
+            + "".join(f" {note}" for note in self.notes)
+        )
+
+    def lines(self) -> list[str]:
+        """One line per disclosed cell: report, table, row, column and interval."""
+        return [
+            f"{r.Rapport} · {r.Tabel} · rij '{r.Rij}' · kolom '{r.Kolom}': "
+            f"tussen {_fmt(r.Ondergrens)} en {_fmt(r.Bovengrens)} ({r.Probleem})"
+            for r in self.findings.itertuples(index=False)
+        ]
+
+
+def _fmt(value: float) -> str:
+    return "∞" if value == math.inf else f"{value:g}"
+
+
+def _matches(title: str, prefixes: tuple[str, ...]) -> bool:
+    return title.startswith(prefixes)
+
+
+def _kind(title: str) -> str:
+    """The table's title without its year part, so the same table matches across reports."""
+    return title.split(",")[0].strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading what was published
+
+
+def parse_count(value: object) -> float | None:
+    """A published count as a number: None for hidden ("x" or empty); Dutch thousands
+    separators are read. Text that is no count raises ValueError."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip().replace("\u202f", "").replace("\xa0", "").replace(".", "")
+    if text in ("", HIDDEN, "–"):
+        return None
+    return float(int(text))
+
+
+def parse_caption_n(text: str | int | None) -> int | None:
+    """The caption's n when it is one whole number ("1.234" → 1234), else None."""
+    if text is None:
+        return None
+    try:
+        value = parse_count(text)
+    except ValueError:
+        return None
+    return None if value is None else int(value)
+
+
+def read_published(report_dir: Path, report: str, area: str | None = None) -> list[PublishedTable]:
+    """The count tables of one report as published in its `tabellen.xlsx` + `tabellen.json`."""
+    meta_file = report_dir / "tabellen.json"
+    if not meta_file.exists():
+        return []
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    tables = []
+    for sheet, info in meta.items():
+        counts = tuple(info.get("counts") or ())
+        if not counts:
+            continue
+        frame = pd.read_excel(
+            report_dir / "tabellen.xlsx",
+            sheet_name=sheet,
+            header=2,
+            dtype=object,
+            engine="openpyxl",
+        )
+        frame.columns = [str(c) for c in frame.columns]
+        for column in counts:
+            frame[column] = pd.array([parse_count(v) for v in frame[column]], dtype="Float64")
+        tables.append(
+            PublishedTable(report, info["title"], frame, counts, parse_caption_n(info["n"]), area)
+        )
+    return tables
+
+
+def read_suite(year_dir: Path) -> list[PublishedTable]:
+    """Every published count table of the yearly reports of a run (`reports/<year>/`); the
+    area of each report comes from its parameters in `manifest.json`."""
+    year_dir = Path(year_dir)
+    manifest = json.loads((year_dir / "manifest.json").read_text(encoding="utf-8"))
+    tables = []
+    for report, entry in sorted(manifest.get("reports", {}).items()):
+        area = (entry.get("parameters") or {}).get("area")
+        if area is not None:
+            tables += read_published(year_dir / entry.get("folder", report), report, area)
+    return tables
+
+
+# ---------------------------------------------------------------------------------------------
+# The linear constraints and the interval attack
+
+
+class _Model:
+    """Variables (one per cell, plus slacks) with bounds, and equality constraints."""
+
+    def __init__(self):
+        self.bounds: list[tuple[float, float | None]] = []
+        self.rows: list[dict[int, float]] = []
+        self.rhs: list[float] = []
+        self.at_most: list[dict[int, float]] = []  # sum of terms ≤ 0
+
+    def variable(self, low: float, high: float | None) -> int:
+        self.bounds.append((low, high))
+        return len(self.bounds) - 1
+
+    def equal(self, terms: dict[int, float], value: float = 0.0) -> None:
+        self.rows.append(terms)
+        self.rhs.append(value)
+
+    def not_above(self, smaller: int, larger: int) -> None:
+        self.at_most.append({smaller: 1.0, larger: -1.0})
+
+
+def _cells(tables, model, threshold, hidden_min):
+    """One variable per count cell: published cells fixed, hidden ones in [hidden_min, ∞)."""
+    cells: dict[tuple[int, str, str], int] = {}
+    hidden: list[tuple[int, str, str]] = []
+    for t, table in enumerate(tables):
+        labels = table.frame.iloc[:, 0].astype(str).tolist()
+        for column in table.counts:
+            for label, value in zip(labels, table.frame[column], strict=True):
+                if pd.isna(value):
+                    cells[t, label, column] = model.variable(hidden_min, None)
+                    hidden.append((t, label, column))
+                else:
+                    cells[t, label, column] = model.variable(float(value), float(value))
+    return cells, hidden
+
+
+def _fixed_order(labels: list[str]) -> bool:
+    """Whether the lines follow the fixed order of the organisation types (then their order
+    says nothing about their counts)."""
+    from inclusie_analysis.yearly import ORG_TYPES
+
+    order = [*ORG_TYPES["nl"].values(), *ORG_TYPES["en"].values(), "onbekend"]
+    positions = [order.index(label) if label in order else -1 for label in labels]
+    return -1 not in positions and positions == sorted(positions)
+
+
+def _count_order(table: PublishedTable, labels: list[str], column: str) -> bool:
+    """Whether a reader can tell that the lines are listed by count, largest first: they do
+    not follow the fixed order of the categories and the shown numbers descend."""
+    frame = table.frame.loc[table.frame.iloc[:, 0].astype(str).isin(labels)]
+    shown = frame[column].dropna().tolist()
+    return not _fixed_order(labels) and shown == sorted(shown, reverse=True)
+
+
+def _table_sums(tables, cells, model, order: bool = True):
+    """Lines add up to their totals; tables named in SUMS_TO_N add up to the caption n.
+    A table of SORTED_BY_COUNT may be listed by count (`_count_order`)."""
+    for t, table in enumerate(tables):
+        labels = table.frame.iloc[:, 0].astype(str).tolist()
+        inner = [label for label in labels if label not in TOTAL_LABELS]
+        total_row = next((label for label in labels if label in TOTAL_LABELS), None)
+        total_col = next((c for c in table.counts if c in TOTAL_LABELS), None)
+        inner_cols = [c for c in table.counts if c not in TOTAL_LABELS]
+        if total_row:
+            for column in table.counts:
+                terms = {cells[t, label, column]: 1.0 for label in inner}
+                model.equal({**terms, cells[t, total_row, column]: -1.0})
+        if total_col:
+            for label in labels:
+                terms = {cells[t, label, c]: 1.0 for c in inner_cols}
+                model.equal({**terms, cells[t, label, total_col]: -1.0})
+        if table.n is not None and _matches(table.title, SUMS_TO_N) and len(inner_cols) == 1:
+            model.equal({cells[t, label, inner_cols[0]]: 1.0 for label in inner}, table.n)
+        if (
+            order
+            and _matches(table.title, SORTED_BY_COUNT)
+            and len(inner_cols) == 1
+            and _count_order(table, inner, inner_cols[0])
+        ):
+            _sorted_order(t, inner, inner_cols[0], cells, model)
+
+
+def _sorted_order(t, labels, column, cells, model):
+    """In a table listed by count, largest first, every line is at most the one above it."""
+    for above, below in pairwise(labels):
+        model.not_above(cells[t, below, column], cells[t, above, column])
+
+
+def _withheld(tables, cells, model, threshold, group):
+    """A cell of a line a WITHHOLD_SMALL table leaves out: between 0 and threshold − 1."""
+
+    def cell(t, label, column):
+        key = (t, label, column)
+        if key not in cells:
+            small = _matches(tables[t].title, WITHHOLD_SMALL)
+            cells[key] = model.variable(0.0, threshold - 1.0 if small else 0.0)
+        return cells[key]
+
+    return cell
+
+
+def _across_reports(tables, cells, model, threshold):
+    """The parts' tables add up to the all-Flanders one (a slack ≥ 0 for people without a
+    municipality); network-wide tables are equal in every report."""
+    kinds: dict[str, list[int]] = {}
+    for t, table in enumerate(tables):
+        kinds.setdefault(_kind(table.title), []).append(t)
+    for members in kinds.values():
+        title = tables[members[0]].title
+        if _matches(title, NETWORK_WIDE):
+            first = members[0]
+            for t in members[1:]:
+                for (s, label, column), var in list(cells.items()):
+                    if s == t and (first, label, column) in cells:
+                        model.equal({var: 1.0, cells[first, label, column]: -1.0})
+            continue
+        if not _matches(title, BY_AREA):
+            continue
+        totals = [t for t in members if tables[t].area == FLANDERS_AND_BRUSSELS]
+        parts = [t for t in members if tables[t].area in PARTS]
+        if len(totals) != 1 or not parts:
+            continue
+        total = totals[0]
+        cell = _withheld(tables, cells, model, threshold, members)
+        keys = {(label, column) for (s, label, column) in cells if s in (total, *parts)}
+        for label, column in sorted(keys):
+            terms = {cell(p, label, column): 1.0 for p in parts}
+            slack = model.variable(0.0, None)
+            model.equal({**terms, slack: 1.0, cell(total, label, column): -1.0})
+
+
+def _solver(model: _Model):
+    """A function giving a variable's (lower, upper) bounds, integers rounded inwards."""
+    import numpy as np
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_matrix
+
+    size = len(model.bounds)
+    entries = [(r, v, coef) for r, terms in enumerate(model.rows) for v, coef in terms.items()]
+    a_eq = (
+        coo_matrix(
+            ([e[2] for e in entries], ([e[0] for e in entries], [e[1] for e in entries])),
+            shape=(len(model.rows), size),
+        ).tocsr()
+        if entries
+        else None
+    )
+    b_eq = np.array(model.rhs) if entries else None
+    a_ub = b_ub = None
+    if model.at_most:
+        ub = [(r, v, coef) for r, terms in enumerate(model.at_most) for v, coef in terms.items()]
+        a_ub = coo_matrix(
+            ([e[2] for e in ub], ([e[0] for e in ub], [e[1] for e in ub])),
+            shape=(len(model.at_most), size),
+        ).tocsr()
+        b_ub = np.zeros(len(model.at_most))
+
+    def bounds(var: int) -> tuple[float, float]:
+        found = []
+        for sign in (1.0, -1.0):
+            c = np.zeros(size)
+            c[var] = sign
+            res = linprog(
+                c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=model.bounds, method="highs"
+            )
+            if res.status == 3:  # unbounded: no upper limit
+                found.append(math.inf)
+            elif res.status != 0:
+                raise ValueError(f"de gepubliceerde tabellen spreken elkaar tegen: {res.message}")
+            else:
+                found.append(sign * res.fun)
+        low, high = math.ceil(found[0] - 1e-6), found[1]
+        return float(low), high if high == math.inf else float(math.floor(high + 1e-6))
+
+    return bounds
+
+
+def _build(tables, threshold, hidden_min, order):
+    model = _Model()
+    cells, hidden = _cells(tables, model, threshold, hidden_min)
+    _table_sums(tables, cells, model, order)
+    _across_reports(tables, cells, model, threshold)
+    return _solver(model), cells, hidden
+
+
+def audit_tables(
+    tables: list[PublishedTable],
+    threshold: int = 5,
+    protection_width: int = 3,
+    hidden_min: int = 1,
+) -> AuditResult:
+    """The interval attack on every hidden cell of `tables` (see the module docstring).
+
+    `hidden_min` is what a reader knows of a hidden cell: 1, because zeros are published.
+    A cell is a finding when its interval (upper − lower) is narrower than
+    `protection_width` ("exact" at width 0), or when its upper bound is below `threshold`
+    (the reader learns it is a small count between lower and upper).
+    """
+    try:
+        bounds, cells, hidden = _build(tables, threshold, hidden_min, order=True)
+        if hidden:
+            bounds(cells[hidden[0]])  # infeasible for one cell is infeasible for all
+    except ValueError:  # the tables are not in count order after all
+        bounds, cells, hidden = _build(tables, threshold, hidden_min, order=False)
+    rows = []
+    for t, label, column in hidden:
+        low, high = bounds(cells[t, label, column])
+        width = high - low
+        if width == 0:
+            problem = "exact"
+        elif width < protection_width:
+            problem = "interval te smal"
+        elif high < threshold:
+            problem = "klein aantal vastgelegd"
+        else:
+            problem = ""
+        rows.append([tables[t].report, tables[t].title, label, column, low, high, width, problem])
+    intervals = pd.DataFrame(rows, columns=COLUMNS)
+    findings = intervals.loc[intervals["Probleem"] != ""].reset_index(drop=True)
+    return AuditResult(intervals, findings, protection_width, threshold)
+
+
+def audit_suite(year_dir: Path, threshold: int = 5, protection_width: int = 3) -> AuditResult:
+    """Audit every published count table of a run's yearly reports (`reports/<year>/`); the
+    result notes the reports it could not read (no `tabellen.json`: made without Excel)."""
+    result = audit_tables(read_suite(year_dir), threshold, protection_width)
+    unread = _unread_reports(Path(year_dir))
+    if unread:
+        result.notes.append(
+            f"Niet gecontroleerd (geen tabellen.json, gemaakt zonder Excel): {', '.join(unread)}."
+        )
+    return result
+
+
+def _unread_reports(year_dir: Path) -> list[str]:
+    manifest = json.loads((year_dir / "manifest.json").read_text(encoding="utf-8"))
+    return [
+        report
+        for report, entry in sorted(manifest.get("reports", {}).items())
+        if (entry.get("parameters") or {}).get("area") is not None
+        and (year_dir / entry.get("folder", report)).is_dir()
+        and not (year_dir / entry.get("folder", report) / "tabellen.json").exists()
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Protecting linked tables: the audit as the judge
+
+TOTAL = {"nl": "Totaal", "en": "Total"}
+
+
+def share_shown(k: int, n: int, threshold: int = 5) -> bool:
+    """Whether a share k/n may be shown: not when k or n − k is 1 to threshold − 1 (a reader
+    would learn a small count: "100 %" of 6 says no one answered otherwise)."""
+    return not any(1 <= v < threshold for v in (k, n - k))
+
+
+def _with_totals(counts: pd.DataFrame) -> pd.DataFrame:
+    full = counts.astype("int64").copy()
+    full["Totaal"] = full.sum(axis=1)
+    full.loc["Totaal"] = full.sum(axis=0)
+    return full
+
+
+def _complete(full: pd.DataFrame, hidden: pd.DataFrame, fixed=(("Totaal", "Totaal"),)):
+    """Complementary suppression (as `stats.suppress_table`): a line (row or column, totals
+    included) with exactly one hidden number gets its smallest shown non-zero inner number
+    hidden too (a total when there is none; never the grand total, the caption shows it)."""
+    hidden = hidden.copy()
+    inner = pd.DataFrame(True, index=full.index, columns=full.columns)
+    inner["Totaal"] = False
+    inner.loc["Totaal"] = False
+    changed = True
+    while changed:
+        changed = False
+        for lines, values, inside in ((hidden, full, inner), (hidden.T, full.T, inner.T)):
+            for label in lines.index:
+                line = lines.loc[label]
+                if int(line.sum()) != 1:
+                    continue
+                row = values.loc[label]
+                shown = row[(~line) & (row > 0)]
+                shown = shown.drop([c for c in shown.index if label == "Totaal" and c == "Totaal"])
+                if not len(shown):
+                    continue
+                preferred = shown[inside.loc[label][shown.index]]
+                extra = (preferred if len(preferred) else shown).idxmin()
+                if lines is hidden:
+                    hidden.loc[label, extra] = True
+                else:
+                    hidden.loc[extra, label] = True
+                changed = True
+    return hidden
+
+
+def _published(full: pd.DataFrame, hidden: pd.DataFrame, single: bool) -> pd.DataFrame:
+    out = full.astype("Float64").mask(hidden)
+    return out.drop(columns="Totaal") if single else out
+
+
+def _hide_next(full, hidden, row, column, fixed=(("Totaal", "Totaal"),)) -> bool:
+    """Hide the smallest shown non-zero inner number in the row of (row, column), else in its
+    column, else the row's or the column's total (never the grand total); False when none is
+    left."""
+    candidates = [
+        [(row, c) for c in full.columns if c != "Totaal"],
+        [(r, column) for r in full.index if r != "Totaal"],
+        [(row, "Totaal")],
+        [("Totaal", column)],
+    ]
+    for cells in candidates:
+        shown = [
+            (full.loc[cell], cell)
+            for cell in cells
+            if cell not in fixed and not hidden.loc[cell] and full.loc[cell] > 0
+        ]
+        if shown:
+            hidden.loc[min(shown)[1]] = True
+            return True
+    return False
+
+
+def protect_by_area(
+    counts: dict[str, pd.DataFrame],
+    threshold: int = 5,
+    protection_width: int = 3,
+    title: str = "Antwoorden per soort organisatie",
+    rounds: int = 50,
+) -> dict[str, pd.DataFrame]:
+    """Hide cells in the same count table of every area together, so that the audit of the
+    linked tables passes: small counts (1 to threshold − 1), complementary cells per line, and
+    wherever the audit still works a cell out, the total report's cell of the same category
+    (else another cell of the line). `counts` maps each area (the all-Flanders one and the
+    parts) to its table without totals; returns each area's table with a "Totaal" row (and
+    column, unless the table has one column), hidden cells NA."""
+    single = {a: t.shape[1] == 1 for a, t in counts.items()}
+    full = {a: _with_totals(t) for a, t in counts.items()}
+    hidden = {a: (f >= 1) & (f < threshold) for a, f in full.items()}
+    # the grand total is in the caption (one-column tables: the total line) and never hidden
+    fixed = {
+        a: {("Totaal", "Totaal")}
+        | (
+            {("Totaal", c) for c in t.columns} | {(r, "Totaal") for r in full[a].index}
+            if single[a]
+            else set()
+        )  # a one-column table's total column only repeats it
+        for a, t in counts.items()
+    }
+    for a in full:
+        for cell in fixed[a]:
+            hidden[a].loc[cell] = False
+    for _ in range(rounds):
+        hidden = {a: _complete(full[a], h, fixed[a]) for a, h in hidden.items()}
+        tables = [
+            PublishedTable(
+                a,
+                title,
+                _published(full[a], hidden[a], single[a]).rename_axis("Rij").reset_index(),
+                tuple(c for c in full[a].columns if not (single[a] and c == "Totaal")),
+                area=a,
+            )
+            for a in full
+        ]
+        result = audit_tables(tables, threshold, protection_width)
+        if result.ok:
+            break
+        changed = False
+        alone = {
+            (t.report, r.Rij, r.Kolom)
+            for t in tables
+            for r in audit_tables([t], threshold, protection_width).findings.itertuples()
+        }
+        whole = FLANDERS_AND_BRUSSELS
+        for finding in result.findings.itertuples(index=False):
+            a, row, column = finding.Rapport, finding.Rij, finding.Kolom
+            # a cell given away by its own table: hide more there; by differencing with the
+            # total report: hide that report's cell of the same category
+            if (
+                (a, row, column) not in alone
+                and a != whole
+                and whole in full
+                and row in full[whole].index
+                and (row, column) not in fixed[whole]
+                and not hidden[whole].loc[row, column]
+                and full[whole].loc[row, column] > 0
+            ):
+                hidden[whole].loc[row, column] = True
+                changed = True
+            elif _hide_next(full[a], hidden[a], row, column, fixed[a]):
+                changed = True
+            elif a != whole and whole in full and row in full[whole].index:
+                # nothing left to hide in the area's own table: hide more in the total one
+                changed |= _hide_next(full[whole], hidden[whole], row, column, fixed[whole])
+        if not changed:
+            break
+    return {a: _published(full[a], hidden[a], single[a]) for a in full}
+
+
+def _area_table(tables: dict[str, pd.DataFrame], area: str, threshold, width, title, language):
+    protected = protect_by_area(tables, threshold, width, title)[area]
+    total = TOTAL[language]
+    return protected.rename(index={"Totaal": total}, columns={"Totaal": total})
+
+
+def _all_areas(build) -> dict[str, pd.DataFrame]:
+    return {a: build(a) for a in (FLANDERS_AND_BRUSSELS, *PARTS)}
+
+
+def protected_responses_by_province(
+    respondents: pd.DataFrame, area: str, threshold: int = 5, language: str = "nl", width: int = 3
+) -> pd.DataFrame:
+    """Responses per province and wave of `area`, protected together with the same table of
+    every other area (`protect_by_area`); an area report lists only its own rows."""
+    from inclusie_analysis.clean.geo import select_area
+    from inclusie_analysis.stats import count_responses_by_province
+
+    def build(a: str) -> pd.DataFrame:
+        table = count_responses_by_province(select_area(respondents, a), language)
+        table = table.drop(index=TOTAL[language])
+        return table if a == FLANDERS_AND_BRUSSELS else table.loc[table.sum(axis=1) > 0]
+
+    title = "Antwoorden per provincie en bevraging"
+    return _area_table(_all_areas(build), area, threshold, width, title, language)
+
+
+def protected_responses_by_org_type(
+    respondents: pd.DataFrame, area: str, threshold: int = 5, language: str = "nl", width: int = 3
+) -> pd.DataFrame:
+    """Responses per organisation type and wave of `area`, protected with every other area's."""
+    from inclusie_analysis.clean.geo import select_area
+    from inclusie_analysis.yearly import org_type_counts
+
+    tables = _all_areas(lambda a: org_type_counts(select_area(respondents, a), language))
+    title = "Antwoorden per soort organisatie"
+    return _area_table(tables, area, threshold, width, title, language)
+
+
+def protected_reach_by_type(
+    attendance: pd.DataFrame,
+    events: pd.DataFrame,
+    area: str,
+    threshold: int = 5,
+    language: str = "nl",
+    width: int = 3,
+) -> pd.Series:
+    """Participants reached per organisation type in `area`, in the fixed order of the types
+    (never by count: the order would tell the hidden ones apart), protected with every other
+    area's; the last line is the total."""
+    from inclusie_analysis.yearly import ORG_TYPES, reach
+
+    names = ORG_TYPES[language]
+    order = [*names, "onbekend"]
+
+    def build(a: str) -> pd.DataFrame:
+        by_type = reach(attendance, events, a)["by_type"]
+        by_type = by_type.reindex([t for t in order if t in by_type.index]).rename(index=names)
+        return by_type.rename("n").to_frame()
+
+    table = _area_table(_all_areas(build), area, threshold, width,
+                        "Bereikte deelnemers per soort organisatie", language)  # fmt: skip
+    return table["n"]
+
+
+def protect_count_column(table: pd.DataFrame, column: str, threshold: int = 5) -> pd.DataFrame:
+    """Hide the small counts of one column whose sum is published (e.g. as the caption n), and
+    one more when a single one would follow from that sum; the other columns of a hidden line
+    show "–" (a response rate would give its count away)."""
+    counts = table[[column]].fillna(0).astype("int64")
+    full = _with_totals(counts)
+    hidden = (full >= 1) & (full < threshold)
+    hidden.loc["Totaal", "Totaal"] = False
+    hidden = _complete(full, hidden).drop(index="Totaal")[column]
+    out = table.astype({c: object for c in table.columns if c != column}).copy()
+    out[column] = table[column].astype("Float64").mask(hidden)
+    others = [c for c in table.columns if c != column]
+    out.loc[hidden, others] = "–"
+    return out
