@@ -694,3 +694,18 @@ def protect_count_column(table: pd.DataFrame, column: str, threshold: int = 5) -
     others = [c for c in table.columns if c != column]
     out.loc[hidden, others] = "–"
     return out
+
+
+def hide_small_shares(frame: pd.DataFrame, share: str, n: str, threshold: int = 5) -> pd.DataFrame:
+    """Blank the shares in column `share` whose numerator k = share × n or n − k is 1 to
+    threshold − 1 (`share_shown`); e.g. "Tevreden (4-5)" 60 % of 5 says 3 and 2."""
+    counts = frame[n].astype("Float64").fillna(0)
+    k = (frame[share].astype("Float64") * counts).round()
+    hide = pd.Series(
+        [
+            pd.notna(s) and not share_shown(int(kk), int(nn), threshold)
+            for s, kk, nn in zip(frame[share], k.fillna(0), counts, strict=True)
+        ],
+        index=frame.index,
+    )
+    return frame.assign(**{share: frame[share].astype("Float64").mask(hide)})

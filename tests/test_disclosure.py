@@ -12,6 +12,7 @@ from inclusie_analysis.disclosure import (
     _published,
     _with_totals,
     audit_tables,
+    hide_small_shares,
     protect_by_area,
     protect_count_column,
     read_published,
@@ -228,3 +229,11 @@ def _as_published(frames):
         PublishedTable(a, title, f.rename_axis("Rij").reset_index(), tuple(f.columns), area=a)
         for a, f in frames.items()
     ]
+
+
+def test_shares_giving_away_a_small_count_are_blanked():
+    # 3 of 5 (60 %): k = 3 and n − k = 2 are small; 5 of 5: n − k = 0, shown; 5 of 10 shown
+    frame = pd.DataFrame({"n": [5, 5, 10, 0], "share": [0.6, 1.0, 0.5, None]})
+    out = hide_small_shares(frame, "share", "n", threshold=5)
+    assert out["share"].isna().tolist() == [True, False, False, True]
+    assert frame["share"].notna().sum() == 3  # the argument is not changed
