@@ -151,6 +151,17 @@ def need_unit_table(
     return table.drop(columns="item")
 
 
+def without_hidden_units(table: pd.DataFrame) -> pd.DataFrame:
+    """`need_unit_table` without the column pairs (count, share) of a unit whose shares are
+    all hidden: a column of nothing but hidden counts tells a reader only how small the group
+    is, and the disclosure audit can bound such counts from the area's other tables."""
+    keep = []
+    for count, share in zip(table.columns[::2], table.columns[1::2], strict=True):
+        if (~table[share].isin(["–", "x"])).any():
+            keep += [count, share]
+    return table[keep]
+
+
 def _share_text(row: pd.Series, threshold: int, language: str) -> str:
     """'42 % (35–49 %)' for a row of `need_by_unit`; '–' for none or fewer than `threshold`
     units, and 'x' where the share would give away a small count (k or n − k from 1 to

@@ -14,6 +14,7 @@ from inclusie_analysis.yearly import (
     need_unit_table,
     unit_counts,
     unit_counts_text,
+    without_hidden_units,
 )
 
 LEVELS = ["Geen nood", "Kleine nood", "Matige nood", "Grote nood", "Zeer grote nood"]
@@ -81,7 +82,7 @@ def test_the_area_sets_the_finite_population_correction(survey):
 def test_unit_table_names_the_units_and_hides_small_shares(survey):
     needs, respondents = survey
     units = need_by_unit(needs, respondents, 2025, "Antwerpen")
-    table = need_unit_table(units, ["a"], threshold=3)
+    table = need_unit_table(units, ["a"], threshold=1)  # no suppression: the figures
     assert list(table.columns) == [
         "Gemeenten (lokale besturen)",
         "Grote nood, lokale besturen",
@@ -90,6 +91,10 @@ def test_unit_table_names_the_units_and_hides_small_shares(survey):
     ]
     assert table.iloc[0].tolist() == [3, "50 % (1 %–99 %)", 3, "33 % (6 %–79 %)"]
     assert need_unit_table(units, ["a"], threshold=4).iloc[0, 1] == "–", "3 < 4 municipalities"
+    # k or n - k from 1 to threshold - 1 would give a small count away (issue 14)
+    hidden = need_unit_table(units, ["a"], threshold=3)
+    assert hidden.iloc[0].tolist() == [3, "x", 3, "x"]
+    assert without_hidden_units(hidden).empty and without_hidden_units(table).shape[1] == 4
 
 
 def test_unit_counts_and_their_sentence(survey):
