@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from inclusie_analysis.disclosure import share_shown
 from inclusie_analysis.stats import (
     bounded_mean_interval,
     nps,
@@ -29,7 +30,6 @@ LABELS = {
         "nps": "NPS", "relevance": "Relevant", "applicability": "Toepasbaar",
         "speakers": "Sprekers", "organisation": "Organisatie", "expectations": "Verwachtingen",
         "open_themes": "Thema's in open antwoorden", "suppressed": "Verborgen (n < 5)",
-        "distribution": "Verdeling 1-2-3-4-5",
     },
     "en": {
         "n_responses": "Responses", "attendees": "Attendees", "response_rate": "Response rate",
@@ -37,7 +37,6 @@ LABELS = {
         "nps": "NPS", "relevance": "Relevant", "applicability": "Applicable",
         "speakers": "Speakers", "organisation": "Organisation", "expectations": "Expectations",
         "open_themes": "Themes in open answers", "suppressed": "Hidden (n < 5)",
-        "distribution": "Spread 1-2-3-4-5",
     },
 }  # fmt: skip
 
@@ -55,8 +54,10 @@ def summarise_feedback(
     an interval inside 1-5 (`stats.bounded_mean_interval`; only from `mean_min_n` answers),
     the number of answers per score (`satisfaction_1` … `satisfaction_5`), share satisfied
     (4-5) and share agreeing per statement with Wilson intervals, NPS with a bootstrap
-    interval (only from `nps_min_n` answers). Unlinked responses are left out; an event with
-    two themes counts under both."""
+    interval (only from `nps_min_n` answers). A share whose count k or n − k is 1 to
+    `threshold` − 1 is left out (NA): it would give that small count away. The counts per
+    score are for analysis, never published (they are small cells in a small group).
+    Unlinked responses are left out; an event with two themes counts under both."""
     keys = {"event": ["event_id"], "type": ["type"], "theme": ["theme"], "year": ["year"]}
     if by not in keys:
         raise ValueError(f"by must be one of {', '.join(keys)}")
@@ -82,6 +83,8 @@ def summarise_feedback(
         )
         satisfied = int((part["satisfaction"] >= 4).sum())
         s_low, s_high = wilson_interval(satisfied, answered)
+        # a share whose k or n - k is small gives that count away (issue 14): not shown
+        shown = share_shown(satisfied, answered, threshold)
         enough_nps = int(part["nps"].notna().sum()) >= nps_min_n
         n_low, n_high = nps_interval(part["nps"]) if enough_nps else (float("nan"),) * 2
         att = attendees.get(group if len(group) > 1 else group[0])
@@ -90,8 +93,9 @@ def summarise_feedback(
             "attendees": att,
             "response_rate": n / att if att and att == att else float("nan"),
             "satisfaction_mean": mean, "satisfaction_low": low, "satisfaction_high": high,
-            "satisfied_share": satisfied / answered if answered else float("nan"),
-            "satisfied_low": s_low, "satisfied_high": s_high,
+            "satisfied_share": satisfied / answered if answered and shown else float("nan"),
+            "satisfied_low": s_low if shown else float("nan"),
+            "satisfied_high": s_high if shown else float("nan"),
             "nps": nps(part["nps"]) if enough_nps else float("nan"), "nps_low": n_low,
             "nps_high": n_high,
         }  # fmt: skip
@@ -102,8 +106,10 @@ def summarise_feedback(
                 agree = int(part[item].isin(AGREE).sum())
                 total = int(part[item].notna().sum())
                 low_i, high_i = wilson_interval(agree, total)
-                row |= {item: agree / total if total else float("nan"), f"{item}_low": low_i,
-                        f"{item}_high": high_i}  # fmt: skip
+                if not (total and share_shown(agree, total, threshold)):
+                    low_i = high_i = float("nan")
+                row |= {item: agree / total if total and pd.notna(low_i) else float("nan"),
+                        f"{item}_low": low_i, f"{item}_high": high_i}  # fmt: skip
         rows.append(row)
     out = pd.DataFrame(rows)
     if not len(out):
@@ -197,12 +203,10 @@ def feedback_sentence(
         share, s_low, s_high = (summary[f"satisfied_{k}"] for k in ("share", "low", "high"))
         parts.append(
             f"{pct(share)} is tevreden of zeer tevreden (4 of 5; 95%-interval {pct(s_low)} tot "
-            f"{pct(s_high)}). Een gemiddelde wordt pas vanaf {mean_min_n} antwoorden getoond; "
-            "de verdeling van de scores staat hieronder."
+            f"{pct(s_high)}). Een gemiddelde wordt pas vanaf {mean_min_n} antwoorden getoond."
             if nl
             else f"{pct(share)} are satisfied or very satisfied (4 or 5; 95% interval "
-            f"{pct(s_low)} to {pct(s_high)}). A mean is shown only from {mean_min_n} answers; "
-            "the spread of the scores is shown below."
+            f"{pct(s_low)} to {pct(s_high)}). A mean is shown only from {mean_min_n} answers."
         )
     if pd.notna(summary.get("nps")):
         parts.append(

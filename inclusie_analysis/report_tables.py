@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from inclusie_analysis.feedback import SCALE, feedback_labels
+from inclusie_analysis.feedback import feedback_labels
 from inclusie_analysis.text import format_number
 
 
@@ -73,12 +73,6 @@ def feedback_table(
             return "–"
         return f"{pct(value)} ({pct(low)}–{pct(high)})" if pd.notna(low) else pct(value)
 
-    def spread(row) -> str:
-        counts = [row.get(f"satisfaction_{s}") for s in range(SCALE[0], SCALE[1] + 1)]
-        if any(pd.isna(c) for c in counts) or pd.notna(row.get("satisfaction_mean")):
-            return "–"
-        return " · ".join(str(int(c)) for c in counts)
-
     table = pd.DataFrame(
         {
             key: summary[key],
@@ -102,7 +96,6 @@ def feedback_table(
             ],
         }
     )
-    spreads = [spread(row) for row in summary.to_dict("records")]
-    if any(s != "–" for s in spreads):  # groups too small for a mean show the spread instead
-        table.insert(4, labels["distribution"], spreads)
+    # The counts per score are never shown: in a group too small for a mean they are small
+    # cells that tell who answered what.
     return table.set_index(key)

@@ -101,7 +101,11 @@ def test_per_event_by_hand(frames):
     e1 = table.loc["E1"]
     assert e1["n_responses"] == 5 and e1["response_rate"] == pytest.approx(5 / 20)
     assert e1["satisfaction_mean"] == pytest.approx((4 * 5 + 3) / 5)
-    assert e1["satisfied_share"] == pytest.approx(0.8) and e1["relevance"] == pytest.approx(0.8)
+    # 4 of 5: the share would give away the one other answer (k or n - k below 5): hidden
+    assert pd.isna(e1["satisfied_share"]) and pd.isna(e1["relevance"])
+    shown = summarise_feedback(feedback, events, by="event", threshold=1).set_index("event_id")
+    assert shown.loc["E1", "satisfied_share"] == pytest.approx(0.8)
+    assert shown.loc["E1", "relevance"] == pytest.approx(0.8)
     assert e1["nps"] == pytest.approx(100 * (4 / 5 - 1 / 5))
     assert e1["open_themes"] == "regierol (2), hr_beleid (1)"
     assert not e1["suppressed"]
@@ -120,8 +124,12 @@ def test_small_groups_show_spread_not_mean(frames):
     e1 = table.loc["E1"]
     assert pd.isna(e1["satisfaction_mean"]) and pd.isna(e1["nps"]) and pd.isna(e1["nps_low"])
     assert [e1[f"satisfaction_{s}"] for s in range(1, 6)] == [0, 0, 1, 0, 4]
-    assert e1["satisfied_share"] == pytest.approx(0.8)
-    assert (e1["satisfied_low"], e1["satisfied_high"]) == pytest.approx(wilson_interval(4, 5))
+    assert pd.isna(e1["satisfied_share"]) and pd.isna(e1["satisfied_low"])  # 4 of 5: hidden
+    shown = summarise_feedback(feedback, events, by="event", threshold=1).set_index("event_id")
+    assert shown.loc["E1", "satisfied_share"] == pytest.approx(0.8)
+    assert (shown.loc["E1", "satisfied_low"], shown.loc["E1", "satisfied_high"]) == pytest.approx(
+        wilson_interval(4, 5)
+    )
     # from mean_min_n on: the mean with its logit interval inside the scale
     per_type = summarise_feedback(feedback, events, by="type", mean_min_n=8).set_index("type")
     info = per_type.loc["info_session"]  # E1 and E2: 5, 5, 5, 5, 3, 4, 4, 4
@@ -154,10 +162,14 @@ def test_feedback_sentence_says_what_is_shown(frames):
     from inclusie_analysis.feedback import feedback_sentence
 
     feedback, events, _ = frames
-    small = summarise_feedback(feedback, events, by="event").set_index("event_id").loc["E1"]
+    table = summarise_feedback(feedback, events, by="event", threshold=1)
+    small = table.set_index("event_id").loc["E1"]
     text = feedback_sentence(small)
     assert text.startswith("5 mensen vulden het feedbackformulier in, 25 % van de aanwezigen.")
     assert "80 % is tevreden of zeer tevreden (4 of 5; 95%-interval 38 % tot 96 %)" in text
+    # with the default threshold 4 of 5 is not shown: the one other answer would be known
+    hidden = summarise_feedback(feedback, events, by="event").set_index("event_id").loc["E1"]
+    assert "tevreden" not in feedback_sentence(hidden)
     assert "vanaf 10 antwoorden" in text and "vanaf 30 antwoorden" in text
     assert "Gemiddelde" not in text
     big = summarise_feedback(feedback, events, by="type", mean_min_n=8, nps_min_n=8)
