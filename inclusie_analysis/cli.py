@@ -365,7 +365,11 @@ def _report(settings, input_root: Path, year: int, as_of: str | None, args) -> i
         threshold=settings.suppression_threshold,
         only=args.only,
         notebooks=settings.notebooks or NOTEBOOKS,
-        statistics={"mean_min_n": settings.mean_min_n, "nps_min_n": settings.nps_min_n},
+        statistics={
+            "mean_min_n": settings.mean_min_n,
+            "nps_min_n": settings.nps_min_n,
+            "protection_width": settings.protection_width,
+        },
     )
     results = run_suite(
         jobs,
