@@ -25,15 +25,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from inclusie_analysis.clean.geo import province_order
+
 FLANDERS_AND_BRUSSELS = "Vlaanderen en Brussel"
-PARTS = (
-    "West-Vlaanderen",
-    "Oost-Vlaanderen",
-    "Antwerpen",
-    "Vlaams-Brabant",
-    "Limburg",
-    "Brussel",
-)
+PARTS = tuple(province_order())  # the areas that add up to Vlaanderen en Brussel
 TOTAL_LABELS = ("Totaal", "Total")
 HIDDEN = "x"
 
