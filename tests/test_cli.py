@@ -98,7 +98,7 @@ def _options(parser: argparse.ArgumentParser) -> list[str]:
 def test_the_readme_commands_table_lists_every_option():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme[readme.index("| command | what it does |") :].split("\n\n")[0]
-    rows = {re.split(r" [[<-]", line.split("`")[1])[0]: line for line in
+    rows = {re.split(r" [\[<-]", line.split("`")[1])[0]: line for line in
             table.splitlines() if line.startswith("| `inclusie")}  # fmt: skip
     commands = dict(_commands(build_parser()))
     assert set(commands) <= set(rows), set(commands) - set(rows)
