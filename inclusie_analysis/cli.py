@@ -370,6 +370,7 @@ def _report(settings, input_root: Path, year: int, as_of: str | None, args) -> i
             "nps_min_n": settings.nps_min_n,
             "protection_width": settings.protection_width,
         },
+        resamples=settings.bootstrap_resamples,
     )
     results = run_suite(
         jobs,

@@ -93,11 +93,13 @@ def plan_suite(
     only: list[str] | None = None,
     notebooks: Path = NOTEBOOKS,
     statistics: dict[str, int] | None = None,
+    resamples: int | None = None,
 ) -> list[ReportJob]:
     """The year's reports: the yearly report per area, then one sheet per event of the year.
 
     `statistics` holds the [statistics] thresholds of the settings (`mean_min_n`,
-    `nps_min_n`), passed to every notebook; None keeps the notebooks' defaults.
+    `nps_min_n`), passed to every notebook; `resamples` (the ranking's bootstrap) goes to the
+    yearly reports only; None keeps the notebooks' defaults.
 
     `only` keeps the reports whose area, event id or report id is named (case and accents do
     not matter); "jaarrapport" keeps all yearly reports, "activiteiten" all event sheets.
@@ -111,7 +113,8 @@ def plan_suite(
     jobs = [
         ReportJob(
             f"jaarrapport-{slugify(area)}", "jaarrapport", area, notebooks / "jaarrapport.ipynb",
-            {**common, "area": area, "as_of": as_of},
+            {**common, "area": area, "as_of": as_of,
+             **({"bootstrap_resamples": resamples} if resamples else {})},
         )
         for area in areas()
     ]  # fmt: skip

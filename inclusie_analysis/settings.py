@@ -32,9 +32,9 @@ _SECTIONS = {
     "paths": set(_DEFAULT_PATHS) | {"region_column"},
     "privacy": {"suppression_threshold", "protection_width", "audit"},
     "report": {"year", "language"},
-    "statistics": {"mean_min_n", "nps_min_n"},
+    "statistics": {"mean_min_n", "nps_min_n", "bootstrap_resamples"},
 }
-_STATISTICS = {"mean_min_n": 10, "nps_min_n": 30}
+_STATISTICS = {"mean_min_n": 10, "nps_min_n": 30, "bootstrap_resamples": 500}
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,8 @@ class Settings:
     region_mapping: Path | None = None
     region_column: str = "referentieregio"
     suppression_threshold: int = 5
-    mean_min_n: int = 10  # fewer answers: distribution and top-2 share, no mean
+    mean_min_n: int = 10  # fewer answers: the top-2 share, no mean
+    bootstrap_resamples: int = 500  # resamples of the respondents for the theme ranking
     nps_min_n: int = 30  # fewer answers: no NPS
     protection_width: int = 3  # the disclosure audit: a hidden cell's interval is at least this
     audit: str = "refuse"  # "refuse": a failed disclosure audit fails the run; "warn": only said
@@ -182,6 +183,7 @@ def load_settings(path: Path | str | None = None) -> Settings:
         region_column=str(paths.get("region_column", "referentieregio")),
         suppression_threshold=threshold,
         mean_min_n=statistics["mean_min_n"],
+        bootstrap_resamples=statistics["bootstrap_resamples"],
         nps_min_n=statistics["nps_min_n"],
         protection_width=width,
         audit=audit,

@@ -260,7 +260,10 @@ def test_statistics_thresholds(tmp_path):
     assert (defaults.mean_min_n, defaults.nps_min_n) == (10, 30)
     path = write(tmp_path / "inclusie.toml", "[statistics]\nmean_min_n = 15\nnps_min_n = 50\n")
     assert (load_settings(path).mean_min_n, load_settings(path).nps_min_n) == (15, 50)
-    for bad in ("mean_min_n = 1", 'nps_min_n = "dertig"', "mean_n = 5"):
+    assert defaults.bootstrap_resamples == 500
+    path = write(tmp_path / "inclusie.toml", "[statistics]\nbootstrap_resamples = 200\n")
+    assert load_settings(path).bootstrap_resamples == 200
+    for bad in ("mean_min_n = 1", 'nps_min_n = "dertig"', "mean_n = 5", "bootstrap_resamples = 0"):
         with pytest.raises(InputError):
             load_settings(write(tmp_path / "inclusie.toml", f"[statistics]\n{bad}\n"))
 

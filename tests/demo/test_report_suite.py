@@ -296,6 +296,13 @@ def test_plan_has_every_area_and_event(run):
     assert [j.report_id for j in plan_suite(out / "data", 2025, only=["activiteiten"])][:1] == [
         "activiteit-2025-001"
     ]
+    # the ranking's bootstrap goes to the yearly reports only; every notebook declares what
+    # it is given
+    tuned = plan_suite(out / "data", 2025, resamples=200)
+    assert {j.parameters.get("bootstrap_resamples") for j in tuned[:7]} == {200}
+    assert all("bootstrap_resamples" not in j.parameters for j in tuned[7:])
+    for job in tuned[:8]:
+        check_parameters(job.notebook, job.parameters)
 
 
 def test_a_warm_kernel_forgets_the_previous_report(tmp_path):
