@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from inclusie_analysis.clean.geo import province_order
+from inclusie_analysis.stats import complete_suppression
 
 FLANDERS_AND_BRUSSELS = "Vlaanderen en Brussel"
 PARTS = tuple(province_order())  # the areas that add up to Vlaanderen en Brussel
@@ -476,37 +477,6 @@ def _with_totals(counts: pd.DataFrame) -> pd.DataFrame:
     return full
 
 
-def _complete(full: pd.DataFrame, hidden: pd.DataFrame, fixed=(("Totaal", "Totaal"),)):
-    """Complementary suppression (as `stats.suppress_table`): a line (row or column, totals
-    included) with exactly one hidden number gets its smallest shown non-zero inner number
-    hidden too (a total when there is none; never the grand total, the caption shows it)."""
-    hidden = hidden.copy()
-    inner = pd.DataFrame(True, index=full.index, columns=full.columns)
-    inner["Totaal"] = False
-    inner.loc["Totaal"] = False
-    changed = True
-    while changed:
-        changed = False
-        for lines, values, inside in ((hidden, full, inner), (hidden.T, full.T, inner.T)):
-            for label in lines.index:
-                line = lines.loc[label]
-                if int(line.sum()) != 1:
-                    continue
-                row = values.loc[label]
-                shown = row[(~line) & (row > 0)]
-                shown = shown.drop([c for c in shown.index if label == "Totaal" and c == "Totaal"])
-                if not len(shown):
-                    continue
-                preferred = shown[inside.loc[label][shown.index]]
-                extra = (preferred if len(preferred) else shown).idxmin()
-                if lines is hidden:
-                    hidden.loc[label, extra] = True
-                else:
-                    hidden.loc[extra, label] = True
-                changed = True
-    return hidden
-
-
 def _published(full: pd.DataFrame, hidden: pd.DataFrame, single: bool) -> pd.DataFrame:
     out = full.astype("Float64").mask(hidden)
     return out.drop(columns="Totaal") if single else out
@@ -564,7 +534,9 @@ def protect_by_area(
         for cell in fixed[a]:
             hidden[a].loc[cell] = False
     for _ in range(rounds):
-        hidden = {a: _complete(full[a], h, fixed[a]) for a, h in hidden.items()}
+        hidden = {
+            a: complete_suppression(full[a], h, keep_grand_total=True) for a, h in hidden.items()
+        }
         tables = [
             PublishedTable(
                 a,
@@ -683,7 +655,7 @@ def protect_count_column(table: pd.DataFrame, column: str, threshold: int = 5) -
     full = _with_totals(counts)
     hidden = (full >= 1) & (full < threshold)
     hidden.loc["Totaal", "Totaal"] = False
-    hidden = _complete(full, hidden).drop(index="Totaal")[column]
+    hidden = complete_suppression(full, hidden, keep_grand_total=True).drop(index="Totaal")[column]
     out = table.astype({c: object for c in table.columns if c != column}).copy()
     out[column] = table[column].astype("Float64").mask(hidden)
     others = [c for c in table.columns if c != column]

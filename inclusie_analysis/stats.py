@@ -363,27 +363,22 @@ def municipalities_per_province() -> pd.Series:
 # Disclosure control
 
 
-def suppress_table(table: pd.DataFrame, threshold: int = 5, totals: bool = True) -> pd.DataFrame:
-    """Hide counts of 1 to threshold − 1 respondents in a two-way table of counts.
-
-    Zeros are shown. The row and column totals (and the grand total) are part of the table,
-    so complementary suppression works on every line with its total: a line (row or column,
-    margins included) in which exactly one number is hidden could be worked out by
+def complete_suppression(
+    full: pd.DataFrame, hidden: pd.DataFrame, keep_grand_total: bool = False
+) -> pd.DataFrame:
+    """Complementary suppression of a table with its "Totaal" row and column: a line (row or
+    column, margins included) with exactly one hidden number could be worked out by
     subtraction, so its smallest shown non-zero interior number is hidden too (a total only
-    when there is none), until no line has a single hidden number. Hidden numbers are NA.
-    """
-    counts = table.astype("int64")
-    full = counts.copy()
-    full["Totaal"] = counts.sum(axis=1)
-    full.loc["Totaal"] = [*counts.sum(axis=0).tolist(), int(counts.to_numpy().sum())]
-    hidden = (full >= 1) & (full < threshold)
+    when there is none; never the grand total with `keep_grand_total`, e.g. when a caption
+    shows it), until no line has a single hidden number. Returns the new hidden mask."""
+    hidden = hidden.copy()
     interior = pd.DataFrame(True, index=full.index, columns=full.columns)
     interior["Totaal"] = False
     interior.loc["Totaal"] = False
     changed = True
     while changed:
         changed = False
-        for axis in (0, 1):
+        for axis in (1, 0):
             lines = hidden if axis == 1 else hidden.T
             values = full if axis == 1 else full.T
             inside = interior if axis == 1 else interior.T
@@ -392,6 +387,8 @@ def suppress_table(table: pd.DataFrame, threshold: int = 5, totals: bool = True)
                 if int(line.sum()) != 1:
                     continue
                 shown = values.loc[label][(~line) & (values.loc[label] > 0)]
+                if keep_grand_total and label == "Totaal":
+                    shown = shown.drop("Totaal", errors="ignore")
                 if not len(shown):
                     continue
                 preferred = shown[inside.loc[label][shown.index]]
@@ -401,5 +398,23 @@ def suppress_table(table: pd.DataFrame, threshold: int = 5, totals: bool = True)
                 else:
                     hidden.loc[extra, label] = True
                 changed = True
+    return hidden
+
+
+def suppress_table(table: pd.DataFrame, threshold: int = 5, totals: bool = True) -> pd.DataFrame:
+    """Hide counts of 1 to threshold − 1 respondents in a two-way table of counts.
+
+    Zeros are shown. The row and column totals (and the grand total) are part of the table,
+    so complementary suppression works on every line with its total: a line (row or column,
+    margins included) in which exactly one number is hidden could be worked out by
+    subtraction, so its smallest shown non-zero interior number is hidden too (a total only
+    when there is none), until no line has a single hidden number (`complete_suppression`).
+    Hidden numbers are NA.
+    """
+    counts = table.astype("int64")
+    full = counts.copy()
+    full["Totaal"] = counts.sum(axis=1)
+    full.loc["Totaal"] = [*counts.sum(axis=0).tolist(), int(counts.to_numpy().sum())]
+    hidden = complete_suppression(full, (full >= 1) & (full < threshold))
     out = full.astype("Int64").mask(hidden)
     return out if totals else out.drop(index="Totaal", columns="Totaal")
