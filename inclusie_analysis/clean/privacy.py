@@ -23,24 +23,8 @@ ENV_KEY = "INCLUSIE_PSEUDONYM_KEY"
 DEMO_KEY = b"inclusie-analysis demo key - not secret - synthetic data only"
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-# Belgian numbers as people type them: 0470 12 34 56, 0470/12.34.56, +32 470 12 34 56,
-# 0032 9 123 45 67, 09 123 45 67, 02/123.45.67.
-PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)32[\s./-]?\(?0?\)?|0)"
-    r"(?:4\d{2}|[1-9]\d?)"
-    r"(?:[\s./-]?\d{2,3}){2,3}(?![\w])"
-)
-# A link with a path or query may carry a name (linkedin.com/in/jan-peeters, ?user=...);
-# a bare domain (www.digibanken.be) does not and is kept.
-URL = re.compile(r"\b(?:https?://|www\.)[^\s/]+[/?][^\s]*", re.I)
 # Characters that make a spreadsheet run a cell as a formula (OWASP "CSV injection").
 _FORMULA_START = re.compile(r"^[=+@\t\r]|^-[\d=+(]")
-
-REPLACEMENTS = (
-    ("email", EMAIL, "[e-mail]"),
-    ("url", URL, "[link]"),
-    ("phone", PHONE, "[telefoon]"),
-)
 
 
 def load_key(key_file: Path | None, demo: bool = False) -> bytes:
@@ -106,23 +90,17 @@ def pseudonym(key: bytes, value: str, prefix: str = "r") -> str:
 
 
 def scrub(text: str) -> tuple[str, list[str]]:
-    """Replace e-mail addresses, links with a path, and phone numbers; say what was replaced."""
-    found = []
-    for kind, pattern, replacement in REPLACEMENTS:
-        text, n = pattern.subn(lambda m, r=replacement, k=kind: _replace(m, r, k), text)
-        if n and replacement in text:
-            found.append(kind)
-    return text, found
+    """Replace personal data in free text by Dutch labels; say which kinds were replaced.
 
+    Names, addresses, e-mail addresses (also obfuscated), phone numbers, national register
+    numbers, account numbers, number plates and links with a path: see
+    `inclusie_analysis.clean.deidentify`. The kinds are "name", "address", "email", "phone",
+    "national_number", "iban", "plate", "url" and "number" (a long number whose check digits
+    fail).
+    """
+    from inclusie_analysis.clean.deidentify import deidentify
 
-def _replace(match: re.Match, replacement: str, kind: str) -> str:
-    # A Belgian number has 9 (landline) or 10 (mobile) national digits; fewer is a date or count.
-    if (
-        kind == "phone"
-        and not 9 <= sum(c.isdigit() for c in match.group(0).replace("+32", "0")) <= 12
-    ):
-        return match.group(0)
-    return replacement
+    return deidentify(text)
 
 
 def is_formula_like(text: str) -> bool:
