@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(PIP) install --upgrade pip
 	$(PIP) install -r $(LOCK)
 	$(PIP) install --no-deps -e .
+	# deduce (de-identification of free text) builds its lookup cache on first use, about
+	# 2 minutes: do it once here, so no test or report run pays for it halfway.
+	$(BIN)/python -c "import deduce; deduce.Deduce()"
 	rm -f $(VENV)/.installed-*
 	touch $@
 
