@@ -17,9 +17,10 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(PIP) install --upgrade pip
 	$(PIP) install -r $(LOCK)
 	$(PIP) install --no-deps -e .
-	# deduce (de-identification of free text) builds its lookup cache on first use, about
-	# 2 minutes: do it once here, so no test or report run pays for it halfway.
-	$(BIN)/python -c "import deduce; deduce.Deduce()"
+	# deduce (de-identification of free text) builds its lookup cache on first use (about
+	# 2 minutes) and the project keeps a small cache of its name lists: build both once
+	# here, so no test or report run pays for it halfway.
+	$(BIN)/python -c "from inclusie_analysis.clean.deidentify import deduce_model; deduce_model()"
 	rm -f $(VENV)/.installed-*
 	touch $@
 

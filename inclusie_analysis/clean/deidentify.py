@@ -39,10 +39,12 @@ LABELS = {
     "number": "[nummer]",
 }
 
-# deduce's annotators that would remove clean words in our texts: dates, times and ages are
-# the answer's content; institutions and place names are the subject ("het OCMW van Aalst",
-# "de bib van Leuven"); phone, e-mail, url and identifiers (Dutch BSN) are done by the
-# Belgian patterns below; eponymous diseases are a medical whitelist we do not need.
+# deduce's annotators left out (see DEDUCE_ANNOTATORS for the ones kept): dates, times and
+# ages are the answer's content; institutions and place names are the subject ("het OCMW
+# van Aalst", "de bib van Leuven"); phone, e-mail, url and identifiers (Dutch BSN) are done
+# by the Belgian patterns below; eponymous diseases are a medical list we do not need; the
+# Dutch street list (30 MB, most of the load time) misses Flemish streets that the suffix
+# rules below catch, and postal codes there are Dutch (1234 AB).
 DEDUCE_DISABLED = frozenset(
     {
         "dates",
@@ -53,11 +55,15 @@ DEDUCE_DISABLED = frozenset(
         "email_addresses",
         "urls",
         "placename",
+        "street_pattern",
+        "street_lookup",
+        "housenumber",
         "postal_code",
         "postbus",
         "eponymous_disease",
     }
 )
+
 
 # --- patterns -------------------------------------------------------------------------------
 
@@ -131,6 +137,9 @@ _LIVING_CUE = re.compile(
     r"\b(?:woon|woont|wonen|woonde|wonend|adres(?:\s+is)?|woonplaats|verhuisd\s+naar)"
     r"\s*:?\s*(?:(?:in|op|aan)(?:\s+de)?\s+)?$",
     re.I,
+)
+_POSTCODE_AFTER = re.compile(
+    r"(?:\s*(?:bus|bte\.?|b\.)\s*\d{1,4}[a-zA-Z]?)?\s*[,-]?\s*(?:te\s+)?[1-9]\d{3}\s+[A-Za-z]"
 )
 ADDRESS_TAIL = re.compile(
     r"(?:\s*(?:bus|bte\.?|b\.)\s*\d{1,4}[a-zA-Z]?)?"
@@ -272,27 +281,110 @@ def _plain_surname(word: str) -> bool:
 
 _DEDUCE = None
 _DEDUCE_LOCK = threading.Lock()
+# The lookup structures the kept annotators use. deduce's own cache (76 MB, all lists, ~7 s
+# to load) also holds Dutch streets, place names and care institutions; a cache of only
+# these lists loads in well under a second. Streets come from the Flemish suffix rules below.
+DEDUCE_LISTS = (
+    "first_name",
+    "surname",
+    "interfix_surname",
+    "prefix",
+    "interfix",
+    "initial",
+    "whitelist",
+    "common_word",
+    "stop_word",
+)
+DEDUCE_ANNOTATORS = frozenset(
+    {
+        "prefix_with_initial",
+        "prefix_with_interfix",
+        "prefix_with_name",
+        "interfix_with_name",
+        "initial_with_name",
+        "initial_interfix",
+        "first_name_lookup",
+        "surname_lookup",
+        "patient_name",
+        "name_context",
+    }
+)
+
+
+def cache_dir() -> Path:
+    """The reduced deduce cache: $INCLUSIE_CACHE_DIR, else ~/.cache/inclusie-analysis."""
+    import os
+
+    base = os.environ.get("INCLUSIE_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "inclusie-analysis"
+    )
+    import deduce
+
+    return Path(base) / f"deduce-{deduce.__version__}"
+
+
+def _reduced_cache(path: Path) -> None:
+    """Write the lists of DEDUCE_LISTS from deduce's full cache (built if need be)."""
+    import os
+    import pickle
+    import tempfile
+    from datetime import datetime
+
+    import deduce
+    from docdeid.ds import DsCollection
+
+    full = deduce.Deduce().lookup_structs
+    lists = DsCollection()
+    for name in DEDUCE_LISTS:
+        lists[name] = full[name]
+    target = path / "cache" / "lookup_structs.pickle"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    cache = {
+        "deduce_version": deduce.__version__,
+        "saved_datetime": str(datetime.now()),
+        "lookup_structs": lists,
+    }
+    with tempfile.NamedTemporaryFile("wb", dir=target.parent, delete=False) as f:
+        pickle.dump(cache, f)
+    os.replace(f.name, target)  # atomic: parallel report kernels may build it at once
 
 
 def deduce_model():
-    """deduce's de-identifier, loaded once per process (the lookup lists take seconds)."""
+    """deduce's de-identifier with only the name annotators, loaded once per process.
+
+    The first call on a machine writes a reduced lookup cache (see `cache_dir`); `make`
+    does that at install time.
+    """
     global _DEDUCE
     with _DEDUCE_LOCK:
         if _DEDUCE is None:
+            import json
             import logging
 
             import deduce
 
-            logging.getLogger().disabled, previous = True, logging.getLogger().disabled
+            root = logging.getLogger()
+            previous, root.disabled = root.disabled, True  # deduce logs to the root logger
             try:
-                _DEDUCE = deduce.Deduce()
+                path = cache_dir()
+                if not (path / "cache" / "lookup_structs.pickle").is_file():
+                    _reduced_cache(path)
+                config = json.loads(
+                    (Path(deduce.__file__).parent / "base_config.json").read_text("utf-8")
+                )
+                config["annotators"] = {
+                    name: spec
+                    for name, spec in config["annotators"].items()
+                    if name in DEDUCE_ANNOTATORS
+                }
+                _DEDUCE = deduce.Deduce(load_base_config=False, config=config, cache_path=path)
             finally:
-                logging.getLogger().disabled = previous
+                root.disabled = previous
     return _DEDUCE
 
 
 def _deduce_spans(text: str) -> list[tuple[int, int, str]]:
-    doc = deduce_model().deidentify(text, disabled=set(DEDUCE_DISABLED))
+    doc = deduce_model().deidentify(text)
     spans = []
     for ann in doc.annotations:
         if ann.tag.startswith("locatie"):
@@ -401,8 +493,12 @@ def _pattern_spans(text: str) -> list[tuple[int, int, str]]:
 def _address_spans(text: str) -> list[tuple[int, int, str]]:
     spans = []
     for m in STREET.finditer(text):
-        if m.group("lone") and not _LIVING_CUE.search(text[: m.start()]):
-            continue
+        if (
+            m.group("lone")
+            and not _LIVING_CUE.search(text[: m.start()])
+            and not _POSTCODE_AFTER.match(text, m.end())
+        ):
+            continue  # "Meir 50" only where someone lives, or followed by a postcode
         start = m.start()
         # the optional leading words may be lower-case particles ("de Veldstraat"): drop them
         lead = re.match(r"(?:(?:de|van|ter|ten|der|den)\s+)+", m.group(0))
