@@ -4,7 +4,8 @@
 
 Prints: deduce's load time in fresh interpreters (`deduce.Deduce()` with all lists, and the
 project's `deduce_model()` with the name lists only), the throughput of `deidentify` on
-distinct texts and of `deidentify_many` on a column with repeated answers, and the recall table per category with
+distinct texts and of `deidentify_many` on a column with repeated answers, and the recall
+table per category with
 the clean words lost on tests/data/pii_sentences.yaml.
 """
 
