@@ -432,8 +432,10 @@ def _trim_person(text: str, start: int, end: int) -> tuple[int, int] | None:
     core = [w for w in words if not re.fullmatch(_PARTICLE, w)]
     if not core or not any(w[:1].isupper() for w in words):
         return None
-    if end < len(text) and text[end] == "-" and text[end + 1 : end + 2].isalpha():
-        return None  # part of a compound word: Tax-on-web
+    if (end < len(text) and text[end] == "-" and text[end + 1 : end + 2].isalpha()) or (
+        start > 1 and text[start - 1] == "-" and text[start - 2].isalpha()
+    ):
+        return None  # part of a compound word: Tax-on-web, Kapelle-op-den-Bos
     joined = " ".join(core).lower()
     if joined in _municipalities():
         return None  # "in Brugge", "het OCMW van Aalst", "de bib van Leuven"
