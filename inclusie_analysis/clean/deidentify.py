@@ -368,7 +368,13 @@ def deduce_model():
             try:
                 path = cache_dir()
                 if not (path / "cache" / "lookup_structs.pickle").is_file():
-                    _reduced_cache(path)
+                    try:
+                        _reduced_cache(path)
+                    except OSError:  # no writable cache folder: use a temporary one
+                        import tempfile
+
+                        path = Path(tempfile.mkdtemp(prefix="inclusie-deduce-"))
+                        _reduced_cache(path)
                 config = json.loads(
                     (Path(deduce.__file__).parent / "base_config.json").read_text("utf-8")
                 )
