@@ -17,9 +17,9 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(PIP) install --upgrade pip
 	$(PIP) install -r $(LOCK)
 	$(PIP) install --no-deps -e .
-	# deduce (de-identification of free text) builds its lookup cache on first use (about
-	# 2 minutes) and the project keeps a small cache of its name lists: build both once
-	# here, so no test or report run pays for it halfway.
+	# deduce (de-identification of free text): build the project's small cache of its name
+	# lists once here (seconds), so no test or report run pays for it halfway. (deduce's own
+	# full cache, about 2 minutes to build, is not needed.)
 	$(BIN)/python -c "from inclusie_analysis.clean.deidentify import deduce_model; deduce_model()"
 	rm -f $(VENV)/.installed-*
 	touch $@

@@ -323,6 +323,31 @@ def cache_dir() -> Path:
     return Path(base) / f"deduce-{deduce.__version__}"
 
 
+def _build_lists():
+    """DEDUCE_LISTS built from deduce's source lists, as deduce builds them (seconds; its own
+    full build, with the Dutch streets and institutions, takes about 2 minutes)."""
+    from deduce import lookup_structs as structs
+    from deduce.data.lookup.src import all_lists
+    from deduce.deduce import _LOOKUP_LIST_PATH, Deduce
+    from docdeid.ds import DsCollection, LookupSet
+
+    tokenizer = Deduce._initialize_tokenizer(Path(_LOOKUP_LIST_PATH))
+    needed = {*DEDUCE_LISTS, "medical_term"}  # the whitelist includes medical terms
+    subdirs = [d for d in all_lists if d.split("/")[-1].removeprefix("lst_") in needed]
+    raw = structs.load_raw_itemsets(base_path=Path(_LOOKUP_LIST_PATH), subdirs=subdirs)
+    lists = DsCollection()
+    for name in DEDUCE_LISTS:
+        if name in structs._LOOKUP_SET_LOADERS:
+            lists[name] = structs._LOOKUP_SET_LOADERS[name](raw)
+        elif name in structs._LOOKUP_TRIE_LOADERS:
+            lists[name] = structs._LOOKUP_TRIE_LOADERS[name](raw, tokenizer)
+        else:
+            lookup = LookupSet()
+            lookup.add_items_from_iterable(raw[name])
+            lists[name] = lookup
+    return lists
+
+
 def _reduced_cache(path: Path) -> None:
     """Write the lists of DEDUCE_LISTS from deduce's full cache (built if need be)."""
     import os
@@ -333,10 +358,13 @@ def _reduced_cache(path: Path) -> None:
     import deduce
     from docdeid.ds import DsCollection
 
-    full = deduce.Deduce().lookup_structs
-    lists = DsCollection()
-    for name in DEDUCE_LISTS:
-        lists[name] = full[name]
+    try:
+        lists = _build_lists()
+    except Exception:  # deduce's internals moved: take the lists from its full cache
+        full = deduce.Deduce().lookup_structs
+        lists = DsCollection()
+        for name in DEDUCE_LISTS:
+            lists[name] = full[name]
     target = path / "cache" / "lookup_structs.pickle"
     target.parent.mkdir(parents=True, exist_ok=True)
     cache = {
