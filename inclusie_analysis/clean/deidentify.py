@@ -446,6 +446,18 @@ _VENUE = re.compile(
 )
 
 
+# Organisations and services whose names contain first names or surnames (kept as subject).
+ORGANISATIONS = re.compile(
+    r"\b(?:(?:het\s+)?Rode\s+Kruis|De\s+Lijn|Card\s*Stop|Bank\s+van\s+de\s+Post|De\s+Post|"
+    r"Kind\s+en\s+Gezin|Test[\s-]?Aankoop|Kom\s+op\s+tegen\s+Kanker|Gezinsbond|Vief|OKRA|"
+    r"S-Plus|Femma|Davidsfonds|Willemsfonds|Mediawijs|Welzijnsschakels|Samenlevingsopbouw|"
+    r"BNP\s+Paribas\s+Fortis|Belfius|Argenta|Crelan|Beobank|Partena|Helan|Securex|"
+    r"Christelijke\s+Mutualiteit|Socialistische\s+Mutualiteit|Liberale\s+Mutualiteit|"
+    r"Vlaamse\s+Overheid|Digitaal\s+Vlaanderen|Mijn\s+Burgerprofiel|Kris\s+Kras|De\s+Panne)\b",
+    re.I,
+)
+
+
 def _trim_person(text: str, start: int, end: int) -> tuple[int, int] | None:
     """A deduce person annotation without titles and role words around it; None when it is
     a place ("in Brugge", "het OCMW van Aalst"), a language or part of a compound ("Tax-on-web").
@@ -463,6 +475,8 @@ def _trim_person(text: str, start: int, end: int) -> tuple[int, int] | None:
     words = [w for w in re.split(r"\s+", chunk) if w]
     if not words:
         return None
+    if any(m.start() <= start and end <= m.end() for m in ORGANISATIONS.finditer(text)):
+        return None  # het Rode Kruis, Bank van de Post
     core = [w for w in words if not re.fullmatch(_PARTICLE, w)]
     if not core or not any(w[:1].isupper() for w in words):
         return None
@@ -625,10 +639,14 @@ def find_spans(text: str) -> list[tuple[int, int, str]]:
 def _cut_name(
     text: str, start: int, end: int, spans: list[tuple[int, int, str]]
 ) -> tuple[int, int]:
-    """A name span cut short where another kind (an address, an e-mail) begins."""
+    """A name span cut short where another kind (an address, an e-mail) or an organisation
+    begins."""
     for s, _e, k in spans:
         if k != "name" and start < s < end:
             end = s
+    for m in ORGANISATIONS.finditer(text, start, end):
+        if start < m.start() < end:
+            end = m.start()
     words = list(re.finditer(r"\S+", text[start:end]))
     while words and (
         re.fullmatch(_PARTICLE, words[-1].group(0))
