@@ -105,8 +105,8 @@ def test_clean_words_are_kept(evaluation):
     [
         ("85073003328", True),  # born 1985: 97 - (850730033 mod 97) = 28
         ("85073003361", False),  # the example: check digits do not match
-        ("02071407216", True),  # born 2002: check over 2 850 ... (leading 2)
-        ("02071407263", False),  # the same with the pre-2000 check: wrong for 2002
+        ("02071407216", True),  # born 2002: check over 2 020 714 072 (leading 2)
+        ("02071407263", False),  # neither rule: 2002 needs 16, 1902 would need 84
         ("12345678901", False),  # an order number
         ("8507300332", False),  # 10 digits
     ],
