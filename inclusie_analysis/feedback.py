@@ -223,3 +223,52 @@ def feedback_sentence(
             else f"The NPS is shown only from {nps_min_n} answers."
         )
     return " ".join(parts)
+
+
+# What the cleaning step removes from every open answer (`privacy.scrub`), as the activity
+# sheet tells its readers. Automatic recognition can miss something: the sheet says so.
+SCRUBBED_SENTENCE = {
+    "nl": "Wat deelnemers schreven, in willekeurige volgorde. Namen, adressen, e-mailadressen, "
+    "telefoonnummers, rijksregisternummers, rekeningnummers, nummerplaten en links naar "
+    "profielen zijn bij het opschonen automatisch vervangen door een label zoals [naam] of "
+    "[e-mail]; die herkenning is automatisch en kan iets missen. Het thema is automatisch "
+    "toegekend.",
+    "en": "What participants wrote, in random order. Names, addresses, e-mail addresses, phone "
+    "numbers, national register numbers, bank account numbers, number plates and profile links "
+    "were replaced automatically during cleaning by a label such as [naam] or [e-mail]; this "
+    "automatic recognition can miss something. The theme was assigned automatically.",
+}
+
+
+def open_answers(
+    texts: pd.DataFrame, n_responses: int, threshold: int, seed: str
+) -> pd.DataFrame | None:
+    """The open answers an activity sheet may show: None when the activity has fewer than
+    `threshold` feedback responses (a few answers point at who wrote them, like a score
+    would), else the non-empty answers in a random order seeded by `seed` (the activity id,
+    so a report is reproducible) and not in the order of the file, grouped by question."""
+    import hashlib
+
+    if n_responses < threshold:
+        return None
+    shown = texts.loc[texts["text"].fillna("").str.strip() != ""]
+    state = int.from_bytes(hashlib.sha256(str(seed).encode("utf-8")).digest()[:4], "big")
+    shuffled = shown.sample(frac=1, random_state=state)
+    return shuffled.sort_values("question", kind="stable").reset_index(drop=True)
+
+
+def withheld_answers_sentence(count: int, n_responses: int, threshold: int, language: str) -> str:
+    """Why a sheet shows no open answers though there are some (`open_answers` gave None)."""
+    if language == "nl":
+        what = "is 1 open antwoord" if count == 1 else f"zijn {count} open antwoorden"
+        return (
+            f"Er {what}, maar die worden niet getoond: er zijn {n_responses} feedbackantwoorden, "
+            f"minder dan {threshold}. Bij zo weinig antwoorden is wie iets schreef te "
+            "herkennen aan wat hij of zij schreef, net zoals aan de scores."
+        )
+    what = "is 1 open answer" if count == 1 else f"are {count} open answers"
+    return (
+        f"There {what}, but they are not shown: there are {n_responses} feedback responses, "
+        f"fewer than {threshold}. With so few responses, whoever wrote something can be "
+        "recognised by what they wrote, as by the scores."
+    )

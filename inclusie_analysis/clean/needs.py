@@ -28,6 +28,7 @@ from inclusie_analysis.clean.privacy import (
     normalise_email,
     pseudonym,
     scrub,
+    scrub_column,
 )
 from inclusie_analysis.codebook import Codebook, ColumnMatch, Variable, match_export
 from inclusie_analysis.errors import InputError
@@ -325,6 +326,7 @@ class _Context:
         return self.frame[found] if found is not None else None
 
     def fix(self, i, column, variable, value, result, action, message, advice=""):
+        personal = any(v.name == variable and v.type == "pii_drop" for v in self.codebook.variables)
         self.ledger.fix(
             self.raw.path.name,
             int(self.rows[i]),
@@ -336,6 +338,7 @@ class _Context:
             message,
             advice,
             sheet=self.raw.sheet,
+            personal=personal or None,
         )
 
 
@@ -438,8 +441,8 @@ def _completeness(context: _Context) -> pd.Series:
 def _single_choice(context: _Context, variable: Variable) -> pd.Series:
     column = context.column(variable.name)
     texts = column.dropna().map(_text)
-    if not variable.labels:
-        return texts.reindex(column.index).astype("string")
+    if not variable.labels:  # a free answer kept as typed (a job title, ...): scrubbed
+        return scrub_column(texts.reindex(column.index).astype("string"))
     labels = {_text(k).casefold(): v for k, v in variable.labels.items()}
     mapped = texts.str.casefold().map(labels)
     for i in mapped.index[mapped.isna()]:
@@ -639,7 +642,7 @@ def _texts_from(
                 clean if len(clean) < 80 else None,
                 "pii_scrubbed",
                 "Persoonsgegevens ("
-                + ", ".join(_KIND_NL[k] for k in kinds)
+                + ", ".join(_KIND_NL.get(k, k) for k in kinds)
                 + ") uit een open antwoord verwijderd.",
             )
         if formula:
@@ -658,6 +661,7 @@ def _texts_from(
     return pd.DataFrame(rows, columns=["_index", *TEXT_COLUMNS])
 
 
+# Kinds `scrub` names, in Dutch; a kind not listed here is said as scrub names it.
 _KIND_NL = {"email": "e-mailadres", "phone": "telefoonnummer", "url": "link"}
 
 
