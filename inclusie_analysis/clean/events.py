@@ -626,6 +626,10 @@ def _register_sheet(
             if counts[field] is None and not _blank(get(field)):
                 fix(row, field, get(field), None, "count_unreadable", "Geen aantal; leeg gelaten.")
         event_themes, unknown = _themes(get("themes"), themes, taxonomy)
+        if unknown and ledger.quoted(get("themes")) != str(get("themes")):
+            # personal data in the cell: quoted whole (and scrubbed), not cut into pieces
+            # that no longer show a name or an address as one
+            unknown = [get("themes")]
         for piece in unknown:
             fix(
                 row,
@@ -839,7 +843,8 @@ def _attendance(
                 row,
                 columns["present"],
                 "present",
-                flag,
+                # as typed: the quote is scrubbed, and names are found by their capitals
+                " ".join(str(cells.get(columns["present"])).split()),
                 "nee",
                 "present_unknown",
                 "Aanwezigheid niet herkend; als afwezig geteld.",
