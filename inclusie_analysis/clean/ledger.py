@@ -9,7 +9,7 @@ of staff can do about it.
 
 The data-quality report quotes these values, so they are de-identified when recorded: a
 value of a column that is personal by nature (a name, e-mail or phone column) is replaced by
-where it stands ("rij 12, kolom E-mail"); any other quoted value, result or file error goes
+where it stands ("rij 12, kolom E-mail"); any other quoted value and a file's error go
 through `privacy.scrub`, like every open answer.
 """
 
@@ -125,9 +125,10 @@ class Ledger:
         sheet: str | None = None,
         personal: bool | None = None,
     ) -> None:
-        """Record a field-level event. `value` and `result` are scrubbed (`quoted`); for a
-        column that is personal by nature (`personal`, by default: `variable` is one of
-        PERSONAL_FIELDS) the value is replaced by its place, "rij 12, kolom E-mail"."""
+        """Record a field-level event. `value` (the cell as typed) is scrubbed (`quoted`); for
+        a column that is personal by nature (`personal`, by default: `variable` is one of
+        PERSONAL_FIELDS) it is replaced by its place, "rij 12, kolom E-mail". `result` is
+        what the cleaner made of it and must not hold personal data."""
         if personal is None:
             personal = variable in PERSONAL_FIELDS
         if personal and value is not None:
@@ -142,7 +143,9 @@ class Ledger:
                 "column": column,
                 "variable": variable,
                 "value": value,
-                "result": None if personal else self.quoted(result),
+                # what the cleaner made of it: reference data (a municipality), a date, a
+                # label or an already scrubbed answer, so not scrubbed again
+                "result": None if personal or result is None else str(result),
                 "action": action,
                 "message": message,
                 "advice": advice,

@@ -40,8 +40,8 @@ def test_scrub_column_scrubs_each_distinct_value_once_and_keeps_na(monkeypatch):
 
 def test_quoted_values_are_scrubbed_and_personal_columns_referenced():
     ledger = Ledger()
-    ledger.fix("a.xlsx", 12, "Gemeente", "municipality", f"Gent, bel {PHONE}", f"mail {MAIL}",
-               "municipality_unknown", "Geen gemeente herkend.")  # fmt: skip
+    ledger.fix("a.xlsx", 12, "Gemeente", "municipality", f"Gent, bel {PHONE}", "44021 Gent",
+               "municipality_part_of_name", "Gemeente herkend.")  # fmt: skip
     ledger.fix("a.xlsx", 13, "E-mail", "email", "jan", None, "choice_unknown", "x")
     ledger.fix("a.xlsx", 14, "Functie", "role", "Jan", None, "choice_unknown", "x", personal=True)
     ledger.file("a.xlsx", "bevraging", "msforms", 0, error=f"kapot, vraag {MAIL}")
@@ -49,7 +49,7 @@ def test_quoted_values_are_scrubbed_and_personal_columns_referenced():
     assert fixes["value"].tolist() == [
         "Gent, bel [telefoon]", "rij 13, kolom E-mail", "rij 14, kolom Functie",
     ]  # fmt: skip
-    assert fixes["result"].tolist()[0] == "mail [e-mail]"
+    assert fixes["result"].tolist()[0] == "44021 Gent"  # reference data, kept
     assert files["error"].tolist() == ["kapot, vraag [e-mail]"]
 
 

@@ -28,7 +28,6 @@ import pytest
 from inclusie_analysis.cli import main
 from inclusie_analysis.demo import write_demo
 
-
 YEAR = 2025
 NAME = "Jan Peeters"
 # Every category in one sentence, as people write it; planted whole in every free-text field.
