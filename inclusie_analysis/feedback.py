@@ -259,16 +259,23 @@ def open_answers(
 
 def withheld_answers_sentence(count: int, n_responses: int, threshold: int, language: str) -> str:
     """Why a sheet shows no open answers though there are some (`open_answers` gave None)."""
+    one, few = count == 1, n_responses == 1
     if language == "nl":
-        what = "is 1 open antwoord" if count == 1 else f"zijn {count} open antwoorden"
-        return (
-            f"Er {what}, maar die worden niet getoond: er zijn {n_responses} feedbackantwoorden, "
-            f"minder dan {threshold}. Bij zo weinig antwoorden is wie iets schreef te "
-            "herkennen aan wat hij of zij schreef, net zoals aan de scores."
+        what = (
+            "is 1 open antwoord, maar dat wordt"
+            if one
+            else f"zijn {count} open antwoorden, maar die worden"
         )
-    what = "is 1 open answer" if count == 1 else f"are {count} open answers"
+        responses = "is 1 feedbackantwoord" if few else f"zijn {n_responses} feedbackantwoorden"
+        return (
+            f"Er {what} niet getoond: er {responses}, minder dan {threshold}. Bij zo weinig "
+            "antwoorden is wie iets schreef te herkennen aan wat hij of zij schreef, net zoals "
+            "aan de scores."
+        )
+    what = "is 1 open answer, but it is" if one else f"are {count} open answers, but they are"
+    responses = "is 1 feedback response" if few else f"are {n_responses} feedback responses"
     return (
-        f"There {what}, but they are not shown: there are {n_responses} feedback responses, "
-        f"fewer than {threshold}. With so few responses, whoever wrote something can be "
-        "recognised by what they wrote, as by the scores."
+        f"There {what} not shown: there {responses}, fewer than {threshold}. With so few "
+        "responses, whoever wrote something can be recognised by what they wrote, as by the "
+        "scores."
     )
