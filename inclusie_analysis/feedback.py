@@ -223,3 +223,59 @@ def feedback_sentence(
             else f"The NPS is shown only from {nps_min_n} answers."
         )
     return " ".join(parts)
+
+
+# What the cleaning step removes from every open answer (`privacy.scrub`), as the activity
+# sheet tells its readers. Automatic recognition can miss something: the sheet says so.
+SCRUBBED_SENTENCE = {
+    "nl": "Wat deelnemers schreven, in willekeurige volgorde. Namen, adressen, e-mailadressen, "
+    "telefoonnummers, rijksregisternummers, rekeningnummers, nummerplaten en links naar "
+    "profielen zijn bij het opschonen automatisch vervangen door een label zoals [naam] of "
+    "[e-mail]; die herkenning is automatisch en kan iets missen. Het thema is automatisch "
+    "toegekend.",
+    "en": "What participants wrote, in random order. Names, addresses, e-mail addresses, phone "
+    "numbers, national register numbers, bank account numbers, number plates and profile links "
+    "were replaced automatically during cleaning by a label such as [naam] or [e-mail]; this "
+    "automatic recognition can miss something. The theme was assigned automatically.",
+}
+
+
+def open_answers(
+    texts: pd.DataFrame, n_responses: int, threshold: int, seed: str
+) -> pd.DataFrame | None:
+    """The open answers an activity sheet may show: None when the activity has fewer than
+    `threshold` feedback responses (a few answers point at who wrote them, like a score
+    would), else the non-empty answers in a random order seeded by `seed` (the activity id,
+    so a report is reproducible) and not in the order of the file, grouped by question."""
+    import hashlib
+
+    if n_responses < threshold:
+        return None
+    shown = texts.loc[texts["text"].fillna("").str.strip() != ""]
+    state = int.from_bytes(hashlib.sha256(str(seed).encode("utf-8")).digest()[:4], "big")
+    shuffled = shown.sample(frac=1, random_state=state)
+    return shuffled.sort_values("question", kind="stable").reset_index(drop=True)
+
+
+def withheld_answers_sentence(count: int, n_responses: int, threshold: int, language: str) -> str:
+    """Why a sheet shows no open answers though there are some (`open_answers` gave None)."""
+    one, few = count == 1, n_responses == 1
+    if language == "nl":
+        what = (
+            "is 1 open antwoord, maar dat wordt"
+            if one
+            else f"zijn {count} open antwoorden, maar die worden"
+        )
+        responses = "is 1 feedbackantwoord" if few else f"zijn {n_responses} feedbackantwoorden"
+        return (
+            f"Er {what} niet getoond: er {responses}, minder dan {threshold}. Bij zo weinig "
+            "antwoorden is wie iets schreef te herkennen aan wat hij of zij schreef, net zoals "
+            "aan de scores."
+        )
+    what = "is 1 open answer, but it is" if one else f"are {count} open answers, but they are"
+    responses = "is 1 feedback response" if few else f"are {n_responses} feedback responses"
+    return (
+        f"There {what} not shown: there {responses}, fewer than {threshold}. With so few "
+        "responses, whoever wrote something can be recognised by what they wrote, as by the "
+        "scores."
+    )

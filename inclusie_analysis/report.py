@@ -629,17 +629,21 @@ def _is_cell_error(exc: Exception) -> bool:
 
 
 def _describe_failure(exc: Exception, job: ReportJob, failed: Path | None) -> str:
-    """Notebook, cell, error and message on one line."""
+    """Notebook, cell, error and message on one line. The message may quote data (a title,
+    an answer), and it goes to the console and the run log: it is scrubbed like the data."""
+    from inclusie_analysis.clean.privacy import scrub
+
     where = f" Het uitgevoerde notebook staat in {failed}." if failed else ""
     if _is_cell_error(exc):
         first = next((line for line in exc.source.splitlines() if line.strip()), "").strip()
-        evalue = " ".join(str(exc.evalue).split())
+        evalue = scrub(" ".join(str(exc.evalue).split()))[0]
         return (
             f"{job.notebook.name}, cel {exc.cell_index + 1} van het uitgevoerde notebook "
             f"({first[:60]}): "
             f"{exc.ename}: {evalue}.{where}"
         )
-    return f"{job.notebook.name}: {type(exc).__name__}: {' '.join(str(exc).split())}.{where}"
+    message = scrub(" ".join(str(exc).split()))[0]
+    return f"{job.notebook.name}: {type(exc).__name__}: {message}.{where}"
 
 
 def _now() -> str:

@@ -38,6 +38,18 @@ LABELS = {
     # or account number, so it is removed, but not said to be one.
     "number": "[nummer]",
 }
+# The kinds in Dutch, for messages such as "(e-mailadres, naam) uit een open antwoord verwijderd".
+KIND_NAMES = {
+    "email": "e-mailadres",
+    "url": "link",
+    "phone": "telefoonnummer",
+    "national_number": "rijksregisternummer",
+    "iban": "rekeningnummer",
+    "plate": "nummerplaat",
+    "address": "adres",
+    "name": "naam",
+    "number": "lang nummer",
+}
 
 # deduce's annotators left out (see DEDUCE_ANNOTATORS for the ones kept): dates, times and
 # ages are the answer's content; institutions and place names are the subject ("het OCMW

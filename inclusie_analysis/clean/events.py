@@ -30,6 +30,7 @@ from inclusie_analysis.clean.privacy import (
     normalise_email,
     pseudonym,
     scrub,
+    scrub_column,
 )
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.readers import RawExport, read_export
@@ -311,9 +312,15 @@ def clean_events(
             texts.append(tx)
     attendance_frame = _concat(attendance, ATTENDANCE_COLUMNS)
     events_frame = _attach_attendance(events_frame, attendance_frame, ledger)
+    # The register's free text reaches index.html, the manifest and every activity sheet:
+    # scrubbed once here, after feedback was linked by title.
+    activities_frame = _concat(activities, ACTIVITY_COLUMNS)
+    for frame, columns in ((events_frame, REGISTER_TEXT), (activities_frame, ("title",))):
+        for column in columns:
+            frame[column] = scrub_column(frame[column])
     return EventFrames(
         events=_with_types(events_frame, DTYPES["events"]),
-        activities=_with_types(_concat(activities, ACTIVITY_COLUMNS), DTYPES["activities"]),
+        activities=_with_types(activities_frame, DTYPES["activities"]),
         attendance=_with_types(attendance_frame, DTYPES["attendance"]),
         feedback=_with_types(_concat(feedback, FEEDBACK_COLUMNS), DTYPES["feedback"]),
         feedback_text=_with_types(_concat(texts, FEEDBACK_TEXT_COLUMNS), DTYPES["feedback_text"]),
@@ -321,6 +328,8 @@ def clean_events(
 
 
 COUNTS = ("registered", "attended_register", "attended_list", "attended")
+# Free text of the register that is kept in the events frame (and so reaches the reports).
+REGISTER_TEXT = ("title", "organiser")
 DTYPES = {
     "events": {"date": "datetime64[us]", "year": "int64", "hours": "Float64",
                "recording_published": "boolean", "source_row": "int64"}
@@ -617,6 +626,10 @@ def _register_sheet(
             if counts[field] is None and not _blank(get(field)):
                 fix(row, field, get(field), None, "count_unreadable", "Geen aantal; leeg gelaten.")
         event_themes, unknown = _themes(get("themes"), themes, taxonomy)
+        if unknown and ledger.quoted(get("themes")) != str(get("themes")):
+            # personal data in the cell: quoted whole (and scrubbed), not cut into pieces
+            # that no longer show a name or an address as one
+            unknown = [get("themes")]
         for piece in unknown:
             fix(
                 row,
@@ -830,7 +843,8 @@ def _attendance(
                 row,
                 columns["present"],
                 "present",
-                flag,
+                # as typed: the quote is scrubbed, and names are found by their capitals
+                " ".join(str(cells.get(columns["present"])).split()),
                 "nee",
                 "present_unknown",
                 "Aanwezigheid niet herkend; als afwezig geteld.",

@@ -6,6 +6,11 @@ reason code and a Dutch message). `rows_in == kept + merged + rejected` is check
 Field-level events (a municipality recognised from a postcode, an e-mail address removed
 from an open answer, an unknown answer option) are kept as `fixes`, each with what a member
 of staff can do about it.
+
+The data-quality report quotes these values, so they are de-identified when recorded: a
+value of a column that is personal by nature (a name, e-mail or phone column) is replaced by
+where it stands ("rij 12, kolom E-mail"); any other quoted value and a file's error go
+through `privacy.scrub`, like every open answer.
 """
 
 from __future__ import annotations
@@ -15,6 +20,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 KEPT, MERGED, REJECTED = "kept", "merged", "rejected"
+# Fields whose values are personal by nature: a fix on them quotes the cell's place, not its
+# value (the survey codebooks' pii_drop variables and the attendance lists' person columns).
+PERSONAL_FIELDS = frozenset(
+    {"email", "name", "first_name", "last_name", "contact_email", "phone", "telephone"}
+)
 
 REASONS = {
     "blank": "Lege rij: geen enkel antwoord.",
@@ -62,6 +72,19 @@ class Ledger:
     files: list[dict] = field(default_factory=list)
     _where: dict = field(default_factory=dict, repr=False)
     _indexed: int = field(default=-1, repr=False)
+    _scrubbed: dict = field(default_factory=dict, repr=False)
+
+    def quoted(self, value: object) -> str | None:
+        """A value as the data-quality report may quote it: scrubbed of personal data
+        (each distinct text once per run)."""
+        if value is None:
+            return None
+        text = str(value)
+        if text not in self._scrubbed:
+            from inclusie_analysis.clean.privacy import scrub
+
+            self._scrubbed[text] = scrub(text)[0]
+        return self._scrubbed[text]
 
     def row(
         self,
@@ -100,8 +123,18 @@ class Ledger:
         message: str,
         advice: str = "",
         sheet: str | None = None,
+        personal: bool | None = None,
     ) -> None:
-        """Record a field-level event. `value` must never hold personal data."""
+        """Record a field-level event. `value` (the cell as typed) is scrubbed (`quoted`); for
+        a column that is personal by nature (`personal`, by default: `variable` is one of
+        PERSONAL_FIELDS) it is replaced by its place, "rij 12, kolom E-mail". `result` is
+        what the cleaner made of it and must not hold personal data."""
+        if personal is None:
+            personal = variable in PERSONAL_FIELDS
+        if personal and value is not None:
+            value = f"rij {row}, kolom {column}" if row is not None else f"kolom {column}"
+        else:
+            value = self.quoted(value)
         self.fixes.append(
             {
                 "file": file,
@@ -109,8 +142,10 @@ class Ledger:
                 "row": row,
                 "column": column,
                 "variable": variable,
-                "value": None if value is None else str(value),
-                "result": None if result is None else str(result),
+                "value": value,
+                # what the cleaner made of it: reference data (a municipality), a date, a
+                # label or an already scrubbed answer, so not scrubbed again
+                "result": None if personal or result is None else str(result),
                 "action": action,
                 "message": message,
                 "advice": advice,
@@ -145,7 +180,7 @@ class Ledger:
                 "rows_in": rows_in,
                 **counts,
                 "status": "mislukt" if error else "ok",
-                "error": error,
+                "error": self.quoted(error),
             }
         )
 

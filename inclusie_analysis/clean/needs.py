@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from inclusie_analysis.choices import ChoiceSplitter
+from inclusie_analysis.clean.deidentify import KIND_NAMES
 from inclusie_analysis.clean.geo import MunicipalityMatcher, load_reference, normalise_name
 from inclusie_analysis.clean.ledger import KEPT, REJECTED, Ledger
 from inclusie_analysis.clean.privacy import (
@@ -28,6 +29,7 @@ from inclusie_analysis.clean.privacy import (
     normalise_email,
     pseudonym,
     scrub,
+    scrub_column,
 )
 from inclusie_analysis.codebook import Codebook, ColumnMatch, Variable, match_export
 from inclusie_analysis.errors import InputError
@@ -325,6 +327,7 @@ class _Context:
         return self.frame[found] if found is not None else None
 
     def fix(self, i, column, variable, value, result, action, message, advice=""):
+        personal = any(v.name == variable and v.type == "pii_drop" for v in self.codebook.variables)
         self.ledger.fix(
             self.raw.path.name,
             int(self.rows[i]),
@@ -336,6 +339,7 @@ class _Context:
             message,
             advice,
             sheet=self.raw.sheet,
+            personal=personal or None,
         )
 
 
@@ -438,8 +442,8 @@ def _completeness(context: _Context) -> pd.Series:
 def _single_choice(context: _Context, variable: Variable) -> pd.Series:
     column = context.column(variable.name)
     texts = column.dropna().map(_text)
-    if not variable.labels:
-        return texts.reindex(column.index).astype("string")
+    if not variable.labels:  # a free answer kept as typed (a job title, ...): scrubbed
+        return scrub_column(texts.reindex(column.index).astype("string"))
     labels = {_text(k).casefold(): v for k, v in variable.labels.items()}
     mapped = texts.str.casefold().map(labels)
     for i in mapped.index[mapped.isna()]:
@@ -639,7 +643,7 @@ def _texts_from(
                 clean if len(clean) < 80 else None,
                 "pii_scrubbed",
                 "Persoonsgegevens ("
-                + ", ".join(_KIND_NL[k] for k in kinds)
+                + ", ".join(KIND_NAMES[k] for k in kinds)
                 + ") uit een open antwoord verwijderd.",
             )
         if formula:
@@ -658,9 +662,7 @@ def _texts_from(
     return pd.DataFrame(rows, columns=["_index", *TEXT_COLUMNS])
 
 
-_KIND_NL = {"email": "e-mailadres", "phone": "telefoonnummer", "url": "link"}
-
-
+# Kinds `scrub` names, in Dutch; a kind not listed here is said as scrub names it.
 def _municipalities(
     context: _Context, variable: Variable, matcher: MunicipalityMatcher
 ) -> pd.DataFrame:

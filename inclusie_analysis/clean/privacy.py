@@ -111,3 +111,22 @@ def is_formula_like(text: str) -> bool:
 def inert(text: str) -> str:
     """Make a formula-like text inert for spreadsheets by a leading apostrophe."""
     return "'" + text if is_formula_like(text) else text
+
+
+def scrub_column(values: pd.Series) -> pd.Series:  # noqa: F821 (pandas is imported lazily)
+    """`scrub` applied to a column of free text: each distinct non-empty value is scrubbed
+    once (exports repeat titles and answers), NA stays NA, index, name and a string dtype
+    are kept.
+
+    Every free text that can reach an output (answers, register titles and organisers,
+    values quoted in the data-quality report) goes through here or through `scrub`."""
+    import pandas as pd
+
+    present = values.notna()
+    if not present.any():
+        return values
+    texts = values[present].map(str)
+    cleaned = {text: scrub(text)[0] for text in texts.unique()}
+    out = values.astype("object").copy()
+    out[present] = texts.map(cleaned)
+    return out.astype("string") if pd.api.types.is_string_dtype(values.dtype) else out
