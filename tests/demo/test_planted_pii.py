@@ -54,18 +54,6 @@ NEEDLES = {
     "nummerplaat": (["1-ABC-123"], ["1abc123"]),
     "link": (["linkedin.com/in", "jan-peeters"], []),
 }
-# Each planted form, to ask `privacy.scrub` which categories it knows (`unknown_to_scrub`).
-FORMS = {
-    "rijksregisternummer": ["rijksregisternummer 85.07.30-033.61 of 85073003361"],
-    "rekeningnummer": ["rekening BE68 5390 0754 7034"],
-    "e-mail": ["mail jan.peeters@gemeente.be"],
-    "e-mail (verhuld)": ["mail jan [at] gemeente.be of jan(at)gemeente(dot)be"],
-    "telefoon": ["bel 0470 12 34 56"],
-    "adres": ["adres Kerkstraat 12, 9000 Gent"],
-    "naam": ["vraag het aan Jan Peeters van het OCMW"],
-    "nummerplaat": ["auto 1-ABC-123"],
-    "link": ["linkedin.com/in/jan-peeters"],
-}
 SINGLE_ANSWER = "de koffie was lauw maar de uitleg over de regierol was sterk"
 TEXT_SUFFIXES = {".html", ".json", ".log", ".csv", ".txt", ".md", ".svg", ".yaml", ".toml"}
 
