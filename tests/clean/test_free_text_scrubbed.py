@@ -74,7 +74,7 @@ def test_register_free_text_is_scrubbed(register_with_personal_data):
     frames, ledger = register_with_personal_data
     event = frames.events.set_index("event_id").loc["2025-001"]
     assert event["title"] == "Netwerkvergadering voorjaar, info bij [e-mail]"
-    assert event["organiser"] == "VVSG (Jan, [telefoon])"
+    assert event["organiser"] == "VVSG ([naam], [telefoon])"  # a first name after a bracket
     assert frames.events["title"].dtype == "string"
     assert sorted(frames.activities["title"]) == sorted(r[2] for r in COMMUNICATION if r[2])
     fixes = ledger.frames()["fixes"]
