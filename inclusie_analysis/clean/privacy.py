@@ -131,5 +131,14 @@ def is_formula_like(text: str) -> bool:
 
 
 def inert(text: str) -> str:
-    """Make a formula-like text inert for spreadsheets by a leading apostrophe."""
+    """Make a formula-like text inert by a leading apostrophe: how text is kept at rest
+    (parquet), so that a file opened or converted by a spreadsheet never runs it. Idempotent:
+    an inert text stays as it is. `as_typed` undoes it for reading and showing."""
     return "'" + text if is_formula_like(text) else text
+
+
+def as_typed(text: str) -> str:
+    """The text as the respondent typed it: `inert`'s apostrophe removed (only before a
+    formula-like text, so "'t was goed" keeps its apostrophe). HTML and PDF show this; Excel
+    gets it with the cell's quote-prefix style, which keeps it text without a visible mark."""
+    return text[1:] if text.startswith("'") and is_formula_like(text[1:]) else text
