@@ -418,12 +418,15 @@ def write_meta(
     as_of: str | None = None,
     sources: list[dict] | None = None,
     references: dict[str, Path | None] | None = None,
+    root: Path | None = None,
 ) -> Path:
     """`meta.json` beside the data: when it was cleaned, for which year and date, every
     input file with its size and sha256 (the reports' manifest repeats it), per kind of
     input whether it was found (`sources`, see `inclusie_analysis.sources`), and the
     reference files used (the themes and the targets file, None when there was none). Paths
-    are relative to the report year folder (`paths.portable`), never absolute."""
+    are relative (`paths.portable`), never absolute: to `root` (the settings folder, so
+    reports say "surveys/raw/2025") or else to the report year folder; `paths_relative_to`
+    says which."""
     import hashlib
     import json
     import time
@@ -447,7 +450,8 @@ def write_meta(
     }
     from inclusie_analysis.paths import portable
 
-    meta = portable(meta, Path(data_dir).parent)  # relative to the year folder: no user name
+    meta = portable(meta, root or Path(data_dir).parent)  # no home folder, no user name
+    meta["paths_relative_to"] = "settings" if root else "year_folder"
     path = Path(data_dir) / "meta.json"
     path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     return path

@@ -243,9 +243,11 @@ def run_suite(
     progress: bool = True,
     reuse_kernels: bool = True,
     audit: tuple[int, int] | None = None,
+    root: Path | None = None,
 ) -> list[ReportResult]:
     """Run every job (in a process pool of `workers`, default: one per core), write
     `index.html` and `manifest.json`, and return the results in the order of `jobs`.
+    The manifest's paths are relative to `root` (the settings folder), else to `out_root`.
 
     With `audit` = (threshold, protection width) the published tables of the year are audited
     for disclosure (`audit_disclosure`) before the index is written; the index says the result.
@@ -286,7 +288,7 @@ def run_suite(
         f"klaar: {len(results) - len(failed)} gelukt, {len(failed)} mislukt, "
         f"{time.time() - started:.1f} s",
     )
-    write_manifest(out_root, jobs, results, formats, workers)
+    write_manifest(out_root, jobs, results, formats, workers, root=root)
     if audit is not None:
         try:
             audit_disclosure(out_root, *audit, log=log)
@@ -942,12 +944,18 @@ def _versions() -> dict[str, str]:
 
 
 def write_manifest(
-    out_root: Path, jobs: list[ReportJob], results: list[ReportResult], formats, workers: int
+    out_root: Path,
+    jobs: list[ReportJob],
+    results: list[ReportResult],
+    formats,
+    workers: int,
+    root: Path | None = None,
 ) -> Path:
     """`manifest.json`: inputs (with sha256), parameters, versions, and per report its start,
     end and status, its `folder` and the id it was made for (`source_id`: event id or area).
-    Reports not run this time keep their earlier entry. Paths are relative to `out_root`
-    (`paths.portable`): the manifest is published and names no home folder."""
+    Reports not run this time keep their earlier entry. Paths are relative to `root` (the
+    settings folder) or else to `out_root` (`paths.portable`; `paths_relative_to` says which):
+    the manifest is published and names no home folder."""
     from inclusie_analysis.paths import portable
 
     path = Path(out_root) / "manifest.json"
@@ -968,10 +976,11 @@ def write_manifest(
         if meta_file and meta_file.exists()
         else {}
     )
-    reports = dict(previous)
+    base = root or out_root
+    reports = portable(previous, base)
     for job, result in zip(jobs, results, strict=True):
         entry = asdict(result) | {"notebook": job.notebook.name,
-                                  "parameters": portable(job.parameters, out_root)}  # fmt: skip
+                                  "parameters": portable(job.parameters, base)}  # fmt: skip
         entry["folder"] = job.report_id
         entry["source_id"] = _source(job)
         entry["failed_notebook"] = result.failed_notebook.name if result.failed_notebook else None
@@ -983,7 +992,8 @@ def write_manifest(
         "formats": list(formats),
         "workers": workers,
         "versions": _versions(),
-        "data": portable(meta, out_root),
+        "paths_relative_to": "settings" if root else "year_folder",
+        "data": portable(meta, base),
         "reports": reports,
     }
     path.write_text(

@@ -167,9 +167,10 @@ def test_published_files_hold_no_absolute_path(edited):
     assert checked >= 4 * 3 + 2  # per sheet: notebook, html, tabellen.json; index, manifest
     manifest = _manifest(out)
     entry = manifest["reports"]["activiteit-2025-001"]
-    assert entry["parameters"]["data_dir"] == "data"
-    assert not Path(manifest["data"]["input_root"]).is_absolute()
-    assert (out / manifest["data"]["input_root"]).resolve() == edited["raw"].resolve()
+    # relative to the settings folder (the run folder here): as staff know the paths
+    assert manifest["paths_relative_to"] == manifest["data"]["paths_relative_to"] == "settings"
+    assert entry["parameters"]["data_dir"] == "reports/2025/data"
+    assert manifest["data"]["input_root"] == "surveys/raw"
     nb = json.loads((out / "activiteit-2025-001" / "report.ipynb").read_text(encoding="utf-8"))
     injected = "".join(nb["cells"][1]["source"])
     assert 'data_dir = "../data"' in injected and 'output_dir = "."' in injected

@@ -252,11 +252,11 @@ def test_the_users_theme_and_targets_files_are_the_ones_used(run):
 
     scenario = run["scenario"]
     meta = json.loads((run["data"] / "meta.json").read_text(encoding="utf-8"))
-    year_folder = run["data"].parent  # meta.json's paths are relative to it (issue 15)
-    assert (
-        year_folder / meta["references"]["themes"]["file"]
-    ).resolve() == scenario.themes.resolve()
-    targets = year_folder / meta["references"]["targets"]["file"]
+    # meta.json's paths are relative to the settings folder (issue 15)
+    assert meta["paths_relative_to"] == "settings"
+    root = scenario.settings.parent
+    assert (root / meta["references"]["themes"]["file"]).resolve() == scenario.themes.resolve()
+    targets = root / meta["references"]["targets"]["file"]
     assert targets.resolve() == (scenario.targets / f"{YEAR}.yaml").resolve()
     events = load_events(run["data"])
     assert len(events.indicators) == 17  # the drafted 2026 targets, measured on 2026
