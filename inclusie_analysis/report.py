@@ -439,6 +439,8 @@ def run_job(
     except Exception as exc:  # the earlier report stays; the reason goes back to the caller
         with contextlib.suppress(Exception):
             if executed is not None and executed.exists():
+                with contextlib.suppress(Exception):
+                    publishable_notebook(executed, job, work, out_root)
                 shutil.copyfile(executed, failed)
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
