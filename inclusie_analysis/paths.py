@@ -37,7 +37,9 @@ def portable_path(path: Path | str, base: Path | str) -> str:
 
 
 # Keys whose values are paths in meta.json, manifest.json and report parameters.
-PATH_KEYS = frozenset({"data_dir", "output_dir", "input_root", "file", "folder", "path"})
+PATH_KEYS = frozenset(
+    {"data_dir", "output_dir", "input_root", "file", "folder", "path", "expected", "codebooks"}
+)
 
 
 def portable(value: object, base: Path | str, key: str | None = None) -> object:

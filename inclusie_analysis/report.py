@@ -756,8 +756,10 @@ def _register_engine() -> None:
             with client.setup_kernel():
                 try:
                     reset = RESET + CAPTURE.format(log=warnings_log, report_id=report_id)
-                    if kernel_cwd:  # relative parameters ("../data", ".") resolve from here
-                        reset += f"\nimport os as _os\n_os.chdir({kernel_cwd!r})\ndel _os\n"
+                    if kernel_cwd:  # relative parameters ("../data", ".") resolve from here;
+                        # first, as the previous report's folder may be gone (a failure)
+                        chdir = f"import os as _os\n_os.chdir({kernel_cwd!r})\ndel _os\n"
+                        reset = chdir + reset
                     reply = client.wait_for_reply(
                         client.kc.execute(reset, silent=True, store_history=False)
                     )

@@ -216,6 +216,20 @@ def test_history_is_off_by_the_kernel_option(tmp_path, monkeypatch):
     assert not any("output_dir" in s for s in sources(options, "zonder"))
 
 
+def test_a_report_after_a_failed_one_runs_in_the_same_kernel(tmp_path):
+    """The failed report's folder is gone: the kernel leaves it before anything else."""
+    from tiny import tiny_notebook
+
+    from inclusie_analysis.report import ReportJob
+
+    bad = tiny_notebook(tmp_path / "a.ipynb", "raise RuntimeError('opzettelijk')")
+    good = tiny_notebook(tmp_path / "b.ipynb", "open(output_dir + '/tabellen.xlsx', 'w').close()")
+    jobs = [ReportJob(p.stem, "jaarrapport", p.stem, p, {}) for p in (bad, good)]
+    results = run_suite(jobs, tmp_path / "uit", formats=("xlsx",), workers=1, progress=False)
+    assert [r.ok for r in results] == [False, True], [r.error for r in results]
+    assert (tmp_path / "uit" / "b" / "tabellen.xlsx").exists()
+
+
 def test_formulas_are_inert_in_excel_and_parquet_and_shown_as_typed(edited):
     out = edited["out"]
     raw = pd.read_parquet(out / "data" / "events.parquet").set_index("event_id")
