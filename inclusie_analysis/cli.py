@@ -301,7 +301,7 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None):
 
     targets = find_targets(year, settings.targets or TARGETS_DIR)
     references = {"themes": themes_file(settings.themes), "targets": targets}
-    write_meta(out, input_root, year, as_of, events.sources, references)
+    write_meta(out, input_root, year, as_of, events.sources, references, root=settings.root)
     xlsx, _ = write_quality_report(
         data.ledger, data.fixes, data.files, out.parent, year, sources=events.sources
     )
@@ -380,6 +380,7 @@ def _report(settings, input_root: Path, year: int, as_of: str | None, args) -> i
         progress=not args.no_progress,
         reuse_kernels=not args.kernel_per_report,
         audit=(settings.suppression_threshold, settings.protection_width),
+        root=settings.root,
     )
     failed = [r for r in results if not r.ok]
     for result in failed:

@@ -348,14 +348,67 @@ def _indicators(
 
 
 def write_frames(frames: dict[str, pd.DataFrame], data_dir: Path) -> list[Path]:
-    """Write frames as parquet into `reports/<year>/data/`; return the paths."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    """Write frames as parquet into `reports/<year>/data/`; return the paths.
+
+    The folder holds pseudonymised records: it is made (or tightened to) 0700, whatever the
+    umask. Text that a spreadsheet would run as a formula is stored inert (`inert_text`), so
+    a parquet file converted to CSV or opened in a spreadsheet never runs it; the loaders
+    here give it back as typed."""
+    from inclusie_analysis.paths import private_dir
+
+    private_dir(data_dir)
     written = []
     for name, frame in frames.items():
-        path = data_dir / f"{name}.parquet"
-        frame.to_parquet(path, index=False)
+        path = Path(data_dir) / f"{name}.parquet"
+        inert_text(frame).to_parquet(path, index=False)
         written.append(path)
     return written
+
+
+def _text_columns(frame: pd.DataFrame) -> list[str]:
+    return [
+        c for c in frame.columns
+        if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)
+    ]  # fmt: skip
+
+
+def inert_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every formula-like text cell made inert (a leading apostrophe,
+    `privacy.inert`); the frame given is not changed."""
+    from inclusie_analysis.clean.privacy import inert, is_formula_like
+
+    out = frame
+    for column in _text_columns(frame):
+        values = frame[column]
+        mask = values.map(lambda v: isinstance(v, str) and is_formula_like(v)).astype(bool)
+        if mask.any():
+            out = out.copy() if out is frame else out
+            out[column] = values.where(
+                ~mask, values.map(lambda v: inert(v) if isinstance(v, str) else v)
+            )
+    return out
+
+
+def typed_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with `inert_text`'s apostrophes removed again (`privacy.as_typed`): text
+    as typed, for reports that escape it (HTML, PDF) or mark it as text (Excel)."""
+    from inclusie_analysis.clean.privacy import as_typed
+
+    out = frame
+    for column in _text_columns(frame):
+        values = frame[column]
+        mask = values.map(lambda v: isinstance(v, str) and v[:1] == "'").astype(bool)
+        if mask.any():
+            typed = values.map(lambda v: as_typed(v) if isinstance(v, str) else v)
+            if (typed[mask] != values[mask]).any():
+                out = out.copy() if out is frame else out
+                out[column] = values.where(~mask, typed)
+    return out
+
+
+def read_frame(path: Path | str) -> pd.DataFrame:
+    """One cleaned frame from parquet, its text as typed (`typed_text`)."""
+    return typed_text(pd.read_parquet(path))
 
 
 def write_meta(
@@ -365,11 +418,15 @@ def write_meta(
     as_of: str | None = None,
     sources: list[dict] | None = None,
     references: dict[str, Path | None] | None = None,
+    root: Path | None = None,
 ) -> Path:
     """`meta.json` beside the data: when it was cleaned, for which year and date, every
     input file with its size and sha256 (the reports' manifest repeats it), per kind of
     input whether it was found (`sources`, see `inclusie_analysis.sources`), and the
-    reference files used (the themes and the targets file, None when there was none)."""
+    reference files used (the themes and the targets file, None when there was none). Paths
+    are relative (`paths.portable`), never absolute: to `root` (the settings folder, so
+    reports say "surveys/raw/2025") or else to the report year folder; `paths_relative_to`
+    says which."""
     import hashlib
     import json
     import time
@@ -391,6 +448,10 @@ def write_meta(
         "sources": sources or [],
         "references": {name: _file_record(path) for name, path in (references or {}).items()},
     }
+    from inclusie_analysis.paths import portable
+
+    meta = portable(meta, root or Path(data_dir).parent)  # no home folder, no user name
+    meta["paths_relative_to"] = "settings" if root else "year_folder"
     path = Path(data_dir) / "meta.json"
     path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
@@ -423,7 +484,7 @@ def load_events(source: Path | str) -> EventData:
             hint="Voer eerst 'inclusie clean' (of 'make report') uit.",
         )
     return EventData(
-        **{n: pd.read_parquet(folder / f"{n}.parquet") for n in EVENT_FRAMES},
+        **{n: read_frame(folder / f"{n}.parquet") for n in EVENT_FRAMES},
         sources=load_sources(folder),
     )
 
@@ -471,7 +532,7 @@ def load_needs(source: Path | str) -> NeedsData:
             hint="Voer eerst 'inclusie clean' (of 'make report') uit.",
         )
     return NeedsData(
-        **{n: pd.read_parquet(folder / f"{n}.parquet") for n in (*NEEDS_FRAMES, *LEDGER_FRAMES)}
+        **{n: read_frame(folder / f"{n}.parquet") for n in (*NEEDS_FRAMES, *LEDGER_FRAMES)}
     )
 
 
@@ -484,4 +545,4 @@ def load_respondents(data_dir: Path | str) -> pd.DataFrame:
             file=str(path),
             hint="Voer eerst 'inclusie clean' (of 'make report') uit.",
         )
-    return pd.read_parquet(path)
+    return read_frame(path)

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from inclusie_analysis.clean.privacy import inert
+from inclusie_analysis.clean.privacy import as_typed, is_formula_like
 
 MAX_WIDTH = 60
 BOUNDS = {"nl": ("ondergrens", "bovengrens"), "en": ("lower bound", "upper bound")}
@@ -135,8 +135,10 @@ def write_tables(
 ) -> Path:
     """Write each frame to its own sheet (name ≤ 31 characters) with a bold header, filters,
     frozen header row and fitted column widths. Text that starts like a formula is written
-    as text, never as a formula. With `language`, figures written as text in that language
-    ("45 %", "4,2 (3,9–4,6)") are stored as numbers with a number format (`as_numbers`)."""
+    as text, never as a formula: a string cell with the quote-prefix style (what Excel sets
+    when one types an apostrophe first), so it reads as typed, without an apostrophe. With
+    `language`, figures written as text in that language ("45 %", "4,2 (3,9–4,6)") are
+    stored as numbers with a number format (`as_numbers`)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -163,6 +165,8 @@ def write_tables(
                 cell = sheet.cell(row=r, column=col, value=_cell_value(value))
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # never a formula, whatever the text starts with
+                    if is_formula_like(cell.value):
+                        cell.quotePrefix = True  # stays text when edited; no apostrophe shown
         for col, header in enumerate(frame.columns, start=1):
             lengths = [len(str(header))] + [
                 len(_shown(v)) for v in frame.iloc[:200, col - 1].tolist()
@@ -186,7 +190,7 @@ def _cell_value(value: object) -> object:
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
     if isinstance(value, str):
-        return inert(value)
+        return as_typed(value)  # as typed; the cell's type and style keep it inert
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
     return value

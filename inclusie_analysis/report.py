@@ -23,13 +23,14 @@ report is a parameterised notebook executed by papermill and exported to HTML, E
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import html
 import json
 import os
 import re
+import secrets
 import shutil
 import sys
-import tempfile
 import time
 import unicodedata
 from dataclasses import asdict, dataclass, field
@@ -43,12 +44,59 @@ KERNEL_NAME = "inclusie-analysis"
 KERNEL_START_ATTEMPTS = 3
 CELL_TIMEOUT = 600  # seconds; a cell running longer is stopped and the report fails
 TOC_MARKER = "<!--inhoudstafel-->"
+# IPython keeps every executed cell, the parameters cell too, in a history database under
+# ~/.ipython; a report's kernel keeps none.
+KERNEL_OPTIONS = ("--HistoryManager.enabled=False",)
+
+
+MAX_REPORT_ID = 80  # a report folder's name; with '.failed.ipynb' or a temp suffix < 255 bytes
 
 
 def slugify(text: str) -> str:
     """A file-name-safe id: 'Vlaanderen en Brussel' → 'vlaanderen-en-brussel'."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def make_report_id(prefix: str, name: str, *, exact: bool = False) -> str:
+    """The report's id and folder name: `prefix` + the slug of `name`, unique by construction.
+
+    At most `MAX_REPORT_ID` characters: a longer slug is cut and the first 8 hex digits of the
+    sha256 of the full `name` are appended, so two long names that share a beginning stay
+    apart. With `exact` (event ids) the digest is also appended whenever the slug is not the
+    name itself ('2025_001' and '2025-001' both slugify to '2025-001': the first gets
+    'activiteit-2025-001-<digest>', the second keeps 'activiteit-2025-001'). A folder thus
+    depends on its own id only, so it stays the same from run to run whatever other
+    activities are added, and distinct ids give distinct folders.
+    """
+    slug = slugify(name)
+    room = MAX_REPORT_ID - len(prefix)
+    if len(slug) <= room and (slug == name or not exact) and slug:
+        return prefix + slug
+    stem = slug[: room - 9].rstrip("-")
+    return prefix + (f"{stem}-" if stem else "") + _digest(name)
+
+
+def _check_unique(jobs: list[ReportJob]) -> None:
+    """Two reports with one folder would overwrite each other: an error naming both."""
+    seen: dict[str, ReportJob] = {}
+    for job in jobs:
+        other = seen.setdefault(job.report_id, job)
+        if other is not job:
+            raise InputError(
+                f"'{_source(other)}' en '{_source(job)}' krijgen dezelfde rapportmap "
+                f"'{job.report_id}'.",
+                hint="Geef een van beide activiteiten een ander nummer in het register.",
+            )
+
+
+def _source(job: ReportJob) -> str:
+    """The id the report is made for: the event id or the area."""
+    return str(job.parameters.get("event_id") or job.parameters.get("area") or job.title)
 
 
 @dataclass(frozen=True)
@@ -112,7 +160,8 @@ def plan_suite(
               "threshold": threshold, **(statistics or {})}  # fmt: skip
     jobs = [
         ReportJob(
-            f"jaarrapport-{slugify(area)}", "jaarrapport", area, notebooks / "jaarrapport.ipynb",
+            make_report_id("jaarrapport-", area), "jaarrapport", area,
+            notebooks / "jaarrapport.ipynb",
             {**common, "area": area, "as_of": as_of,
              **({"bootstrap_resamples": resamples} if resamples else {})},
         )
@@ -122,11 +171,12 @@ def plan_suite(
     for event in events.loc[events["year"] == year].sort_values("event_id").itertuples():
         jobs.append(
             ReportJob(
-                f"activiteit-{slugify(str(event.event_id))}", "activiteit",
+                make_report_id("activiteit-", str(event.event_id), exact=True), "activiteit",
                 f"{event.event_id} {event.title}", notebooks / "activiteit.ipynb",
                 {**common, "event_id": str(event.event_id)},
             )
         )  # fmt: skip
+    _check_unique(jobs)
     return select_jobs(jobs, only) if only else jobs
 
 
@@ -137,7 +187,10 @@ def select_jobs(jobs: list[ReportJob], only: list[str]) -> list[ReportJob]:
     chosen: list[ReportJob] = []
     for name in only:
         key = slugify(name)
-        if key in groups:
+        exact = [job for job in jobs if name in (job.report_id, _source(job))]
+        if exact:  # '2025_001' names that activity, not also '2025-001'
+            hits = exact
+        elif key in groups:
             hits = [job for job in jobs if job.kind == groups[key]]
         else:
             hits = [
@@ -190,9 +243,11 @@ def run_suite(
     progress: bool = True,
     reuse_kernels: bool = True,
     audit: tuple[int, int] | None = None,
+    root: Path | None = None,
 ) -> list[ReportResult]:
     """Run every job (in a process pool of `workers`, default: one per core), write
     `index.html` and `manifest.json`, and return the results in the order of `jobs`.
+    The manifest's paths are relative to `root` (the settings folder), else to `out_root`.
 
     With `audit` = (threshold, protection width) the published tables of the year are audited
     for disclosure (`audit_disclosure`) before the index is written; the index says the result.
@@ -212,19 +267,37 @@ def run_suite(
     log_line(
         log, f"start: {len(jobs)} rapporten, {workers} tegelijk, formaten {', '.join(formats)}"
     )
-    if workers == 1:
-        results = _run_serial(jobs, out_root, formats, progress, reuse_kernels, log)
-    else:
-        results = _run_parallel(jobs, out_root, formats, workers, progress, reuse_kernels, log)
+    _check_unique(jobs)
+    done: dict[str, ReportResult] = {}
+    try:
+        if workers == 1:
+            _run_serial(jobs, out_root, formats, progress, reuse_kernels, log, done)
+        else:
+            _run_parallel(jobs, out_root, formats, workers, progress, reuse_kernels, log, done)
+    except Exception as exc:  # the run itself broke (e.g. the process pool): reports not
+        # done are failed, and the index and manifest still say so
+        reason = f"niet uitgevoerd: de rapportrun stopte ({_one_line_error(exc, out_root)})"
+        for job in jobs:
+            if job.report_id not in done:
+                done[job.report_id] = _failure(job, out_root, reason)
+                _log_result(log, done[job.report_id])
+    results = [done[job.report_id] for job in jobs]
     failed = [r for r in results if not r.ok]
     log_line(
         log,
         f"klaar: {len(results) - len(failed)} gelukt, {len(failed)} mislukt, "
         f"{time.time() - started:.1f} s",
     )
-    write_manifest(out_root, jobs, results, formats, workers)
+    write_manifest(out_root, jobs, results, formats, workers, root=root)
     if audit is not None:
-        audit_disclosure(out_root, *audit, log=log)
+        try:
+            audit_disclosure(out_root, *audit, log=log)
+        except Exception as exc:  # the index is written all the same, and says it
+            (out_root / AUDIT_FILE).write_text(json.dumps({
+                "ok": False, "hidden": None, "narrowest": None, "lines": [],
+                "summary": f"Controle op onthulling niet gelukt: "
+                           f"{_one_line_error(exc, out_root)}"}, ensure_ascii=False),
+                encoding="utf-8")  # fmt: skip
     write_index(out_root)
     return results
 
@@ -274,63 +347,83 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, desc="Rapporten", unit="rapport", disable=not enabled, leave=True)
 
 
-def _run_serial(jobs, out_root, formats, progress, reuse, log) -> list[ReportResult]:
-    results = []
+def _run_serial(jobs, out_root, formats, progress, reuse, log, done) -> None:
     with _progress(len(jobs), progress) as bar, _stderr_to(log):
         try:
             for job in jobs:
-                results.append(run_job(job, out_root, formats, reuse))
-                _log_result(log, results[-1])
+                done[job.report_id] = _run_guarded(job, out_root, formats, reuse)
+                _log_result(log, done[job.report_id])
                 bar.update()
         finally:
             _shutdown_kernel()
-    return results
 
 
-def _run_parallel(jobs, out_root, formats, workers, progress, reuse, log) -> list[ReportResult]:
+def _run_parallel(jobs, out_root, formats, workers, progress, reuse, log, done) -> None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    done: dict[str, ReportResult] = {}
     context = multiprocessing.get_context("spawn")  # no inherited threads or kernels
     with (
         _progress(len(jobs), progress) as bar,
         ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                             initargs=(str(log),)) as pool,
     ):  # fmt: skip
-        futures = {pool.submit(run_job, job, out_root, formats, reuse): job for job in jobs}
+        futures = {pool.submit(_run_guarded, job, out_root, formats, reuse): job for job in jobs}
         for future in as_completed(futures):
             job = futures[future]
             try:
                 result = future.result()
             except Exception as exc:  # the worker process itself died
-                result = _failure(job, out_root, f"werkproces gestopt: {type(exc).__name__}: {exc}")
+                result = _failure(
+                    job, out_root, f"werkproces gestopt: {_one_line_error(exc, out_root)}"
+                )
             done[job.report_id] = result
             _log_result(log, result)
             bar.update()
-    return [done[job.report_id] for job in jobs]
+
+
+def _run_guarded(job, out_root, formats, reuse) -> ReportResult:
+    """`run_job`, whose every failure becomes a failed result: one report never stops the run."""
+    try:
+        return run_job(job, out_root, formats, reuse)
+    except Exception as exc:
+        return _failure(
+            job, out_root, f"mislukt buiten het rapport: {_one_line_error(exc, out_root)}"
+        )
 
 
 def run_job(
     job: ReportJob, out_root: Path, formats: tuple[str, ...] = FORMATS, reuse_kernel: bool = True
 ) -> ReportResult:
-    """Execute one report into a temporary folder, export it, and move it into place."""
+    """Execute one report into a temporary folder, export it, and move it into place.
+
+    Whatever fails, from making the temporary folder to the last export and the move into
+    place, fails this report only: it comes back as a failed result with a Dutch reason.
+    """
     out_root = Path(out_root)
     target = out_root / job.report_id
     failed = out_root / f"{job.report_id}.failed.ipynb"
-    work = Path(tempfile.mkdtemp(prefix=f".{job.report_id}-", dir=out_root))
-    executed = work / "report.ipynb"
     start = time.time()
     began = _now()
     log = out_root / "run.log"
+    work = executed = None
+    stage = "de tijdelijke map maken"
     try:
-        _execute(job, executed, {**job.parameters, "output_dir": str(work)}, reuse_kernel, log)
+        work = _work_folder(out_root, job.report_id)
+        executed = work / "report.ipynb"
+        stage = "het notebook uitvoeren"
+        _execute(job, executed, _notebook_parameters(job, work), reuse_kernel, log, cwd=work)
+        stage = "het notebook nakijken"
+        publishable_notebook(executed, job, work, out_root)
         move_stderr_to_log(executed, log, job.report_id)
         language = job.parameters.get("language", "nl")
         if "html" in formats or "pdf" in formats:
+            stage = "de HTML maken"
             export_html(executed, work / "report.html", language=language, title=job.title)
         if "pdf" in formats:
+            stage = "de PDF maken"
             export_pdf(work / "report.html", work / "report.pdf")
+        stage = "de bestanden kiezen"
         if "html" not in formats:
             (work / "report.html").unlink(missing_ok=True)
         if "xlsx" in formats and not (work / "tabellen.xlsx").exists():
@@ -338,47 +431,127 @@ def run_job(
         if "xlsx" not in formats:
             for name in ("tabellen.xlsx", "tabellen.json"):
                 (work / name).unlink(missing_ok=True)
+        stage = "de rapportmap op haar plaats zetten"
+        _replace(work, target)
+        work = None
+        failed.unlink(missing_ok=True)
+        files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
     except Exception as exc:  # the earlier report stays; the reason goes back to the caller
-        if executed.exists():
-            shutil.copyfile(executed, failed)
-        shutil.rmtree(work, ignore_errors=True)
+        with contextlib.suppress(Exception):
+            if executed is not None and executed.exists():
+                with contextlib.suppress(Exception):
+                    publishable_notebook(executed, job, work, out_root)
+                shutil.copyfile(executed, failed)
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
         if not _is_cell_error(exc):
             _shutdown_kernel()  # a kernel that died, hung or timed out is not reused
-        message = _describe_failure(exc, job, failed if failed.exists() else None)
-        return _failure(job, out_root, message, began, start)
+        message = _describe_failure(exc, job, failed if _exists(failed) else None, stage)
+        return _failure(job, out_root, _relative_text(message, out_root), began, start)
     finally:
         if not reuse_kernel:
             _shutdown_kernel()
-    _replace(work, target)
-    failed.unlink(missing_ok=True)
-    files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
     return ReportResult(job.report_id, job.kind, job.title, target, True, started=began,
                         finished=_now(), seconds=round(time.time() - start, 2),
                         files=files)  # fmt: skip
+
+
+def _work_folder(out_root: Path, report_id: str) -> Path:
+    """A new hidden folder beside the report's, made with the user's umask (unlike
+    `tempfile.mkdtemp`'s 0700): the report folder it becomes is readable as the user's
+    other files are."""
+    for _ in range(10):
+        work = out_root / f".{report_id}-{secrets.token_hex(4)}"
+        try:
+            work.mkdir()
+            return work
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"geen vrije tijdelijke map voor {report_id}")
+
+
+def _notebook_parameters(job: ReportJob, work: Path) -> dict:
+    """The parameters as the published notebook shows them: the data folder relative to the
+    report's folder ("../data", as the kernel runs in it; it also works when the notebook
+    is opened in JupyterLab from its folder) and the output folder ".": no absolute path."""
+    from inclusie_analysis.paths import portable_path
+
+    parameters = {**job.parameters, "output_dir": "."}
+    if parameters.get("data_dir"):
+        parameters["data_dir"] = portable_path(parameters["data_dir"], work)
+    return parameters
+
+
+def publishable_notebook(notebook: Path, job: ReportJob, work: Path, out_root: Path) -> None:
+    """Take absolute paths out of an executed notebook: papermill's record of the input and
+    output paths becomes the notebook's name and 'report.ipynb', and a path of the report's
+    folder or of the year folder printed in an output becomes '.' or '..'."""
+    import nbformat
+
+    text = notebook.read_text(encoding="utf-8")
+    for path, shown in ((work, "."), (out_root, "..")):
+        for form in {str(path), str(Path(path).resolve())}:
+            text = text.replace(json.dumps(form)[1:-1], shown)
+    nb = nbformat.reads(text, as_version=4)
+    record = nb.metadata.get("papermill", {})
+    if "input_path" in record:
+        record["input_path"] = job.notebook.name
+    if "output_path" in record:
+        record["output_path"] = "report.ipynb"
+    nbformat.write(nb, notebook)
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # e.g. a name too long for the file system
+        return False
+
+
+def _relative_text(text: str, out_root: Path) -> str:
+    """A message with the year folder's absolute path left out (it goes into the manifest)."""
+    for form in {str(out_root.resolve()), str(out_root)}:
+        text = text.replace(form + os.sep, "").replace(form, ".")
+    return text
+
+
+def _one_line_error(exc: BaseException, out_root: Path) -> str:
+    return _relative_text(f"{type(exc).__name__}: {' '.join(str(exc).split())}", Path(out_root))
 
 
 def _failure(job, out_root, message, began=None, start=None) -> ReportResult:
     failed = Path(out_root) / f"{job.report_id}.failed.ipynb"
     return ReportResult(
         job.report_id, job.kind, job.title, Path(out_root) / job.report_id, False, message,
-        failed if failed.exists() else None, began, _now(),
+        failed if _exists(failed) else None, began, _now(),
         round(time.time() - start, 2) if start else 0.0,
     )  # fmt: skip
 
 
 def _replace(work: Path, target: Path) -> None:
-    """Put the new report in place of the old one with two renames (never half a report)."""
+    """Put the new report in place of the old one with two renames (never half a report);
+    when the second rename fails, the old report is put back."""
     old = None
     if target.exists():
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
         target.rename(old)
-    work.rename(target)
+    try:
+        work.rename(target)
+    except OSError:
+        if old is not None:
+            old.rename(target)
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
 
 def _execute(
-    job: ReportJob, executed: Path, parameters: dict, reuse_kernel: bool, log: Path | None = None
+    job: ReportJob,
+    executed: Path,
+    parameters: dict,
+    reuse_kernel: bool,
+    log: Path | None = None,
+    cwd: Path | None = None,
 ) -> None:
     import papermill
 
@@ -396,6 +569,7 @@ def _execute(
         start_timeout=60,
         warnings_log=str(log) if log else None,
         report_id=job.report_id,
+        kernel_cwd=str(Path(cwd).resolve()) if cwd else None,
     )
 
 
@@ -414,7 +588,14 @@ def _kernel_spec_manager():
 
         def get_kernel_spec(self, kernel_name, *args, **kwargs):
             return KernelSpec(
-                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                argv=[
+                    sys.executable,
+                    "-m",
+                    "ipykernel_launcher",
+                    "-f",
+                    "{connection_file}",
+                    *KERNEL_OPTIONS,
+                ],
                 display_name="Python (inclusie-analysis)",
                 language="python",
                 env={"PYDEVD_DISABLE_FILE_VALIDATION": "1"},
@@ -564,7 +745,7 @@ def _register_engine() -> None:
         def execute_managed_notebook(
             cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
             start_timeout=60, execution_timeout=None, warnings_log=None, report_id="rapport",
-            **kwargs,
+            kernel_cwd=None, **kwargs,
         ):  # fmt: skip
             client = PapermillNotebookClient(
                 nb_man, km=_kernel(), kernel_name=kernel_name, timeout=execution_timeout,
@@ -575,6 +756,10 @@ def _register_engine() -> None:
             with client.setup_kernel():
                 try:
                     reset = RESET + CAPTURE.format(log=warnings_log, report_id=report_id)
+                    if kernel_cwd:  # relative parameters ("../data", ".") resolve from here;
+                        # first, as the previous report's folder may be gone (a failure)
+                        chdir = f"import os as _os\n_os.chdir({kernel_cwd!r})\ndel _os\n"
+                        reset = chdir + reset
                     reply = client.wait_for_reply(
                         client.kc.execute(reset, silent=True, store_history=False)
                     )
@@ -628,12 +813,15 @@ def _is_cell_error(exc: Exception) -> bool:
     return type(exc).__name__ == "PapermillExecutionError"
 
 
-def _describe_failure(exc: Exception, job: ReportJob, failed: Path | None) -> str:
-    """Notebook, cell, error and message on one line. The message may quote data (a title,
-    an answer), and it goes to the console and the run log: it is scrubbed like the data."""
+def _describe_failure(
+    exc: Exception, job: ReportJob, failed: Path | None, stage: str | None = None
+) -> str:
+    """Notebook, cell (or the step that failed), error and message on one line. The message
+    may quote data (a title, an answer), and it goes to the console and the run log: it is
+    scrubbed like the data."""
     from inclusie_analysis.clean.privacy import scrub
 
-    where = f" Het uitgevoerde notebook staat in {failed}." if failed else ""
+    where = f" Het uitgevoerde notebook staat in {failed.name}." if failed else ""
     if _is_cell_error(exc):
         first = next((line for line in exc.source.splitlines() if line.strip()), "").strip()
         evalue = scrub(" ".join(str(exc.evalue).split()))[0]
@@ -642,8 +830,9 @@ def _describe_failure(exc: Exception, job: ReportJob, failed: Path | None) -> st
             f"({first[:60]}): "
             f"{exc.ename}: {evalue}.{where}"
         )
+    step = f"{stage} mislukt: " if stage else ""
     message = scrub(" ".join(str(exc).split()))[0]
-    return f"{job.notebook.name}: {type(exc).__name__}: {message}.{where}"
+    return f"{job.notebook.name}: {step}{type(exc).__name__}: {message}.{where}"
 
 
 def _now() -> str:
@@ -764,10 +953,20 @@ def _versions() -> dict[str, str]:
 
 
 def write_manifest(
-    out_root: Path, jobs: list[ReportJob], results: list[ReportResult], formats, workers: int
+    out_root: Path,
+    jobs: list[ReportJob],
+    results: list[ReportResult],
+    formats,
+    workers: int,
+    root: Path | None = None,
 ) -> Path:
     """`manifest.json`: inputs (with sha256), parameters, versions, and per report its start,
-    end and status. Reports not run this time keep their earlier entry."""
+    end and status, its `folder` and the id it was made for (`source_id`: event id or area).
+    Reports not run this time keep their earlier entry. Paths are relative to `root` (the
+    settings folder) or else to `out_root` (`paths.portable`; `paths_relative_to` says which):
+    the manifest is published and names no home folder."""
+    from inclusie_analysis.paths import portable
+
     path = Path(out_root) / "manifest.json"
     previous = {}
     if path.exists():
@@ -786,10 +985,13 @@ def write_manifest(
         if meta_file and meta_file.exists()
         else {}
     )
-    reports = dict(previous)
+    base = root or out_root
+    reports = portable(previous, base)
     for job, result in zip(jobs, results, strict=True):
-        entry = asdict(result) | {"notebook": job.notebook.name, "parameters": job.parameters}
+        entry = asdict(result) | {"notebook": job.notebook.name,
+                                  "parameters": portable(job.parameters, base)}  # fmt: skip
         entry["folder"] = job.report_id
+        entry["source_id"] = _source(job)
         entry["failed_notebook"] = result.failed_notebook.name if result.failed_notebook else None
         entry["status"] = "ok" if result.ok else "failed"
         entry.pop("ok")
@@ -799,7 +1001,8 @@ def write_manifest(
         "formats": list(formats),
         "workers": workers,
         "versions": _versions(),
-        "data": meta,
+        "paths_relative_to": "settings" if root else "year_folder",
+        "data": portable(meta, base),
         "reports": reports,
     }
     path.write_text(
@@ -826,9 +1029,11 @@ def write_index(out_root: Path) -> Path:
         status = "" if entry["status"] == "ok" else "laatste run mislukt, zie run.log"
         if not links and not status:
             continue
+        folder_name = html.escape(entry.get("folder", report_id))
         rows.setdefault(entry["kind"], []).append(
             f'<tr><th scope="row">{html.escape(entry["title"])}</th>'
             f"<td>{' · '.join(links) or '–'}</td>"
+            f"<td><code>{folder_name}</code></td>"
             f"<td>{html.escape(status)}</td></tr>"
         )
     year = next((e["parameters"].get("year") for e in manifest["reports"].values()), "")
@@ -840,7 +1045,8 @@ def write_index(out_root: Path) -> Path:
         if rows.get(kind):
             sections.append(
                 f'<h2>{heading}</h2><table><thead><tr><th scope="col">Rapport</th>'
-                f'<th scope="col">Bestanden</th><th scope="col">Status</th></tr></thead>'
+                f'<th scope="col">Bestanden</th><th scope="col">Map</th>'
+                f'<th scope="col">Status</th></tr></thead>'
                 f"<tbody>{''.join(rows[kind])}</tbody></table>"
             )
     synthetic = "SYNTHETISCH" in json.dumps(manifest.get("data", {})).upper()

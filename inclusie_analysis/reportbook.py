@@ -224,6 +224,10 @@ class ReportBook:
             return format_number(value, self.language)
         if isinstance(value, float):
             return format_number(value, self.language, decimals=1)
+        if isinstance(value, str):  # as typed: the inert apostrophe belongs to spreadsheets
+            from inclusie_analysis.clean.privacy import as_typed
+
+            return as_typed(value)
         return str(value)
 
     # -- figures ------------------------------------------------------------------------------

@@ -81,7 +81,10 @@ def test_written_workbook_holds_numbers_and_the_check_finds_text(tmp_path):
     assert text_figures(path) == []
     # without a language the old behaviour: figures as text, which the check names
     old = write_tables(tmp_path / "oud.xlsx", {"Blad": frame})
-    assert text_figures(old) == ['Blad!B2: "\'-10,9 (-22,0 tot 0,2)"', "Blad!C2: '45 %'"]
+    assert text_figures(old) == ["Blad!B2: '-10,9 (-22,0 tot 0,2)'", "Blad!C2: '45 %'"]
+    # text that starts like a formula: a string cell with the quote prefix, no apostrophe
+    cell = load_workbook(old)["Blad"]["B2"]
+    assert cell.data_type == "s" and cell.quotePrefix
 
 
 def test_text_figures_flags_numbers_as_text_only(tmp_path):

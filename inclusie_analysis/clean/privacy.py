@@ -1,10 +1,10 @@
 """Personal data: keyed pseudonyms, scrubbing of open answers, and inert spreadsheet cells.
 
-Names, e-mail addresses and phone numbers never leave the cleaning step. A respondent or
-participant is known by a pseudonym: an HMAC of their normalised e-mail address (or of the
-response's own id when there is none) under a secret key that lives outside git. The same
-key gives the same pseudonyms next year, so waves and events can be linked without anyone's
-address in the data.
+Personal data never leaves the cleaning step. Free text goes through `scrub` (see
+deidentify.py); a respondent or participant is known by a pseudonym: an HMAC of their
+normalised e-mail address (or of the response's own id when there is none) under a secret
+key that lives outside git. The same key gives the same pseudonyms next year, so waves and
+events can be linked without anyone's address in the data.
 """
 
 from __future__ import annotations
@@ -15,8 +15,12 @@ import os
 import re
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from inclusie_analysis.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ENV_KEY = "INCLUSIE_PSEUDONYM_KEY"
 # Used only for the synthetic demo, so its outputs are reproducible; never for real data.
@@ -109,11 +113,20 @@ def is_formula_like(text: str) -> bool:
 
 
 def inert(text: str) -> str:
-    """Make a formula-like text inert for spreadsheets by a leading apostrophe."""
+    """Make a formula-like text inert by a leading apostrophe: how text is kept at rest
+    (parquet), so that a file opened or converted by a spreadsheet never runs it. Idempotent:
+    an inert text stays as it is. `as_typed` undoes it for reading and showing."""
     return "'" + text if is_formula_like(text) else text
 
 
-def scrub_column(values: pd.Series) -> pd.Series:  # noqa: F821 (pandas is imported lazily)
+def as_typed(text: str) -> str:
+    """The text as the respondent typed it: `inert`'s apostrophe removed (only before a
+    formula-like text, so "'t was goed" keeps its apostrophe). HTML and PDF show this; Excel
+    gets it with the cell's quote-prefix style, which keeps it text without a visible mark."""
+    return text[1:] if text.startswith("'") and is_formula_like(text[1:]) else text
+
+
+def scrub_column(values: pd.Series) -> pd.Series:
     """`scrub` applied to a column of free text: each distinct non-empty value is scrubbed
     once (exports repeat titles and answers), NA stays NA, index, name and a string dtype
     are kept.

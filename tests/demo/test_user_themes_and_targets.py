@@ -43,8 +43,9 @@ def test_report_uses_the_users_themes_and_targets(demo, make_settings, tmp_path)
     indicators = pd.read_parquet(out / "data" / "indicators.parquet")
     assert indicators["indicator"].tolist() == ["nieuwsbrieven"]
     meta = json.loads((out / "data" / "meta.json").read_text(encoding="utf-8"))
-    assert meta["references"]["themes"]["file"] == str(themes.resolve())
-    assert meta["references"]["targets"]["file"] == str((targets / "2025.yaml").resolve())
+    # relative to the settings folder (tmp_path here): no absolute path in meta.json (issue 15)
+    assert meta["references"]["themes"]["file"] == "eigen/themes.yaml"
+    assert meta["references"]["targets"]["file"] == "eigen/doelen/2025.yaml"
     html = (out / "jaarrapport-vlaanderen-en-brussel" / "report.html").read_text(encoding="utf-8")
     # the ranking in the report kernel: labels from the user's file, ten themes shown
     assert html.count("[eigen]") >= 10

@@ -252,8 +252,12 @@ def test_the_users_theme_and_targets_files_are_the_ones_used(run):
 
     scenario = run["scenario"]
     meta = json.loads((run["data"] / "meta.json").read_text(encoding="utf-8"))
-    assert meta["references"]["themes"]["file"] == str(scenario.themes)
-    assert meta["references"]["targets"]["file"] == str(scenario.targets / f"{YEAR}.yaml")
+    # meta.json's paths are relative to the settings folder (issue 15)
+    assert meta["paths_relative_to"] == "settings"
+    root = scenario.settings.parent
+    assert (root / meta["references"]["themes"]["file"]).resolve() == scenario.themes.resolve()
+    targets = root / meta["references"]["targets"]["file"]
+    assert targets.resolve() == (scenario.targets / f"{YEAR}.yaml").resolve()
     events = load_events(run["data"])
     assert len(events.indicators) == 17  # the drafted 2026 targets, measured on 2026
     needs = load_needs(run["data"])
