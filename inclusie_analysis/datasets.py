@@ -365,11 +365,14 @@ def write_meta(
     as_of: str | None = None,
     sources: list[dict] | None = None,
     references: dict[str, Path | None] | None = None,
+    key: dict | None = None,
 ) -> Path:
     """`meta.json` beside the data: when it was cleaned, for which year and date, every
     input file with its size and sha256 (the reports' manifest repeats it), per kind of
-    input whether it was found (`sources`, see `inclusie_analysis.sources`), and the
-    reference files used (the themes and the targets file, None when there was none)."""
+    input whether it was found (`sources`, see `inclusie_analysis.sources`), the
+    reference files used (the themes and the targets file, None when there was none), and
+    the pseudonym key used (`key`: its fingerprint, whether it was the demo key; None when
+    no key was needed)."""
     import hashlib
     import json
     import time
@@ -390,6 +393,7 @@ def write_meta(
         "inputs": inputs,
         "sources": sources or [],
         "references": {name: _file_record(path) for name, path in (references or {}).items()},
+        "key": key,
     }
     path = Path(data_dir) / "meta.json"
     path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
