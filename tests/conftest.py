@@ -37,6 +37,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
+def test_key() -> str:
+    """The session's pseudonym key (what $INCLUSIE_PSEUDONYM_KEY holds during the tests)."""
+    return TEST_KEY
+
+
+@pytest.fixture(scope="session")
 def shared_reference() -> Path:
     """The verified reference tables beside the repository; skipped, with the reason, without."""
     folder = SHARED / "reference"

@@ -244,3 +244,26 @@ def test_the_index_says_another_key(tmp_path):
     manifest["key"] = {"fingerprint": "3", "demo": False}
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     assert "andere sleutel" not in write_index(out).read_text(encoding="utf-8")
+
+
+def test_key_command_creates_and_shows_the_fingerprint(tmp_path, capsys, monkeypatch, no_env_key):
+    from inclusie_analysis.cli import main
+
+    path = tmp_path / ".secrets" / "pseudonym.key"
+    settings = tmp_path / "inclusie.toml"
+    settings.write_text(f'[paths]\npseudonym_key = "{path.as_posix()}"\n', encoding="utf-8")
+    assert main(["--settings", str(settings), "key"]) == 0
+    assert "bestaat nog niet" in capsys.readouterr().out
+    assert main(["--settings", str(settings), "key", "--create"]) == 0
+    assert _mode(path) == 0o600 and str(path) in capsys.readouterr().out
+    assert main(["--settings", str(settings), "key"]) == 0
+    assert f"vingerafdruk {key_fingerprint(load_key(path))}." in capsys.readouterr().out
+    monkeypatch.setenv(ENV_KEY, GOOD)
+    assert main(["--settings", str(settings), "key"]) == 0
+    out = capsys.readouterr().out
+    assert ENV_KEY in out and key_fingerprint(GOOD.encode()) in out
+    monkeypatch.setenv(ENV_KEY, " ")
+    assert main(["--settings", str(settings), "key"]) == 2
+    assert "is leeg" in capsys.readouterr().err
+    assert main(["--settings", str(settings), "key", "--create"]) == 2  # never overwritten
+    assert "nooit overschreven" in capsys.readouterr().err
