@@ -313,15 +313,18 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None, demo
 
     start = time.perf_counter()
     used: dict = {}
+    loaded: list[bytes] = []
 
-    def key() -> bytes:
-        if demo:
-            value, source = demo_key(input_root), "demo"
-        else:
-            value = load_key(settings.pseudonym_key)
-            source = "omgevingsvariabele" if ENV_KEY in os.environ else "bestand"
-        used.update(fingerprint=key_fingerprint(value), demo=demo, source=source)
-        return value
+    def key() -> bytes:  # loaded once (the demo folder checked once), when first needed
+        if not loaded:
+            if demo:
+                loaded.append(demo_key(input_root))
+                source = "demo"
+            else:
+                loaded.append(load_key(settings.pseudonym_key))
+                source = "omgevingsvariabele" if ENV_KEY in os.environ else "bestand"
+            used.update(fingerprint=key_fingerprint(loaded[0]), demo=demo, source=source)
+        return loaded[0]
 
     data, events = clean_year(
         input_root,
