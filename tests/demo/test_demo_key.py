@@ -189,13 +189,28 @@ def test_another_key_than_last_year_is_said_everywhere(demo_run, test_key):
     }  # fmt: skip
 
 
-def test_a_report_with_the_user_key_records_it_and_not_the_demo_key(run, test_key):
+def test_the_shared_run_is_a_demo_run(run):
+    """tests/demo/conftest.py's `run` is `run --demo` on the session's demo: demo key."""
     code, reports = run
     assert code == 0
+    manifest = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["key"] == {"fingerprint": key_fingerprint(DEMO_KEY), "demo": True}
+
+
+def test_a_report_with_the_user_key_records_it_and_not_the_demo_key(
+    demo, make_settings, tmp_path, test_key
+):
+    settings = make_settings(tmp_path, demo.out)
+    code, _, err = run_cli("--settings", str(settings), "report", "--year", "2025",
+                           "--only", "Vlaanderen en Brussel", "--formats", "html", "--jobs", "1",
+                           "--no-progress")  # fmt: skip
+    assert code == 0, err
+    reports = tmp_path / "reports" / "2025"
     manifest = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["key"] == {"fingerprint": key_fingerprint(test_key.encode()), "demo": False}
     text = (reports / "manifest.json").read_text(encoding="utf-8")
     assert test_key not in text and key_fingerprint(DEMO_KEY) not in text
     # the demo's own files, reported with a user key: still synthetic, and said so
-    assert "synthetische demodata" in (reports / "index.html").read_text(encoding="utf-8")
-    assert "andere sleutel" not in (reports / "index.html").read_text(encoding="utf-8")
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert "synthetische demodata" in index and "andere sleutel" not in index
+    assert "andere sleutel" not in err
