@@ -59,8 +59,8 @@ _KEY_HINT = (
 def check_key(text: str, where: str, file: str | None = None) -> bytes:
     """The key as bytes, after the same rules for a key file and the environment variable:
     not empty, at least 32 characters (surrounding blanks do not count), at least 8
-    different characters, and not one short piece repeated. `where` names the source in
-    the error ("de omgevingsvariabele ..." or "het sleutelbestand")."""
+    different characters, not one short piece repeated, not the public demo key. `where`
+    names the source in the error ("de omgevingsvariabele ..." or "het sleutelbestand")."""
     key = text.strip()
     problem = None
     if not key:
@@ -74,6 +74,8 @@ def check_key(text: str, where: str, file: str | None = None) -> bytes:
         )
     elif _period(key) <= len(key) // 2:
         problem = "is één kort stuk dat herhaald wordt: zo'n patroon is te raden"
+    elif key.encode("utf-8") == DEMO_KEY:
+        problem = "is de openbare demosleutel, die iedereen kent"
     if problem:
         raise InputError(f"de pseudoniemsleutel in {where} {problem}.", file=file, hint=_KEY_HINT)
     return key.encode("utf-8")

@@ -35,6 +35,7 @@ WEAK = [
     ("1234567" * 6, "maar 7 verschillende tekens"),  # a typed pattern, 42 characters long
     ("0123456789" * 4, "herhaald"),  # 10 different characters, but one piece repeated
     ("  " + "a" * 31 + "  ", "te kort: 31 tekens"),  # blanks around do not count
+    (DEMO_KEY.decode(), "de openbare demosleutel"),  # long and varied, but public
 ]
 
 
