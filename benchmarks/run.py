@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -107,7 +108,9 @@ def suite_rows(repeat: int) -> list[tuple]:
         )
         cli = [sys.executable, "-m", "inclusie_analysis.cli", "--settings", str(settings)]
         subprocess.run([*cli, "demo", "--out", str(tmp / "demo")], check=True, capture_output=True)
-        subprocess.run([*cli, "clean"], check=True, capture_output=True)
+        # `clean` needs a user key, also on the demo (the demo key is only for `run --demo`)
+        key = {"INCLUSIE_PSEUDONYM_KEY": "benchmark key: synthetic demo data only, not secret"}
+        subprocess.run([*cli, "clean"], check=True, capture_output=True, env={**os.environ, **key})
         data = tmp / "reports" / "2025" / "data"
         setup = (
             "from inclusie_analysis.report import plan_suite, run_suite\n"

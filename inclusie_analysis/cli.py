@@ -71,8 +71,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, help="schrijf naar dit bestand (standaard: <paths.targets>/<jaar>.yaml)"
     )
 
-    key = sub.add_parser("key", help="maak de geheime sleutel voor pseudoniemen")
-    key.add_argument("--create", action="store_true", help="maak een nieuwe sleutel (eenmalig)")
+    key = sub.add_parser(
+        "key",
+        help="toon of maak de geheime sleutel voor pseudoniemen",
+        description="De geheime sleutel voor pseudoniemen (paths.pseudonym_key, of de "
+        "omgevingsvariabele INCLUSIE_PSEUDONYM_KEY). Elke opdracht op echte gegevens vraagt "
+        "hem; de openbare demosleutel geldt alleen voor 'inclusie run --demo' op de map die "
+        "'inclusie demo' schreef. Een sleutel heeft minstens 32 tekens waarvan minstens 8 "
+        "verschillende. Zonder --create: waar hij staat en zijn vingerafdruk (die ook in "
+        "manifest.json staat).",
+    )
+    key.add_argument(
+        "--create",
+        action="store_true",
+        help="maak een nieuwe sleutel (eenmalig; bestand 0600, map 0700; overschrijft nooit)",
+    )
 
     for name, text in (
         ("clean", "schoon de exports op: tabellen, grootboek en datakwaliteitsrapport"),
@@ -116,7 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--no-progress", action="store_true", help="geen voortgangsbalk")
         if name == "run":
-            p.add_argument("--demo", action="store_true", help="maak en gebruik de demodata")
+            p.add_argument(
+                "--demo",
+                action="store_true",
+                help="maak de demodata en gebruik ze met de openbare demosleutel (met --input: "
+                "alleen een ongewijzigde map van 'inclusie demo')",
+            )
     return parser
 
 
@@ -180,14 +198,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _key(settings, args.create)
     input_root = args.input or settings.raw
     as_of = _as_of(args.as_of)
-    if args.command == "run" and args.demo:
+    demo = args.command == "run" and args.demo
+    if demo and args.input is None:
         _demo(settings.demo, seed=1, scale=1)
         input_root = settings.demo
     year = _year(args.year, settings.year, input_root)
     if args.command == "clean":
         data = _clean(settings, input_root, year, as_of)
         return 1 if (data.files["status"] != "ok").any() else 0
-    return _report(settings, input_root, year, as_of, args)
+    return _report(settings, input_root, year, as_of, args, demo=demo)
 
 
 def _year(chosen: int | None, configured: int | None, input_root: Path) -> int:
@@ -255,11 +274,21 @@ def _draft_targets(settings, year: int, previous: str | None, out: Path | None) 
 
 
 def _key(settings, create: bool) -> int:
-    from inclusie_analysis.clean.privacy import create_key
+    from inclusie_analysis.clean.privacy import ENV_KEY, create_key, key_fingerprint, load_key
 
     if not create:
-        state = "bestaat" if settings.pseudonym_key.exists() else "bestaat nog niet"
-        print(f"Pseudoniemsleutel: {settings.pseudonym_key} ({state}). Maak er één met --create.")
+        if ENV_KEY in os.environ:
+            where = f"de omgevingsvariabele {ENV_KEY} (gaat voor op {settings.pseudonym_key})"
+        elif settings.pseudonym_key.exists():
+            where = str(settings.pseudonym_key)
+        else:
+            print(
+                f"Pseudoniemsleutel: {settings.pseudonym_key} (bestaat nog niet). Maak er één "
+                "met --create."
+            )
+            return 0
+        fingerprint = key_fingerprint(load_key(settings.pseudonym_key))
+        print(f"Pseudoniemsleutel: {where}, vingerafdruk {fingerprint}.")
         return 0
     path = create_key(settings.pseudonym_key)
     print(
@@ -269,18 +298,34 @@ def _key(settings, create: bool) -> int:
     return 0
 
 
-def _clean(settings, input_root: Path, year: int, as_of: str | None = None):
-    """Clean every survey export up to `year` once; write data, ledger and quality report."""
-    from inclusie_analysis.clean.privacy import load_key
+def _clean(settings, input_root: Path, year: int, as_of: str | None = None, demo: bool = False):
+    """Clean every survey export up to `year` once; write data, ledger and quality report.
+
+    The pseudonym key is the user's (`privacy.load_key`), also on demo files; only `run
+    --demo` (`demo`) uses the public demo key, and only on the unchanged folder `inclusie
+    demo` wrote. Which key it was (its fingerprint, never the key) goes into meta.json."""
+    from inclusie_analysis.clean.privacy import ENV_KEY, demo_key, key_fingerprint, load_key
     from inclusie_analysis.datasets import clean_year, write_frames, write_meta
-    from inclusie_analysis.demo import MARKER
     from inclusie_analysis.indicators import TARGETS_DIR
     from inclusie_analysis.quality import write_quality_report
     from inclusie_analysis.report import log_line
     from inclusie_analysis.sources import missing_sentences
 
     start = time.perf_counter()
-    demo = (Path(input_root) / MARKER).exists()
+    used: dict = {}
+    loaded: list[bytes] = []
+
+    def key() -> bytes:  # loaded once (the demo folder checked once), when first needed
+        if not loaded:
+            if demo:
+                loaded.append(demo_key(input_root))
+                source = "demo"
+            else:
+                loaded.append(load_key(settings.pseudonym_key))
+                source = "omgevingsvariabele" if ENV_KEY in os.environ else "bestand"
+            used.update(fingerprint=key_fingerprint(loaded[0]), demo=demo, source=source)
+        return loaded[0]
+
     data, events = clean_year(
         input_root,
         year,
@@ -288,7 +333,7 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None):
         events_config=settings.events_config,
         taxonomy=settings.themes,
         targets_dir=settings.targets or TARGETS_DIR,
-        key=lambda: load_key(settings.pseudonym_key, demo=demo),
+        key=key,
         aliases=settings.aliases,
         region_mapping=settings.region_mapping,
         region_column=settings.region_column,
@@ -301,7 +346,16 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None):
 
     targets = find_targets(year, settings.targets or TARGETS_DIR)
     references = {"themes": themes_file(settings.themes), "targets": targets}
-    write_meta(out, input_root, year, as_of, events.sources, references, root=settings.root)
+    write_meta(
+        out,
+        input_root,
+        year,
+        as_of,
+        events.sources,
+        references,
+        root=settings.root,
+        key=used or None,
+    )
     xlsx, _ = write_quality_report(
         data.ledger, data.fixes, data.files, out.parent, year, sources=events.sources
     )
@@ -349,14 +403,16 @@ def _count(events, kind: str, frame: str, year: int) -> str:
     return str(int((rows["year"] == year).sum()))
 
 
-def _report(settings, input_root: Path, year: int, as_of: str | None, args) -> int:
+def _report(
+    settings, input_root: Path, year: int, as_of: str | None, args, demo: bool = False
+) -> int:
     """Clean once, then run the year's report suite; nonzero exit when anything failed."""
-    from inclusie_analysis.report import NOTEBOOKS, plan_suite, run_suite
+    from inclusie_analysis.report import NOTEBOOKS, key_warning, plan_suite, run_suite
 
     start = time.perf_counter()
     out = settings.reports / str(year)
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
-    data = _clean(settings, input_root, year, as_of)
+    data = _clean(settings, input_root, year, as_of, demo=demo)
     jobs = plan_suite(
         out / "data",
         year,
@@ -386,6 +442,9 @@ def _report(settings, input_root: Path, year: int, as_of: str | None, args) -> i
     for result in failed:
         print(f"Rapport {result.report_id} mislukt: {result.error}", file=sys.stderr)
     audit_failed = _say_audit(out, settings.audit)
+    warning = key_warning(out)
+    if warning:
+        print(f"Let op: {warning}", file=sys.stderr)
     print(
         f"{len(results) - len(failed)} van {len(results)} rapporten klaar in "
         f"{time.perf_counter() - start:.1f} s: {out / 'index.html'}"

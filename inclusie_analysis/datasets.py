@@ -419,14 +419,16 @@ def write_meta(
     sources: list[dict] | None = None,
     references: dict[str, Path | None] | None = None,
     root: Path | None = None,
+    key: dict | None = None,
 ) -> Path:
     """`meta.json` beside the data: when it was cleaned, for which year and date, every
     input file with its size and sha256 (the reports' manifest repeats it), per kind of
-    input whether it was found (`sources`, see `inclusie_analysis.sources`), and the
-    reference files used (the themes and the targets file, None when there was none). Paths
-    are relative (`paths.portable`), never absolute: to `root` (the settings folder, so
-    reports say "surveys/raw/2025") or else to the report year folder; `paths_relative_to`
-    says which."""
+    input whether it was found (`sources`, see `inclusie_analysis.sources`), the reference
+    files used (the themes and the targets file, None when there was none), and the
+    pseudonym key used (`key`: its fingerprint, whether it was the demo key; None when no
+    key was needed). Paths are relative (`paths.portable`), never absolute: to `root` (the
+    settings folder, so reports say "surveys/raw/2025") or else to the report year folder;
+    `paths_relative_to` says which."""
     import hashlib
     import json
     import time
@@ -447,6 +449,7 @@ def write_meta(
         "inputs": inputs,
         "sources": sources or [],
         "references": {name: _file_record(path) for name, path in (references or {}).items()},
+        "key": key,
     }
     from inclusie_analysis.paths import portable
 

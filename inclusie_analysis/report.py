@@ -289,6 +289,8 @@ def run_suite(
         f"{time.time() - started:.1f} s",
     )
     write_manifest(out_root, jobs, results, formats, workers, root=root)
+    if warning := key_warning(out_root):
+        log_line(log, f"let op: {warning}")
     if audit is not None:
         try:
             audit_disclosure(out_root, *audit, log=log)
@@ -1003,12 +1005,62 @@ def write_manifest(
         "versions": _versions(),
         "paths_relative_to": "settings" if root else "year_folder",
         "data": portable(meta, base),
+        "key": key_record(out_root, meta),
         "reports": reports,
     }
     path.write_text(
         json.dumps(manifest, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
     )
     return path
+
+
+def key_record(out_root: Path, meta: dict) -> dict | None:
+    """The manifest's `key`: the pseudonym key's fingerprint (never the key), whether it was
+    the public demo key, and the comparison with the most recent earlier year's manifest in
+    the same reports folder; `warning` says when the keys differ (pseudonyms of the two
+    years cannot be linked). None when the cleaning needed no key."""
+    key = meta.get("key") or {}
+    if not key.get("fingerprint"):
+        return None
+    record = {"fingerprint": key["fingerprint"], "demo": bool(key.get("demo"))}
+    earlier = _earlier_key(Path(out_root).parent, meta.get("year"))
+    if earlier is not None:
+        year, previous = earlier
+        same = previous["fingerprint"] == record["fingerprint"]
+        record["previous"] = {"year": year, "fingerprint": previous["fingerprint"],
+                              "demo": bool(previous.get("demo")), "same": same}  # fmt: skip
+        if not same:
+            record["warning"] = f"andere sleutel dan in {year}: pseudoniemen niet koppelbaar"
+            if previous.get("demo") != record["demo"]:
+                which = year if previous.get("demo") else "nu"
+                record["warning"] += f" ({which} de openbare demosleutel)"
+    return record
+
+
+def _earlier_key(reports_root: Path, year: object) -> tuple[int, dict] | None:
+    """The key record of the most recent year before `year` whose manifest has one."""
+    if not str(year).isdigit() or not reports_root.is_dir():
+        return None
+    names = [p.name for p in reports_root.iterdir() if p.name.isdigit()]
+    for earlier in sorted((int(n) for n in names if int(n) < int(year)), reverse=True):
+        path = reports_root / str(earlier) / "manifest.json"
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+            key = manifest.get("key") or manifest.get("data", {}).get("key") or {}
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(key, dict) and key.get("fingerprint"):
+            return earlier, key
+    return None
+
+
+def key_warning(out_root: Path) -> str | None:
+    """The manifest's warning about a key other than the earlier year's, if any."""
+    try:
+        manifest = json.loads((Path(out_root) / "manifest.json").read_text(encoding="utf-8"))
+        return (manifest.get("key") or {}).get("warning")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def write_index(out_root: Path) -> Path:
@@ -1049,9 +1101,15 @@ def write_index(out_root: Path) -> Path:
                 f'<th scope="col">Status</th></tr></thead>'
                 f"<tbody>{''.join(rows[kind])}</tbody></table>"
             )
-    synthetic = "SYNTHETISCH" in json.dumps(manifest.get("data", {})).upper()
     notice = ("<p><strong>Let op: gemaakt met synthetische demodata, niet met echte antwoorden."
-              "</strong></p>") if synthetic else ""  # fmt: skip
+              "</strong></p>") if _synthetic(manifest) else ""  # fmt: skip
+    if warning := (manifest.get("key") or {}).get("warning"):
+        notice += (
+            f'<div class="ontbreekt" role="alert"><p><strong>Let op: {html.escape(warning)}.'
+            "</strong> Wie in beide jaren antwoordde of deelnam, is niet als dezelfde persoon "
+            "te herkennen. Was dat niet de bedoeling, gebruik dan de sleutel van toen "
+            "('inclusie key' toont de vingerafdruk; zie manifest.json).</p></div>"
+        )
     notice += _missing_notice(manifest.get("data", {}).get("sources", []))
     notice += _audit_notice(out_root / AUDIT_FILE)
     page = (
@@ -1073,6 +1131,16 @@ def write_index(out_root: Path) -> Path:
     path = out_root / "index.html"
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def _synthetic(manifest: dict) -> bool:
+    """Whether the index says "synthetische demodata": the demo key was used (only possible on
+    the unchanged demo folder), or every input file in a year folder is named SYNTHETISCH."""
+    data = manifest.get("data") or {}
+    if (manifest.get("key") or {}).get("demo"):
+        return True
+    names = [i.get("file", "") for i in data.get("inputs", []) if "/" in i.get("file", "")]
+    return bool(names) and all("SYNTHETISCH" in name.upper() for name in names)
 
 
 def _audit_notice(path: Path) -> str:

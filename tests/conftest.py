@@ -1,13 +1,45 @@
-"""Shared fixtures: the repository root and the verified reference tables in ../shared."""
+"""Shared fixtures: the repository root, the verified reference tables in ../shared, and the
+test run's pseudonym key."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+
+# Every `inclusie clean/report/run` needs a user key, also on the demo files (the public demo
+# key is only for `run --demo`). The whole session gets this one, as a user sets it, through
+# $INCLUSIE_PSEUDONYM_KEY (papermill kernels and subprocesses inherit it); a user's own key
+# in the environment is put aside for the session. Tests of the key rules unset it.
+TEST_KEY = "inclusie-analysis test key: synthetic data only, not secret"
+_KEY_BEFORE: list[str | None] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from inclusie_analysis.clean.privacy import ENV_KEY
+
+    _KEY_BEFORE.append(os.environ.get(ENV_KEY))
+    os.environ[ENV_KEY] = TEST_KEY
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    from inclusie_analysis.clean.privacy import ENV_KEY
+
+    before = _KEY_BEFORE.pop() if _KEY_BEFORE else None
+    if before is None:
+        os.environ.pop(ENV_KEY, None)
+    else:
+        os.environ[ENV_KEY] = before
+
+
+@pytest.fixture(scope="session")
+def test_key() -> str:
+    """The session's pseudonym key (what $INCLUSIE_PSEUDONYM_KEY holds during the tests)."""
+    return TEST_KEY
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,9 @@ SURVEY_SIZES = {2020: 240, 2025: 320}
 EVENT_YEARS = (2024, 2025)
 PEOPLE = 450
 MARKER = "LEESMIJ_SYNTHETISCH.txt"
+# Every file `write_demo` wrote, with its sha256: what makes "the folder `inclusie demo` wrote"
+# checkable, so the public demo key is never used on anything else (`check_demo_folder`).
+LISTING = "SYNTHETISCH_bestanden.json"
 README = """SYNTHETISCHE DEMODATA - geen echte personen, besturen of antwoorden.
 
 Gemaakt met `inclusie demo --seed {seed} --scale {scale}` (inclusie-analysis {version}).
@@ -141,8 +144,88 @@ def write_demo(
         README.format(seed=seed, scale=scale, version=__version__, truth=truth_dir.name),
         encoding="utf-8",
     )
+    _write_listing(out)
     summary.files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     return summary
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _write_listing(out: Path) -> None:
+    """`SYNTHETISCH_bestanden.json`: every file written (relative path and sha256), last."""
+    files = {
+        p.relative_to(out).as_posix(): _sha256(p)
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.relative_to(out).as_posix() != LISTING
+    }
+    listing = {"geschreven_door": "inclusie demo", "bestanden": files}
+    (out / LISTING).write_text(
+        json.dumps(listing, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+
+
+DEMO_HINT = (
+    "De demosleutel is openbaar: wie een lijst e-mailadressen heeft, rekent pseudoniemen ermee "
+    "terug. Voor deze bestanden maakt u een eigen sleutel met 'inclusie key --create' en "
+    "gebruikt u 'inclusie report'; voor de demo zelf: 'inclusie run --demo' zonder --input "
+    "(schrijft de demo opnieuw)."
+)
+
+
+def check_demo_folder(folder: Path | str) -> None:
+    """Refuse (InputError) unless `folder` holds only files `write_demo` wrote, unchanged.
+
+    The folder must hold the marker and the listing, and every file under it (any depth,
+    hidden ones too) must be in the listing with the same sha256: a renamed, added or changed
+    file means the folder may hold real data, and the public demo key must not touch it. A
+    listed file that is missing is allowed: what is left is still only synthetic data.
+    """
+    folder = Path(folder)
+    listing_file = folder / LISTING
+    try:
+        listed = json.loads(listing_file.read_text(encoding="utf-8"))["bestanden"]
+        if not isinstance(listed, dict):
+            raise TypeError
+        if not (folder / MARKER).is_file():
+            raise FileNotFoundError(MARKER)
+    except FileNotFoundError:
+        raise InputError(
+            f"de demosleutel wordt alleen gebruikt op een map die 'inclusie demo' schreef; deze "
+            f"map mist {MARKER} of {LISTING}.",
+            file=str(folder),
+            hint=DEMO_HINT,
+        ) from None
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        raise InputError(
+            "de lijst van de demobestanden is onleesbaar of gewijzigd; de demosleutel wordt "
+            "geweigerd.",
+            file=str(listing_file),
+            hint=DEMO_HINT,
+        ) from None
+    unknown, changed = [], []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
+        name = path.relative_to(folder).as_posix()
+        if name == LISTING:
+            continue
+        if name not in listed:
+            unknown.append(name)
+        elif not path.is_file() or _sha256(path) != listed[name]:
+            changed.append(name)
+    for names, what in (
+        (unknown, "staat niet in de lijst van 'inclusie demo' (hernoemd of toegevoegd)"),
+        (changed, "is gewijzigd sinds 'inclusie demo' het schreef"),
+    ):
+        if names:
+            more = f" (en nog {len(names) - 1} zo)" if len(names) > 1 else ""
+            raise InputError(
+                f"dit bestand {what}{more}: de demosleutel wordt geweigerd.",
+                file=(folder / names[0]).as_posix(),
+                hint=DEMO_HINT,
+            )
 
 
 def _rates(faults) -> dict:

@@ -5,16 +5,11 @@ from __future__ import annotations
 import pytest
 
 from inclusie_analysis.clean.privacy import (
-    DEMO_KEY,
-    ENV_KEY,
-    create_key,
     inert,
-    load_key,
     normalise_email,
     pseudonym,
     scrub,
 )
-from inclusie_analysis.errors import InputError
 
 
 def test_pseudonyms_are_stable_keyed_and_not_reversible():
@@ -27,24 +22,6 @@ def test_pseudonyms_are_stable_keyed_and_not_reversible():
 def test_email_normalisation_links_the_same_person():
     assert normalise_email(" An.Peeters@Example.org ") == "an.peeters@example.org"
     assert normalise_email("anonymous") is None and normalise_email("geen") is None
-
-
-def test_missing_key_says_how_to_make_one(tmp_path, monkeypatch):
-    monkeypatch.delenv(ENV_KEY, raising=False)
-    with pytest.raises(InputError, match="inclusie key --create"):
-        load_key(tmp_path / "geen.key")
-    assert load_key(tmp_path / "geen.key", demo=True) == DEMO_KEY
-
-
-def test_key_from_file_or_environment(tmp_path, monkeypatch):
-    monkeypatch.delenv(ENV_KEY, raising=False)
-    path = create_key(tmp_path / ".secrets" / "pseudonym.key")
-    assert len(load_key(path)) == 64
-    assert oct(path.stat().st_mode)[-3:] == "600"
-    with pytest.raises(InputError, match="nooit overschreven"):
-        create_key(path)
-    monkeypatch.setenv(ENV_KEY, "z" * 40)
-    assert load_key(path) == b"z" * 40
 
 
 @pytest.mark.parametrize(

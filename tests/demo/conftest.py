@@ -52,9 +52,11 @@ def make_settings():
 
 @pytest.fixture(scope="session")
 def run(demo, tmp_path_factory):
-    """The whole 2025 suite on the demo, once, as `inclusie report` runs it (two at a time)."""
+    """The whole 2025 suite on the demo, once, as `make report` (`inclusie run --demo`) makes
+    it: with the public demo key, which only `run --demo` on the unchanged demo may use (two
+    at a time). The backtest's figures depend on the demo key's pseudonyms."""
     folder = tmp_path_factory.mktemp("run")
     settings = write_settings(folder, demo.out)
-    code = main(["--settings", str(settings), "report", "--year", "2025", "--no-progress",
-                 "--jobs", "2"])  # fmt: skip
+    code = main(["--settings", str(settings), "run", "--demo", "--input", str(demo.out),
+                 "--year", "2025", "--no-progress", "--jobs", "2"])  # fmt: skip
     return code, folder / "reports" / "2025"

@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 from next_year import DROPPED, REWORDED, YEAR, build_next_year
 
+from inclusie_analysis.clean.privacy import ENV_KEY
 from inclusie_analysis.cli import main
 from inclusie_analysis.codebook import load_codebook
 
@@ -40,7 +41,14 @@ def _run_cli(*args: str, label: str = "") -> tuple[int, str]:
 
 
 def rerun(scenario, label: str, *, report: bool = True) -> dict:
-    """The README's next-year steps, every file used as the tool wrote it."""
+    """The README's next-year steps, every file used as the tool wrote it; the key is the one
+    `inclusie key --create` writes (the session's key in the environment is put aside)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv(ENV_KEY, raising=False)
+        return _rerun(scenario, label, report=report)
+
+
+def _rerun(scenario, label: str, *, report: bool = True) -> dict:
     settings = str(scenario.settings)
     run_cli = functools.partial(_run_cli, label=label)
     codebook = scenario.codebooks / f"leernoden-{YEAR}.yaml"
