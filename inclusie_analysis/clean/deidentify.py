@@ -615,7 +615,10 @@ def find_spans(text: str) -> list[tuple[int, int, str]]:
 
     found = []
     if re.search(r"[A-Za-zÀ-ÿ]{2}", text):
-        found = _address_spans(text) + _deduce_spans(text) + _name_spans(text)
+        # deduce finds names by capitals (lower-case names are the pair rule's): skip it when
+        # there are none
+        people = _deduce_spans(text) if any(c.isupper() for c in text) else []
+        found = _address_spans(text) + people + _name_spans(text)
     # addresses first (a street named after a person is an address), then names
     found.sort(key=lambda s: (s[2] != "address", s[0], -(s[1] - s[0])))
     for start, end, kind in found:
