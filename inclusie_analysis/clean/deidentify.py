@@ -226,7 +226,7 @@ def _word_list(relative: str) -> frozenset[str]:
 
 @cache
 def _municipalities() -> frozenset[str]:
-    """Belgian municipality and locality names (lower case) from the bundled reference."""
+    """Belgian municipalities and well-known deelgemeenten (lower case), from the reference."""
     import csv
     from importlib import resources
 
@@ -235,12 +235,12 @@ def _municipalities() -> frozenset[str]:
     with (ref / "municipalities.csv").open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             names.update(n.lower() for n in (row.get("name_nl"), row.get("name_fr")) if n)
-    with (ref / "postal_codes.csv").open(encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        for row in reader:
-            for key, value in row.items():
-                if key and "name" in key and value:
-                    names.add(value.lower())
+    import yaml
+
+    localities = yaml.safe_load((ref / "localities.yaml").read_text(encoding="utf-8")) or {}
+    for municipality, parts in localities.items():
+        names.add(str(municipality).lower())
+        names.update(str(p).lower() for p in parts or ())
     return frozenset(names)
 
 
@@ -627,7 +627,10 @@ def find_spans(text: str) -> list[tuple[int, int, str]]:
 
     found = []
     if re.search(r"[A-Za-zÀ-ÿ]{2}", text):
-        found = _address_spans(text) + _deduce_spans(text) + _name_spans(text)
+        # deduce finds names by capitals (lower-case names are the pair rule's): skip it when
+        # there are none
+        people = _deduce_spans(text) if any(c.isupper() for c in text) else []
+        found = _address_spans(text) + people + _name_spans(text)
     # addresses first (a street named after a person is an address), then names
     found.sort(key=lambda s: (s[2] != "address", s[0], -(s[1] - s[0])))
     for start, end, kind in found:
