@@ -307,6 +307,7 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None, demo
     from inclusie_analysis.clean.privacy import ENV_KEY, demo_key, key_fingerprint, load_key
     from inclusie_analysis.datasets import clean_year, write_frames, write_meta
     from inclusie_analysis.indicators import TARGETS_DIR
+    from inclusie_analysis.paths import portable, portable_path
     from inclusie_analysis.quality import write_quality_report
     from inclusie_analysis.report import log_line
     from inclusie_analysis.sources import missing_sentences
@@ -356,20 +357,32 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None, demo
         root=settings.root,
         key=used or None,
     )
+    # What is published (the quality report, run.log) names folders relative to the settings
+    # folder, never with the home folder; the console keeps the user's own paths.
+    published = portable(events.sources, settings.root)
     xlsx, _ = write_quality_report(
-        data.ledger, data.fixes, data.files, out.parent, year, sources=events.sources
+        data.ledger,
+        _relative_paths(data.fixes, input_root, settings.root),
+        _relative_paths(data.files, input_root, settings.root),
+        out.parent,
+        year,
+        sources=published,
     )
     files = data.files
     summary = (
-        f"Opgeschoond: {int(files['rows_in'].sum())} rijen uit {len(files)} bestanden → "
+        f"{int(files['rows_in'].sum())} rijen uit {len(files)} bestanden → "
         f"{len(data.respondents)} antwoorden, {_count(events, 'register', 'events', year)} "
         f"activiteiten, {_count(events, 'feedback', 'feedback', year)} feedbackantwoorden van "
         f"{year}; {int(files['merged'].sum())} samengevoegd, {int(files['rejected'].sum())} "
-        f"afgewezen ({time.perf_counter() - start:.1f} s). Datakwaliteit: {xlsx}"
+        f"afgewezen ({time.perf_counter() - start:.1f} s). Datakwaliteit: "
     )
-    print(summary)
+    print(f"Opgeschoond: {summary}{xlsx}")
     log = out.parent / "run.log"
-    log_line(log, f"opschonen {year} uit {input_root}: {summary.removeprefix('Opgeschoond: ')}")
+    log_line(
+        log,
+        f"opschonen {year} uit {portable_path(input_root, settings.root)}: "
+        f"{summary}{portable_path(xlsx, settings.root)}",
+    )
     failures = files.loc[files["status"] != "ok"]
     unlinked = failures["error"].str.contains("geen activiteitenregister van", regex=False)
     for failure in failures.loc[~unlinked].itertuples():
@@ -387,10 +400,28 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None, demo
     for fix in data.fixes.loc[data.fixes["action"] == "sheet_chosen"].itertuples():
         print(f"Let op: {fix.file}: {fix.message}", file=sys.stderr)
         log_line(log, f"{fix.file}: {fix.message}")
-    for text in missing_sentences(events.sources):  # last, so it is what staff see
+    for text, said in zip(
+        missing_sentences(events.sources), missing_sentences(published), strict=True
+    ):  # last, so it is what staff see
         print(f"Gegevens ontbreken: {text}", file=sys.stderr)
-        log_line(log, f"gegevens ontbreken: {text}")
+        log_line(log, f"gegevens ontbreken: {said}")
     return data
+
+
+def _relative_paths(frame, input_root: Path, root: Path):
+    """`frame` with the input folder in its text columns (errors name their file) written
+    relative to the settings folder, as published files must (no home folder)."""
+    import pandas as pd
+
+    from inclusie_analysis.paths import portable_path
+
+    short = portable_path(input_root, root)
+    frame = frame.copy()
+    for column in frame.columns:
+        if column != "file" and pd.api.types.infer_dtype(frame[column], skipna=True) == "string":
+            for long in {str(Path(input_root).resolve()), str(input_root)}:
+                frame[column] = frame[column].str.replace(long, short, regex=False)
+    return frame
 
 
 def _count(events, kind: str, frame: str, year: int) -> str:

@@ -98,19 +98,19 @@ def test_no_register_is_said_on_the_console(no_register):
 
 def test_no_register_is_in_the_run_log_index_and_quality_report(no_register):
     reports, raw = no_register["reports"], no_register["raw"].as_posix()
-    expected = REGISTER_MISSING.format(raw=raw)
-    log = (reports / "run.log").read_text(encoding="utf-8")
-    assert f"gegevens ontbreken: {expected}" in log
-    index = text_of(reports / "index.html")
-    # published pages name the folder relative to the settings folder, the run's here (issue 15)
+    # published files (run log, index, quality report) name the folder relative to the
+    # settings folder, the run's here, never with the home folder (issue 15)
     published = REGISTER_MISSING.format(raw="raw")
+    log = (reports / "run.log").read_text(encoding="utf-8")
+    assert f"gegevens ontbreken: {published}" in log and raw not in log
+    index = text_of(reports / "index.html")
     assert "Ontbrekende gegevens" in index and published in index and raw not in index
     quality = text_of(reports / "datakwaliteit.html")
-    assert "Ontbrekende gegevens" in quality and expected in quality
+    assert "Ontbrekende gegevens" in quality and published in quality and raw not in quality
     sheet = load_workbook(reports / "datakwaliteit.xlsx")["Bronnen"]
     rows = {row[0]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
     assert rows["activiteitenregister"][2] == "ontbreekt"
-    assert rows["activiteitenregister"][3] == f"{raw}/2025"
+    assert rows["activiteitenregister"][3] == "raw/2025"
     assert rows["feedbackformulieren"][2] == "gevonden"
     assert rows["aanwezigheidslijsten"][2] == "niet gelezen"
 
@@ -175,7 +175,7 @@ def test_missing_lists_are_said_everywhere(no_lists):
     }
     for place, text in places.items():
         for sentence in expected:
-            if place in ("index", "rapport"):  # published: relative to the settings folder
+            if place != "console":  # published: relative to the settings folder
                 sentence = sentence.replace(raw, "raw")
             assert sentence in text, (place, sentence)
     assert no_lists["code"] == 0  # nothing failed: the inputs are simply not there

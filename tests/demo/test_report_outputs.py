@@ -156,15 +156,13 @@ def test_published_files_hold_no_absolute_path(edited):
     needles = {str(folder), str(folder.resolve()), str(edited["raw"]), str(ROOT)}
     checked = 0
     for path in out.rglob("*"):
-        # datakwaliteit.html lists the folders searched, for staff on this machine: not here
-        if path.name == "datakwaliteit.html":
-            continue
-        if path.suffix in (".ipynb", ".json", ".html") and path.is_file():
+        if path.suffix in (".ipynb", ".json", ".html", ".log") and path.is_file():
             text = path.read_text(encoding="utf-8")
             for needle in needles:
                 assert needle not in text, (path.relative_to(out), needle)
             checked += 1
-    assert checked >= 4 * 3 + 2  # per sheet: notebook, html, tabellen.json; index, manifest
+    # per sheet: notebook, html, tabellen.json; index, manifest, datakwaliteit, run.log
+    assert checked >= 4 * 3 + 4
     manifest = _manifest(out)
     entry = manifest["reports"]["activiteit-2025-001"]
     # relative to the settings folder (the run folder here): as staff know the paths
