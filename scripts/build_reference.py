@@ -183,6 +183,11 @@ def main() -> None:
                     "mergers.yaml": "hand-written public facts (2019 and 2025 mergers)",
                     "localities.yaml": "hand-written public facts: well-known deelgemeenten "
                     "and districts of the larger cities",
+                    "referentieregios.yaml": "hand-written public facts: the 15 "
+                    "referentieregio's of the Vlaamse Regering (kadernota's regiovorming "
+                    "12 March 2021 and 4 February 2022, decreet regiovorming 2023), "
+                    "municipalities as the decision names them, brought to 2025 with "
+                    "mergers.yaml",
                     "shared_places.yaml": "hand-written public facts: deelgemeenten whose "
                     "name is, or shares a part with, the name of another municipality",
                 },

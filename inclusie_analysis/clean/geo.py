@@ -152,6 +152,64 @@ def load_reference() -> Reference:
     )
 
 
+REFERENTIEREGIO_FILE = "referentieregios.yaml"
+
+
+@functools.cache
+def referentieregio_mapping() -> pd.DataFrame:
+    """The Flemish government's 15 referentieregio's per 2025 municipality.
+
+    Read from the bundled fact file, which lists the municipalities as the decision names them
+    (before the 2025 mergers); each name is brought to its 2025 NIS code with the merger facts.
+    Returns `nis_code` (string), `region_code` (REFREG01..) and `region`, one row per Flemish
+    municipality, in the file's region order. A name that is no municipality, or a merged
+    municipality whose parts lie in two regions without a decision in `merged_2025`, is an
+    error naming the region and the name: nothing is dropped or guessed.
+    """
+    path = _reference_file(REFERENTIEREGIO_FILE)
+    facts = yaml.safe_load(path.read_text(encoding="utf-8"))
+    ref = load_reference()
+    muni = ref.municipalities
+    codes = {
+        normalise_name(name): code
+        for name, code in zip(muni["name_nl"], muni["nis_code"], strict=True)
+    }
+    old = {normalise_name(name): code for name, code in _old_name_targets(ref.mergers).items()}
+    names = {r["code"]: r["name"] for r in facts["regions"]}
+    found: dict[str, set[str]] = {}
+    for region in facts["regions"]:
+        for name in region["municipalities"]:
+            key = normalise_name(name)
+            code = old.get(key) or codes.get(key)
+            if code is None:
+                raise InputError(
+                    f"referentieregio '{region['name']}': '{name}' is geen gemeente van vóór "
+                    "of na de fusies van 2025.",
+                    file=str(path),
+                    hint="Schrijf de naam zoals in de beslissing of in municipalities.csv.",
+                )
+            found.setdefault(code, set()).add(region["code"])
+    decided = facts.get("merged_2025") or {}
+    rows = []
+    for code, regions in found.items():
+        if len(regions) > 1:
+            municipality = muni.set_index("nis_code").loc[code, "name_nl"]
+            chosen = decided.get(municipality)
+            if chosen not in regions:
+                raise InputError(
+                    f"'{municipality}' ({code}) ligt na de fusie in twee referentieregio's "
+                    f"({', '.join(names[r] for r in sorted(regions))}).",
+                    file=str(path),
+                    hint="Zeg in merged_2025 tot welke regio de nieuwe gemeente behoort.",
+                )
+            regions = {chosen}
+        region_code = next(iter(regions))
+        rows.append({"nis_code": code, "region_code": region_code, "region": names[region_code]})
+    order = {code: i for i, code in enumerate(names)}
+    rows.sort(key=lambda row: (order[row["region_code"]], row["nis_code"]))
+    return pd.DataFrame(rows, columns=["nis_code", "region_code", "region"]).astype("string")
+
+
 def load_region_mapping(path: Path, column: str = "referentieregio") -> pd.DataFrame:
     """Read a municipality → region mapping (e.g. referentieregio's) named in the settings.
 
