@@ -85,14 +85,14 @@ def write_facts(tmp_path, monkeypatch, regions, merged=None) -> None:
         "_reference_file",
         lambda name: tmp_path / name if name == geo.REFERENTIEREGIO_FILE else real(name),
     )
-    referentieregio_mapping.cache_clear()
+    geo._referentieregio_mapping.cache_clear()
 
 
 @pytest.fixture
 def fresh_cache():
-    referentieregio_mapping.cache_clear()
+    geo._referentieregio_mapping.cache_clear()
     yield
-    referentieregio_mapping.cache_clear()
+    geo._referentieregio_mapping.cache_clear()
 
 
 def test_an_unknown_name_is_an_error_naming_the_region_and_the_name(
@@ -139,3 +139,9 @@ def test_regions_equal_the_verified_table(shared_reference):
         if ours[code] != theirs[code]
     )
     assert differ == []
+
+
+def test_a_caller_changing_the_mapping_does_not_change_the_next_callers():
+    first = referentieregio_mapping()
+    first["region"] = "veranderd"
+    assert "veranderd" not in set(referentieregio_mapping()["region"])

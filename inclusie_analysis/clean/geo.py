@@ -155,8 +155,14 @@ def load_reference() -> Reference:
 REFERENTIEREGIO_FILE = "referentieregios.yaml"
 
 
-@functools.cache
 def referentieregio_mapping() -> pd.DataFrame:
+    """The Flemish government's 15 referentieregio's per 2025 municipality (a copy: the
+    caller may change it; the file is read once per process)."""
+    return _referentieregio_mapping().copy()
+
+
+@functools.cache
+def _referentieregio_mapping() -> pd.DataFrame:
     """The Flemish government's 15 referentieregio's per 2025 municipality.
 
     Read from the bundled fact file, which lists the municipalities as the decision names them
