@@ -662,7 +662,6 @@ def _texts_from(
     return pd.DataFrame(rows, columns=["_index", *TEXT_COLUMNS])
 
 
-# Kinds `scrub` names, in Dutch; a kind not listed here is said as scrub names it.
 def _municipalities(
     context: _Context, variable: Variable, matcher: MunicipalityMatcher
 ) -> pd.DataFrame:
