@@ -413,14 +413,15 @@ def _relative_paths(frame, input_root: Path, root: Path):
     relative to the settings folder, as published files must (no home folder)."""
     import pandas as pd
 
-    from inclusie_analysis.paths import portable_path
+    from inclusie_analysis.paths import portable_path, replace_folder
 
     short = portable_path(input_root, root)
     frame = frame.copy()
     for column in frame.columns:
         if column != "file" and pd.api.types.infer_dtype(frame[column], skipna=True) == "string":
-            for long in {str(Path(input_root).resolve()), str(input_root)}:
-                frame[column] = frame[column].str.replace(long, short, regex=False)
+            frame[column] = frame[column].map(
+                lambda text: replace_folder(text, input_root, short), na_action="ignore"
+            )
     return frame
 
 

@@ -36,6 +36,16 @@ def portable_path(path: Path | str, base: Path | str) -> str:
     return Path(os.path.relpath(target, start)).as_posix()
 
 
+def replace_folder(text: str, folder: Path | str, shown: str, separator: bool = False) -> str:
+    """`text` with the absolute `folder` (as given and resolved) written as `shown`; with
+    `separator`, "<folder>/x" becomes "x" first (for messages that name files inside it)."""
+    for form in sorted({str(folder), str(Path(folder).resolve())}, key=len, reverse=True):
+        if separator:
+            text = text.replace(form + os.sep, "")
+        text = text.replace(form, shown)
+    return text
+
+
 # Keys whose values are paths in meta.json, manifest.json and report parameters.
 PATH_KEYS = frozenset(
     {"data_dir", "output_dir", "input_root", "file", "folder", "path", "expected", "codebooks"}

@@ -512,9 +512,9 @@ def _exists(path: Path) -> bool:
 
 def _relative_text(text: str, out_root: Path) -> str:
     """A message with the year folder's absolute path left out (it goes into the manifest)."""
-    for form in {str(out_root.resolve()), str(out_root)}:
-        text = text.replace(form + os.sep, "").replace(form, ".")
-    return text
+    from inclusie_analysis.paths import replace_folder
+
+    return replace_folder(text, out_root, ".", separator=True)
 
 
 def _one_line_error(exc: BaseException, out_root: Path) -> str:
