@@ -227,21 +227,11 @@ def _word_list(relative: str) -> frozenset[str]:
 @cache
 def _municipalities() -> frozenset[str]:
     """Belgian municipalities and well-known deelgemeenten (lower case), from the reference."""
-    import csv
-    from importlib import resources
+    from inclusie_analysis.clean.geo import load_reference
 
-    names: set[str] = set()
-    ref = resources.files("inclusie_analysis") / "reference"
-    with (ref / "municipalities.csv").open(encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            names.update(n.lower() for n in (row.get("name_nl"), row.get("name_fr")) if n)
-    import yaml
-
-    localities = yaml.safe_load((ref / "localities.yaml").read_text(encoding="utf-8")) or {}
-    for municipality, parts in localities.items():
-        names.add(str(municipality).lower())
-        names.update(str(p).lower() for p in parts or ())
-    return frozenset(names)
+    ref = load_reference()
+    names = (*ref.municipalities["name_nl"], *ref.municipalities["name_fr"], *ref.localities)
+    return frozenset(name.lower() for name in names if isinstance(name, str) and name)
 
 
 _NOT_NAMES = frozenset(

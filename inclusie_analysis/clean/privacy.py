@@ -17,6 +17,7 @@ import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from inclusie_analysis.clean.deidentify import PLAIN_EMAIL as EMAIL
 from inclusie_analysis.errors import InputError
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ ENV_KEY = "INCLUSIE_PSEUDONYM_KEY"
 # Used only for the synthetic demo, so its outputs are reproducible; never for real data.
 DEMO_KEY = b"inclusie-analysis demo key - not secret - synthetic data only"
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # Characters that make a spreadsheet run a cell as a formula (OWASP "CSV injection").
 _FORMULA_START = re.compile(r"^[=+@\t\r]|^-[\d=+(]")
 
