@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from inclusie_analysis.clean.geo import province_order
+from inclusie_analysis.errors import InputError
 from inclusie_analysis.stats import complete_suppression
 
 FLANDERS_AND_BRUSSELS = "Vlaanderen en Brussel"
@@ -36,6 +37,10 @@ HIDDEN = "x"
 # Which published tables count people that belong to one area (respondents, participants):
 # the parts' tables add up to the all-Flanders one. Matched on the start of the title.
 BY_AREA = (
+    "Antwoorden per gemeente en bevraging",
+    "Responses per municipality and survey wave",
+    "Bereikte deelnemers per gemeente",
+    "Participants reached per municipality",
     "Antwoorden per provincie en bevraging",
     "Responses per province and survey wave",
     "Antwoorden per soort organisatie",
@@ -47,6 +52,35 @@ BY_AREA = (
     "Verandering van de leernoden",
     "Change in learning needs",
 )
+# Which people the BY_AREA tables count: tables of one population are linked through them
+# (see `_across_reports`); a BY_AREA kind not named here is a population of its own.
+POPULATIONS = {
+    "respondents": (
+        "Antwoorden per provincie en bevraging",
+        "Responses per province and survey wave",
+        "Antwoorden per soort organisatie",
+        "Responses per organisation type",
+        "Antwoorden per gemeente en bevraging",
+        "Responses per municipality and survey wave",
+    ),
+    "participants": (
+        "Bereikte deelnemers per soort organisatie",
+        "Participants reached per organisation type",
+        "Bereikte deelnemers per gemeente",
+        "Participants reached per municipality",
+    ),
+}
+# Tables whose rows are places: a cell counts the people of its report's area in the row's
+# place. Rows that are areas (a province, Brussels) and rows that are municipalities.
+AREA_ROWS = ("Antwoorden per provincie en bevraging", "Responses per province and survey wave")
+MUNICIPALITY_ROWS = (
+    "Antwoorden per gemeente en bevraging",
+    "Responses per municipality and survey wave",
+    "Bereikte deelnemers per gemeente",
+    "Participants reached per municipality",
+)
+GEOGRAPHIC_ROWS = AREA_ROWS + MUNICIPALITY_ROWS
+NO_MUNICIPALITY_LABELS = ("Geen gemeente opgegeven", "No municipality given")
 # Tables whose count column adds up to the n in the caption.
 SUMS_TO_N = (
     "Bereikte deelnemers per soort organisatie",
@@ -314,34 +348,166 @@ def _withheld(tables, cells, model, threshold, group):
     return cell
 
 
+def _network_wide(tables, cells, model, members) -> None:
+    """A network-wide table is the same in every report."""
+    first = members[0]
+    for t in members[1:]:
+        for (s, label, column), var in list(cells.items()):
+            if s == t and (first, label, column) in cells:
+                model.equal({var: 1.0, cells[first, label, column]: -1.0})
+
+
+def _population(title: str) -> str | None:
+    """Which people a BY_AREA table counts: its tables are linked through them."""
+    for name, prefixes in POPULATIONS.items():
+        if _matches(title, prefixes):
+            return name
+    return _kind(title) if _matches(title, BY_AREA) else None
+
+
+class _Geography:
+    """Municipalities as sets: every report area's, and the places that geographic row
+    labels name (a province, Brussels, a municipality, "no municipality given")."""
+
+    UNKNOWN = "?"
+
+    def __init__(self):
+        from inclusie_analysis.clean.geo import load_reference
+
+        muni = load_reference().municipalities
+        self.everything = frozenset(muni["nis_code"].astype(str)) | {self.UNKNOWN}
+        self.by_name = {str(n): frozenset([str(c)]) for n, c in zip(
+            muni["name_nl"], muni["nis_code"], strict=True)}  # fmt: skip
+        self._areas: dict[str, frozenset[str]] = {}
+
+    def area(self, name: str) -> frozenset[str]:
+        if name not in self._areas:
+            from inclusie_analysis.clean.geo import area_codes
+
+            codes = area_codes(name)
+            self._areas[name] = self.everything if codes is None else frozenset(codes)
+        return self._areas[name]
+
+    def place(self, label: str, municipality: bool) -> frozenset[str] | None:
+        """The municipalities a geographic row names (a municipality's name, or an area's:
+        "Brussel" is a municipality and an area); None when the label names no place."""
+        if label in NO_MUNICIPALITY_LABELS:
+            return frozenset([self.UNKNOWN])
+        if municipality:
+            return self.by_name.get(label)
+        try:
+            return self.area(label)
+        except InputError:
+            return None
+
+
+def _units(sets: list[frozenset[str]], everything: frozenset[str]) -> list[frozenset[str]]:
+    """The coarsest partition of `everything` in which every set is a union of parts."""
+    distinct = list(dict.fromkeys(sets))
+    groups: dict[tuple[bool, ...], set[str]] = {}
+    for code in everything:
+        groups.setdefault(tuple(code in s for s in distinct), set()).add(code)
+    return [frozenset(g) for g in groups.values()]
+
+
 def _across_reports(tables, cells, model, threshold):
-    """The parts' tables add up to the all-Flanders one (a slack ≥ 0 for people without a
-    municipality); network-wide tables are equal in every report."""
+    """Tables of different reports are linked through the people they count. Each table of a
+    BY_AREA kind counts the people of its report's area (a province, a region, everyone) and,
+    for geographic rows, of the row's place; the counts of each part of the map (the smallest
+    pieces those sets cut it into) are unknowns ≥ 0, and every cell is the sum of its parts'.
+    So a province is the sum of its regions, everyone the sum of the provinces plus those
+    without a municipality, a region the sum of its municipalities, for every level at once.
+    Tables of one population (respondents, participants) are linked across kinds too: per
+    part, the organisation-type rows add up to what the geographic tables count. Network-wide
+    tables are equal in every report."""
     kinds: dict[str, list[int]] = {}
     for t, table in enumerate(tables):
         kinds.setdefault(_kind(table.title), []).append(t)
+    populations: dict[str, list[int]] = {}
     for members in kinds.values():
         title = tables[members[0]].title
         if _matches(title, NETWORK_WIDE):
-            first = members[0]
-            for t in members[1:]:
-                for (s, label, column), var in list(cells.items()):
-                    if s == t and (first, label, column) in cells:
-                        model.equal({var: 1.0, cells[first, label, column]: -1.0})
-            continue
-        if not _matches(title, BY_AREA):
-            continue
-        totals = [t for t in members if tables[t].area == FLANDERS_AND_BRUSSELS]
-        parts = [t for t in members if tables[t].area in PARTS]
-        if len(totals) != 1 or not parts:
-            continue
-        total = totals[0]
-        cell = _withheld(tables, cells, model, threshold, members)
-        keys = {(label, column) for (s, label, column) in cells if s in (total, *parts)}
-        for label, column in sorted(keys):
-            terms = {cell(p, label, column): 1.0 for p in parts}
-            slack = model.variable(0.0, None)
-            model.equal({**terms, slack: 1.0, cell(total, label, column): -1.0})
+            _network_wide(tables, cells, model, members)
+        elif _population(title) is not None:
+            area_members = [t for t in members if tables[t].area is not None]
+            populations.setdefault(_population(title), []).extend(area_members)
+    if not populations:
+        return
+    geography = _Geography()
+    for members in populations.values():
+        _link_population(tables, cells, model, threshold, members, geography)
+
+
+def _inner(table: PublishedTable) -> list[str]:
+    return [label for label in table.frame.iloc[:, 0].astype(str) if label not in TOTAL_LABELS]
+
+
+def _link_population(tables, cells, model, threshold, members, geography) -> None:
+    """Every inner cell of the population's tables is the sum of its parts' unknowns (see
+    `_across_reports`); a line a table leaves out is 0, or 0 to threshold − 1 in a
+    WITHHOLD_SMALL table."""
+    geo = [t for t in members if _matches(tables[t].title, GEOGRAPHIC_ROWS)]
+    other = [t for t in members if t not in geo]
+    cell = _withheld(tables, cells, model, threshold, members)
+    # the set of municipalities behind each cell of a non-geographic table is its area's
+    coarse = _units([geography.area(tables[t].area) for t in other], geography.everything)
+    geo_sets = {}
+    for t in geo:
+        area = geography.area(tables[t].area)
+        municipal = _matches(tables[t].title, MUNICIPALITY_ROWS)
+        for label in {label for s in geo for label in _inner(tables[s])}:
+            place = geography.place(label, municipal)
+            if place is not None and place & area:
+                geo_sets[t, label] = place & area
+    fine = _units([*coarse, *geo_sets.values()], geography.everything) if geo else coarse
+    atoms: dict[tuple, int] = {}
+
+    def atom(*key) -> int:
+        if key not in atoms:
+            atoms[key] = model.variable(0.0, None)
+        return atoms[key]
+
+    def parts(units, within):
+        return [u for u in units if u <= within]
+
+    for kind_members in _by_kind(tables, other).values():
+        labels = sorted({label for t in kind_members for label in _inner(tables[t])})
+        for t in kind_members:
+            area = geography.area(tables[t].area)
+            for label in labels:  # a line left out is 0 (or small); a column left out is unknown
+                for column in _columns(tables, [t]):
+                    kind = _kind(tables[t].title)
+                    terms = {atom(kind, u, label, column): 1.0 for u in parts(coarse, area)}
+                    model.equal({**terms, cell(t, label, column): -1.0})
+    for (t, label), within in geo_sets.items():
+        for column in (c for c in tables[t].counts if c not in TOTAL_LABELS):
+            terms = {atom("geo", u, column): 1.0 for u in parts(fine, within)}
+            model.equal({**terms, cell(t, label, column): -1.0})
+    if not geo:
+        return
+    # per coarse part, each non-geographic kind's lines add up to the geographic count
+    columns = {c for t in geo for c in tables[t].counts if c not in TOTAL_LABELS}
+    for kind, kind_members in _by_kind(tables, other).items():
+        labels = sorted({label for t in kind_members for label in _inner(tables[t])})
+        for part in coarse:
+            for column in columns & set(_columns(tables, kind_members)):
+                terms = {atom(kind, part, label, column): 1.0 for label in labels}
+                for u in parts(fine, part):
+                    terms[atom("geo", u, column)] = -1.0
+                model.equal(terms)
+
+
+def _columns(tables, members) -> list[str]:
+    """The count columns (not the total) of a kind's tables, in the order first seen."""
+    found = [c for t in members for c in tables[t].counts if c not in TOTAL_LABELS]
+    return list(dict.fromkeys(found))
+
+
+def _by_kind(tables, members) -> dict[str, list[int]]:
+    kinds: dict[str, list[int]] = {}
+    for t in members:
+        kinds.setdefault(_kind(tables[t].title), []).append(t)
+    return kinds
 
 
 def _solver(model: _Model):

@@ -364,14 +364,19 @@ def municipalities_per_province() -> pd.Series:
 
 
 def complete_suppression(
-    full: pd.DataFrame, hidden: pd.DataFrame, keep_grand_total: bool = False
+    full: pd.DataFrame,
+    hidden: pd.DataFrame,
+    keep_grand_total: bool = False,
+    fixed: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Complementary suppression of a table with its "Totaal" row and column: a line (row or
     column, margins included) with exactly one hidden number could be worked out by
     subtraction, so its smallest shown non-zero interior number is hidden too (a total only
     when there is none; never the grand total with `keep_grand_total`, e.g. when a caption
-    shows it), until no line has a single hidden number. Returns the new hidden mask."""
+    shows it; never a cell of the `fixed` mask, e.g. a total published elsewhere), until no
+    line has a single hidden number. Returns the new hidden mask."""
     hidden = hidden.copy()
+    fixed = pd.DataFrame(False, index=full.index, columns=full.columns) if fixed is None else fixed
     interior = pd.DataFrame(True, index=full.index, columns=full.columns)
     interior["Totaal"] = False
     interior.loc["Totaal"] = False
@@ -386,7 +391,8 @@ def complete_suppression(
                 line = lines.loc[label]
                 if int(line.sum()) != 1:
                     continue
-                shown = values.loc[label][(~line) & (values.loc[label] > 0)]
+                keep = fixed if axis == 1 else fixed.T
+                shown = values.loc[label][(~line) & (values.loc[label] > 0) & ~keep.loc[label]]
                 if keep_grand_total and label == "Totaal":
                     shown = shown.drop("Totaal", errors="ignore")
                 if not len(shown):

@@ -29,8 +29,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from inclusie_analysis.clean.geo import FLANDERS_AND_BRUSSELS, select_area
-
 LOCAL_GOVERNMENT = "Lokaal bestuur"
 
 
@@ -62,12 +60,9 @@ def is_local_government(respondents: pd.DataFrame) -> pd.Series:
 
 def municipalities_in_area(area: str) -> int:
     """N of the finite population correction: the municipalities of a report area (2025)."""
-    from inclusie_analysis.clean.geo import load_reference
+    from inclusie_analysis.clean.geo import area_size
 
-    frame = load_reference().municipalities.rename(columns={"province_nl": "province"})
-    if area != FLANDERS_AND_BRUSSELS:
-        frame = select_area(frame, area)
-    return len(frame)
+    return area_size(area)
 
 
 def cluster_weights(clusters: pd.Series) -> pd.Series:

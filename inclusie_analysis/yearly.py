@@ -701,12 +701,9 @@ def partial_lists(reached: dict) -> bool:
 
 
 def _municipalities(area: str) -> int:
-    from inclusie_analysis.clean.geo import load_reference
+    from inclusie_analysis.clean.geo import area_size
 
-    frame = load_reference().municipalities.rename(columns={"province_nl": "province"})
-    if area != FLANDERS_AND_BRUSSELS:
-        frame = select_area(frame, area)
-    return len(frame)
+    return area_size(area)
 
 
 def org_type_counts(respondents: pd.DataFrame, language: str = "nl") -> pd.DataFrame:

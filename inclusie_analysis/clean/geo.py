@@ -674,16 +674,151 @@ def province_order() -> list[str]:
     ]
 
 
+# ---------------------------------------------------------------------------------------------
+# Report areas: everyone, a province (or Brussels), a region of a level (referentieregio's, or
+# the user's own grouping from `paths.region_mapping`). Area names are unique across levels: a
+# name shared by two levels must mean the same municipalities ("Limburg" is a province and a
+# referentieregio), so an area is named by its name alone.
+
+PROVINCE_LEVEL = "provincie"
+REFERENTIEREGIO_LEVEL = "referentieregio"
+_user_regions: dict[str, dict[str, frozenset[str]]] = {}  # level → region → NIS codes
+
+
+def _province_regions() -> dict[str, frozenset[str]]:
+    muni = load_reference().municipalities
+    province = muni["province_nl"].mask(muni["region"] == "Brussel", "Brussel")
+    return {
+        name: frozenset(muni.loc[province == name, "nis_code"].astype(str))
+        for name in province_order()
+    }
+
+
+@functools.cache
+def _referentieregio_regions() -> dict[str, frozenset[str]]:
+    mapping = _referentieregio_mapping()
+    return {
+        str(name): frozenset(group["nis_code"].astype(str))
+        for name, group in mapping.groupby("region", sort=False)
+    }
+
+
+def area_levels() -> list[str]:
+    """The levels areas can be chosen from: provinces, referentieregio's, the user's levels."""
+    return [PROVINCE_LEVEL, REFERENTIEREGIO_LEVEL, *(k for k in _user_regions if k not in (
+        PROVINCE_LEVEL, REFERENTIEREGIO_LEVEL))]  # fmt: skip
+
+
+def level_regions(level: str) -> dict[str, frozenset[str]]:
+    """The areas of one level in report order (name → 2025 NIS codes). A user's mapping for
+    the level "referentieregio" (`use_regions`) replaces the bundled one."""
+    if level == PROVINCE_LEVEL:
+        return _province_regions()
+    if level in _user_regions:
+        return dict(_user_regions[level])
+    if level == REFERENTIEREGIO_LEVEL:
+        return dict(_referentieregio_regions())
+    raise InputError(
+        f"onbekend gebiedsniveau '{level}'.",
+        hint=f"Kies uit: {', '.join(area_levels())} (een eigen niveau komt uit "
+        "paths.region_mapping, met de naam van region_column).",
+    )
+
+
+def use_regions(mapping: pd.DataFrame | None, level: str | None = None) -> None:
+    """Make the regions of a user's mapping (`nis_code` + the `level` column, as
+    `load_region_mapping` returns it) selectable as report areas in this process; None forgets
+    them. A region name that is already an area of another level with other municipalities is
+    an error: names must say which municipalities they mean."""
+    _user_regions.clear()
+    if mapping is None or level is None:
+        return
+    regions: dict[str, frozenset[str]] = {}
+    named = mapping.dropna(subset=[level])
+    for name, group in named.groupby(level, sort=False):
+        regions[str(name)] = frozenset(group["nis_code"].astype(str))
+    others = {**_province_regions()}
+    if level != REFERENTIEREGIO_LEVEL:
+        others.update(_referentieregio_regions())
+    for name, codes in regions.items():
+        if name == FLANDERS_AND_BRUSSELS or (name in others and others[name] != codes):
+            raise InputError(
+                f"de regio '{name}' van '{level}' heeft dezelfde naam als een ander gebied "
+                "(provincie of referentieregio) maar andere gemeenten.",
+                column=level,
+                hint="Geef de regio in de regio-indeling een naam die nog niet gebruikt wordt.",
+            )
+    _user_regions[level] = regions
+
+
+REGIONS_FILE = "regio_indeling.parquet"
+
+
+def save_regions(mapping: pd.DataFrame, level: str, data_dir: Path) -> Path:
+    """Keep the user's region mapping beside the cleaned data (`nis_code`, `level`,
+    `region`), so the reports and the disclosure audit use the same regions as the cleaning."""
+    frame = mapping[["nis_code", level]].rename(columns={level: "region"})
+    frame = frame.assign(level=level).astype("string")
+    path = Path(data_dir) / REGIONS_FILE
+    frame.to_parquet(path, index=False)
+    return path
+
+
+def use_data_regions(data_dir: Path | str) -> str | None:
+    """Make the regions kept beside the cleaned data (`save_regions`) selectable as areas;
+    returns their level, or None (and forgets earlier ones) when the data has none."""
+    path = Path(data_dir) / REGIONS_FILE
+    if not path.exists():
+        use_regions(None)
+        return None
+    frame = pd.read_parquet(path)
+    level = str(frame["level"].iloc[0]) if len(frame) else None
+    if level is None:
+        use_regions(None)
+        return None
+    use_regions(frame.rename(columns={"region": level}), level)
+    return level
+
+
+def user_regions_digest() -> str:
+    """A short text that changes with the user's regions in use (for caches)."""
+    return json.dumps(
+        {level: {k: sorted(v) for k, v in sorted(regions.items())}
+         for level, regions in sorted(_user_regions.items())},
+    )  # fmt: skip
+
+
+def area_codes(area: str) -> frozenset[str] | None:
+    """The 2025 NIS codes of a report area; None for "Vlaanderen en Brussel" (everyone, also
+    organisations without a municipality). An unknown name is an error listing the choices."""
+    if area == FLANDERS_AND_BRUSSELS:
+        return None
+    for level in area_levels():
+        regions = level_regions(level)
+        if area in regions:
+            return regions[area]
+    choices = [name for level in area_levels() for name in level_regions(level)]
+    raise InputError(
+        f"onbekend gebied '{area}'.",
+        hint=f"Kies '{FLANDERS_AND_BRUSSELS}' of een van: {', '.join(dict.fromkeys(choices))}.",
+    )
+
+
+def area_size(area: str) -> int:
+    """The number of 2025 municipalities in a report area (the N of a finite population)."""
+    codes = area_codes(area)
+    return len(load_reference().municipalities) if codes is None else len(codes)
+
+
 def select_area(frame: pd.DataFrame, area: str) -> pd.DataFrame:
     """Rows of one report area: "Vlaanderen en Brussel" (everyone, also organisations without
-    a municipality), "Brussel" (the 19 municipalities) or one province by its Dutch name."""
+    a municipality), "Brussel" (the 19 municipalities), a province by its Dutch name, or a
+    region (a referentieregio, or one of the user's regions: `use_regions`) by its NIS codes."""
     if area == FLANDERS_AND_BRUSSELS:
         return frame
     if area == "Brussel":
         return frame.loc[frame["region"] == "Brussel"]
-    if area not in province_order():
-        raise InputError(
-            f"onbekend gebied '{area}'.",
-            hint=f"Kies 'Vlaanderen en Brussel' of een van: {', '.join(province_order())}.",
-        )
-    return frame.loc[frame["province"] == area]
+    if area in province_order() and "province" in frame.columns:
+        return frame.loc[frame["province"] == area]
+    codes = area_codes(area)
+    return frame.loc[frame["nis_code"].astype("string").isin(codes).fillna(False)]
