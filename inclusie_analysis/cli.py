@@ -346,7 +346,9 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None, demo
     from inclusie_analysis.themes import themes_file
 
     targets = find_targets(year, settings.targets or TARGETS_DIR)
-    references = {"themes": themes_file(settings.themes), "targets": targets}
+    references = {"themes": themes_file(settings.themes), "targets": targets,
+                  "referentieregios": _keep_regions(settings, out),
+                  "region_mapping": settings.region_mapping}  # fmt: skip
     write_meta(
         out,
         input_root,
@@ -459,7 +461,9 @@ def _report(
             "protection_width": settings.protection_width,
         },
         resamples=settings.bootstrap_resamples,
+        levels=settings.areas,
     )
+    _protect(settings, out / "data", year, args.lang or settings.language)
     results = run_suite(
         jobs,
         out,
@@ -484,6 +488,37 @@ def _report(
     if failed or (audit_failed and settings.audit == "refuse"):
         return 1
     return 1 if (data.files["status"] != "ok").any() else 0
+
+
+def _keep_regions(settings, data_dir: Path) -> Path:
+    """Keep the user's region mapping (if any) beside the cleaned data, checked: the reports
+    and the audit use those regions. Returns the bundled referentieregio file (for meta)."""
+    from inclusie_analysis.clean import geo
+
+    (data_dir / geo.REGIONS_FILE).unlink(missing_ok=True)
+    geo.use_regions(None)
+    if settings.region_mapping is not None:
+        mapping = geo.load_region_mapping(settings.region_mapping, settings.region_column)
+        geo.use_regions(mapping, settings.region_column)
+        geo.save_regions(mapping, settings.region_column, data_dir)
+    return geo.reference_file(geo.REFERENTIEREGIO_FILE)
+
+
+def _protect(settings, data_dir: Path, year: int, language: str) -> None:
+    """Protect the linked tables of every yearly report once, before the reports run (they
+    read the result): the levels' tables together, with the audit as judge."""
+    from inclusie_analysis.clean.geo import use_data_regions
+    from inclusie_analysis.protection import suite_protection
+
+    start = time.perf_counter()
+    use_data_regions(data_dir)
+    tables = suite_protection(data_dir, year, list(settings.areas), settings.suppression_threshold,
+                              settings.protection_width, language)  # fmt: skip
+    withheld = sum(frame is None for frame in tables.values())
+    print(
+        f"Bescherming: {len(tables)} gekoppelde tabellen over {1 + len(settings.areas)} "
+        f"niveau(s), {withheld} te klein om te tonen ({time.perf_counter() - start:.1f} s)."
+    )
 
 
 def _say_audit(out: Path, mode: str) -> bool:

@@ -336,13 +336,16 @@ def _sorted_order(t, labels, column, cells, model):
 
 
 def _withheld(tables, cells, model, threshold, group):
-    """A cell of a line a WITHHOLD_SMALL table leaves out: between 0 and threshold − 1."""
+    """A cell of a line a table leaves out: 0, or in a WITHHOLD_SMALL table between 0 and
+    threshold − 1; a line of a WITHHOLD_SMALL table with several count columns is left out
+    when any of them is small (a change needs both waves), so its cells are only ≥ 0."""
 
     def cell(t, label, column):
         key = (t, label, column)
         if key not in cells:
             small = _matches(tables[t].title, WITHHOLD_SMALL)
-            cells[key] = model.variable(0.0, threshold - 1.0 if small else 0.0)
+            high = (threshold - 1.0 if len(tables[t].counts) == 1 else None) if small else 0.0
+            cells[key] = model.variable(0.0, high)
         return cells[key]
 
     return cell

@@ -259,3 +259,22 @@ def region_map(
     `mapping` has `nis_code` and `region_column` (the settings' region mapping)."""
     per_municipality = mapping.set_index("nis_code")[region_column].map(values).astype("float64")
     return area_map(boundaries, per_municipality, key, title, source, n, language, label)
+
+
+def status_bars(counts: pd.Series, title: str, source: str, n: int, language: str = "nl"):
+    """Horizontal bars: how many municipalities have each status (index: the status labels,
+    in order), the number written at each bar so colour is not the only carrier."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(7, 0.5 * len(counts) + 1.3))
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(counts) - 1)] + [SUPPRESSED]
+    ax.barh([wrap_label(label) for label in counts.index], counts.to_numpy(), color=colours)
+    for y, value in enumerate(counts.to_numpy()):
+        ax.text(value, y, f" {format_number(int(value), language)}", va="center",
+                fontsize=FONT_SIZE)  # fmt: skip
+    ax.invert_yaxis()
+    ax.set_xlabel("gemeenten" if language == "nl" else "municipalities")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_title(title, loc="left")
+    _footer(fig, n, source, language)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig

@@ -142,8 +142,10 @@ def plan_suite(
     notebooks: Path = NOTEBOOKS,
     statistics: dict[str, int] | None = None,
     resamples: int | None = None,
+    levels: tuple[str, ...] | list[str] = ("provincie", "referentieregio"),
 ) -> list[ReportJob]:
-    """The year's reports: the yearly report per area, then one sheet per event of the year.
+    """The year's reports: the yearly report for everyone and per area of each of `levels`
+    (provinces, referentieregio's, a user's regions), then one sheet per event of the year.
 
     `statistics` holds the [statistics] thresholds of the settings (`mean_min_n`,
     `nps_min_n`), passed to every notebook; `resamples` (the ranking's bootstrap) goes to the
@@ -153,20 +155,24 @@ def plan_suite(
     not matter); "jaarrapport" keeps all yearly reports, "activiteiten" all event sheets.
     """
     from inclusie_analysis.datasets import load_events
-    from inclusie_analysis.yearly import areas
+    from inclusie_analysis.protection import suite_areas
 
     data_dir = Path(data_dir).resolve()
     common = {"year": year, "data_dir": str(data_dir), "language": language,
               "threshold": threshold, **(statistics or {})}  # fmt: skip
-    jobs = [
-        ReportJob(
-            make_report_id("jaarrapport-", area), "jaarrapport", area,
-            notebooks / "jaarrapport.ipynb",
-            {**common, "area": area, "as_of": as_of,
-             **({"bootstrap_resamples": resamples} if resamples else {})},
-        )
-        for area in areas()
-    ]  # fmt: skip
+    levels = list(levels)
+    jobs: list[ReportJob] = []
+    for level, area in suite_areas(levels):
+        report_id = make_report_id("jaarrapport-", area)
+        if any(job.report_id == report_id for job in jobs):  # "Limburg": province and region
+            report_id = make_report_id("jaarrapport-", f"{area} {level}")
+        jobs.append(
+            ReportJob(
+                report_id, "jaarrapport", area, notebooks / "jaarrapport.ipynb",
+                {**common, "area": area, "level": level, "levels": levels, "as_of": as_of,
+                 **({"bootstrap_resamples": resamples} if resamples else {})},
+            )
+        )  # fmt: skip
     events = load_events(data_dir).events
     for event in events.loc[events["year"] == year].sort_values("event_id").itertuples():
         jobs.append(
@@ -1067,7 +1073,7 @@ def write_index(out_root: Path) -> Path:
     """`index.html`: every report of the year with links to its HTML, PDF and Excel file."""
     out_root = Path(out_root)
     manifest = json.loads((out_root / "manifest.json").read_text(encoding="utf-8"))
-    rows = {"jaarrapport": [], "activiteit": []}
+    rows: dict[str, list[str]] = {}
     for report_id, entry in manifest["reports"].items():
         folder = out_root / report_id
         links = []
@@ -1082,7 +1088,10 @@ def write_index(out_root: Path) -> Path:
         if not links and not status:
             continue
         folder_name = html.escape(entry.get("folder", report_id))
-        rows.setdefault(entry["kind"], []).append(
+        group = entry["kind"]
+        if group == "jaarrapport":
+            group = f"jaarrapport:{(entry.get('parameters') or {}).get('level', 'provincie')}"
+        rows.setdefault(group, []).append(
             f'<tr><th scope="row">{html.escape(entry["title"])}</th>'
             f"<td>{' · '.join(links) or '–'}</td>"
             f"<td><code>{folder_name}</code></td>"
@@ -1090,8 +1099,16 @@ def write_index(out_root: Path) -> Path:
         )
     year = next((e["parameters"].get("year") for e in manifest["reports"].values()), "")
     sections = []
+    levels = [k.split(":", 1)[1] for k in rows if k.startswith("jaarrapport:")]
     for kind, heading in (
-        ("jaarrapport", "Jaarrapporten per gebied"),
+        ("jaarrapport:vlaanderen", "Jaarrapport voor heel Vlaanderen en Brussel"),
+        ("jaarrapport:provincie", "Jaarrapporten per provincie (en Brussel)"),
+        ("jaarrapport:referentieregio", "Jaarrapporten per referentieregio"),
+        *(
+            (f"jaarrapport:{level}", f"Jaarrapporten per {level}")
+            for level in levels
+            if level not in ("vlaanderen", "provincie", "referentieregio")
+        ),
         ("activiteit", "Feedback per activiteit"),
     ):
         if rows.get(kind):

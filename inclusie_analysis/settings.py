@@ -31,7 +31,7 @@ _DEFAULT_PATHS = {
 _SECTIONS = {
     "paths": set(_DEFAULT_PATHS) | {"region_column"},
     "privacy": {"suppression_threshold", "protection_width", "audit"},
-    "report": {"year", "language"},
+    "report": {"year", "language", "areas"},
     "statistics": {"mean_min_n", "nps_min_n", "bootstrap_resamples"},
 }
 _STATISTICS = {"mean_min_n": 10, "nps_min_n": 30, "bootstrap_resamples": 500}
@@ -55,6 +55,8 @@ class Settings:
     municipality_boundaries: Path | None = None
     region_mapping: Path | None = None
     region_column: str = "referentieregio"
+    # the levels that get a yearly report per area, besides the all-Flanders one
+    areas: tuple[str, ...] = ("provincie", "referentieregio")
     suppression_threshold: int = 5
     mean_min_n: int = 10  # fewer answers: the top-2 share, no mean
     bootstrap_resamples: int = 500  # resamples of the respondents for the theme ranking
@@ -163,6 +165,7 @@ def load_settings(path: Path | str | None = None) -> Settings:
             file=str(path),
             value=year,
         )
+    areas = _areas(report.get("areas", ["provincie", "referentieregio"]), paths, path)
     language = report.get("language", "nl")
     if language not in ("nl", "en"):
         raise InputError("language moet 'nl' of 'en' zijn.", file=str(path), value=language)
@@ -181,6 +184,7 @@ def load_settings(path: Path | str | None = None) -> Settings:
         municipality_boundaries=resolve("municipality_boundaries"),
         region_mapping=resolve("region_mapping"),
         region_column=str(paths.get("region_column", "referentieregio")),
+        areas=areas,
         suppression_threshold=threshold,
         mean_min_n=statistics["mean_min_n"],
         bootstrap_resamples=statistics["bootstrap_resamples"],
@@ -191,3 +195,28 @@ def load_settings(path: Path | str | None = None) -> Settings:
         language=language,
         source=path,
     )
+
+
+def _areas(value: object, paths: dict, path: Path) -> tuple[str, ...]:
+    """`report.areas`: the levels with a yearly report per area ("provincie",
+    "referentieregio", or the level of the user's region mapping, named by region_column)."""
+    column = str(paths.get("region_column", "referentieregio"))
+    known = ["provincie", "referentieregio"]
+    if str(paths.get("region_mapping", "")).strip() and column not in known:
+        known.append(column)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InputError(
+            'areas in [report] moet een lijst van niveaus zijn, bv. ["provincie", '
+            '"referentieregio"].',
+            file=str(path),
+            value=value,
+        )
+    unknown = [v for v in value if v not in known]
+    if unknown:
+        raise InputError(
+            f"onbekend gebiedsniveau in areas: {', '.join(unknown)}.",
+            file=str(path),
+            hint=f"Kies uit: {', '.join(known)} (een eigen niveau vraagt paths.region_mapping "
+            "en heet zoals region_column).",
+        )
+    return tuple(dict.fromkeys(value))

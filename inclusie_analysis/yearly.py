@@ -206,6 +206,15 @@ def unit_counts_text(counts: dict[str, int], threshold: int = 5, language: str =
         return format_number(value, language)
 
     m, la, oa = counts["municipalities"], counts["local_answers"], counts["other_answers"]
+    if 0 < oa < threshold or 0 < la < threshold:  # the total is public: one gives the other
+        hidden = "een deel van de" if nl else "part of the"
+        la_text = hidden if 0 < oa < threshold else num(la)
+        oa_text = ("de andere" if nl else "the other") if 0 < la < threshold else num(oa)
+        if nl:
+            return (f"{num(m)} gemeenten ({la_text} antwoorden, van lokale besturen) en "
+                    f"{oa_text} antwoorden van andere organisaties")  # fmt: skip
+        return (f"{num(m)} municipalities ({la_text} responses, of local governments) and "
+                f"{oa_text} responses of other organisations")  # fmt: skip
     if nl:
         return (f"{num(m)} gemeenten ({num(la)} antwoorden van lokale besturen) en "
                 f"{num(oa)} antwoorden van andere organisaties")  # fmt: skip
@@ -869,6 +878,13 @@ def key_findings(
     return findings[:5]
 
 
+def share_shown(k: int, n: int, threshold: int) -> bool:
+    """Whether k of n may be given when n is public (`disclosure.share_shown`)."""
+    from inclusie_analysis.disclosure import share_shown as shown
+
+    return shown(k, n, threshold)
+
+
 def _response_finding(
     latest: pd.DataFrame, area: str, wave: int, threshold: int, language: str
 ) -> str:
@@ -884,7 +900,11 @@ def _response_finding(
         if nl
         else f"{num(len(latest))} responses from {area} to the {wave} survey"
     )
-    if counts["municipalities"] >= threshold:
+    # the local-government count only when neither it nor the rest is a small count: the
+    # total is given, so one would give the other away
+    if counts["municipalities"] >= threshold and share_shown(
+        counts["local_answers"], len(latest), threshold
+    ):
         local, towns = num(counts["local_answers"]), num(counts["municipalities"])
         text += (
             f", waarvan {local} van lokale besturen uit {towns} gemeenten"

@@ -90,6 +90,11 @@ class Reference:
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
 
 
+def reference_file(name: str) -> Path:
+    """The path of a bundled reference file (for the manifest's hashes)."""
+    return _reference_file(name)
+
+
 def _reference_file(name: str) -> Path:
     return REFERENCE_DIR / name
 
@@ -245,7 +250,20 @@ def load_region_mapping(path: Path, column: str = "referentieregio") -> pd.DataF
             column="nis_code",
             value=str(unknown.loc[first, "nis_code"]),
         )
-    return mapping[["nis_code", column]].drop_duplicates("nis_code")
+    mapping = mapping.dropna(subset=["nis_code"]).drop_duplicates(["nis_code", column])
+    twice = mapping.loc[mapping["nis_code"].duplicated(keep=False)]
+    if len(twice):
+        first = twice.index[1]
+        code = twice.loc[first, "nis_code"]
+        regions = twice.loc[twice["nis_code"] == code, column].astype(str)
+        raise InputError(
+            f"gemeente {code} staat in twee regio's ({', '.join(regions)}).",
+            file=str(path),
+            row=int(first) + 2,
+            column="nis_code",
+            hint="Geef elke gemeente één regio.",
+        )
+    return mapping[["nis_code", column]]
 
 
 def load_municipality_boundaries(path: Path) -> dict:
