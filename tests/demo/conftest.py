@@ -30,15 +30,22 @@ def truth(demo) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def write_settings(folder: Path, raw: Path, **paths: Path) -> Path:
-    """A settings file that keeps a run's reports in `folder`."""
+def write_settings(
+    folder: Path, raw: Path, areas: tuple[str, ...] | None = ("provincie",), **paths: Path | str
+) -> Path:
+    """A settings file that keeps a run's reports in `folder`. The yearly reports are made
+    per province only (`areas`), unless a test asks for more: the session's `run` builds the
+    whole default suite with the referentieregio's once (None: the settings' default)."""
     lines = [
         "[paths]",
         f'raw = "{raw.as_posix()}"',
         f'codebooks = "{(ROOT / "surveys" / "codebooks").as_posix()}"',
         f'reports = "{(folder / "reports").as_posix()}"',
-        *(f'{key} = "{value.as_posix()}"' for key, value in paths.items()),
-    ]
+        *(f'{key} = "{Path(value).as_posix() if isinstance(value, Path) else value}"'
+          for key, value in paths.items()),
+    ]  # fmt: skip
+    if areas is not None:
+        lines += ["[report]", f"areas = {json.dumps(list(areas))}"]
     settings = folder / "inclusie.toml"
     settings.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return settings
@@ -56,7 +63,7 @@ def run(demo, tmp_path_factory):
     it: with the public demo key, which only `run --demo` on the unchanged demo may use (two
     at a time). The backtest's figures depend on the demo key's pseudonyms."""
     folder = tmp_path_factory.mktemp("run")
-    settings = write_settings(folder, demo.out)
+    settings = write_settings(folder, demo.out, areas=None)
     code = main(["--settings", str(settings), "run", "--demo", "--input", str(demo.out),
                  "--year", "2025", "--no-progress", "--jobs", "2"])  # fmt: skip
     return code, folder / "reports" / "2025"

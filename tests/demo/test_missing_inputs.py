@@ -246,7 +246,9 @@ def test_without_year_the_latest_folder_with_data_is_chosen(demo, make_settings,
     assert (tmp_path / "reports" / "2026" / "data" / "meta.json").exists()
     assert f"Voor 2026 is geen activiteitenregister gevonden in {raw.as_posix()}/2026" in err
     # an explicit year in the settings, or --year, wins
-    settings.write_text(settings.read_text() + "[report]\nyear = 2025\n", encoding="utf-8")
+    settings.write_text(
+        settings.read_text().replace("[report]\n", "[report]\nyear = 2025\n"), encoding="utf-8"
+    )
     _, out, _ = run_cli("--settings", str(settings), "clean")
     assert "gekozen" not in out and (tmp_path / "reports" / "2025" / "data").is_dir()
 

@@ -294,15 +294,20 @@ def test_undeclared_parameters_are_an_error():
 
 def test_plan_has_every_area_and_event(run):
     _, out = run
-    jobs = plan_suite(out / "data", 2025)
+    jobs = plan_suite(out / "data", 2025, levels=("provincie",))
     assert [j.title for j in jobs[:7]] == areas()
     assert len(jobs) == 7 + 40
+    # with the referentieregio's (the default): 15 more, after the provinces, west to east
+    regional = plan_suite(out / "data", 2025)
+    assert len(regional) == 7 + 15 + 40
+    assert [j.title for j in regional[7:9]] == ["Westhoek", "Middenkust"]
+    assert {j.parameters["level"] for j in regional[7:22]} == {"referentieregio"}
     assert [j.report_id for j in plan_suite(out / "data", 2025, only=["activiteiten"])][:1] == [
         "activiteit-2025-001"
     ]
     # the ranking's bootstrap goes to the yearly reports only; every notebook declares what
     # it is given
-    tuned = plan_suite(out / "data", 2025, resamples=200)
+    tuned = plan_suite(out / "data", 2025, resamples=200, levels=("provincie",))
     assert {j.parameters.get("bootstrap_resamples") for j in tuned[:7]} == {200}
     assert all("bootstrap_resamples" not in j.parameters for j in tuned[7:])
     for job in tuned[:8]:
