@@ -59,7 +59,7 @@ def test_the_whole_suite_is_built(run):
 def test_the_manifest_records_inputs_parameters_versions_and_status(run, demo):
     _, out = run
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert len(manifest["reports"]) == 47
+    assert len(manifest["reports"]) == 7 + 15 + 40  # everyone, provinces, regions, activities
     assert {e["status"] for e in manifest["reports"].values()} == {"ok"}
     limburg = manifest["reports"]["jaarrapport-limburg"]
     assert limburg["parameters"]["area"] == "Limburg" and limburg["parameters"]["year"] == 2025
