@@ -27,7 +27,6 @@ import pandas as pd
 
 from inclusie_analysis.clean.geo import province_order
 from inclusie_analysis.errors import InputError
-from inclusie_analysis.stats import complete_suppression
 
 FLANDERS_AND_BRUSSELS = "Vlaanderen en Brussel"
 PARTS = tuple(province_order())  # the areas that add up to Vlaanderen en Brussel
@@ -651,19 +650,35 @@ def _published(full: pd.DataFrame, hidden: pd.DataFrame, single: bool) -> pd.Dat
     return out.drop(columns="Totaal") if single else out
 
 
-def protect_count_column(table: pd.DataFrame, column: str, threshold: int = 5) -> pd.DataFrame:
+def protect_count_column(
+    table: pd.DataFrame,
+    column: str,
+    threshold: int = 5,
+    protection_width: int = 3,
+    title: str = "Feedback per soort activiteit",
+) -> pd.DataFrame:
     """Hide the small counts of one column whose sum is published (e.g. as the caption n), and
-    one more when a single one would follow from that sum; the other columns of a hidden line
-    show "–" (a response rate would give its count away)."""
+    more until the audit of the table works none of them out (`protection.protect_linked`: a
+    small count among other small ones can still be pinned by the sum); the other columns of
+    a hidden line show "–" (a response rate would give its count away). A table that cannot
+    be protected shows no count at all."""
+    from inclusie_analysis.protection import CountTable, protect_linked
+
     counts = table[[column]].fillna(0).astype("int64")
-    full = _with_totals(counts)
-    hidden = (full >= 1) & (full < threshold)
-    hidden.loc["Totaal", "Totaal"] = False
-    hidden = complete_suppression(full, hidden, keep_grand_total=True).drop(index="Totaal")[column]
+    counts.index = [str(i) for i in counts.index]
+    single = CountTable(title, FLANDERS_AND_BRUSSELS, counts, column_total=False)
+    published = protect_linked([single], threshold, protection_width)[0]
+    if published is None:
+        hidden = pd.Series(counts[column].to_numpy() > 0, index=table.index)
+    else:
+        hidden = pd.Series(
+            published[column].drop(index="Totaal").isna().to_numpy(), index=table.index
+        )
     out = table.astype({c: object for c in table.columns if c != column}).copy()
     out[column] = table[column].astype("Float64").mask(hidden)
     others = [c for c in table.columns if c != column]
-    out.loc[hidden, others] = "–"
+    if others:
+        out.loc[hidden, others] = "–"
     return out
 
 

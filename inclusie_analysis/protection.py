@@ -62,14 +62,24 @@ def _as_audited(i: int, table: CountTable, frame: pd.DataFrame) -> PublishedTabl
 
 
 def protect_linked(
-    tables: list[CountTable], threshold: int = 5, protection_width: int = 3, rounds: int = 80
+    tables: list[CountTable],
+    threshold: int = 5,
+    protection_width: int = 3,
+    rounds: int = 80,
+    frozen: dict[int, pd.DataFrame] | None = None,
 ) -> list[pd.DataFrame | None]:
     """The published form of each table (with its totals, hidden cells NA), protected together
     so that the audit of all of them passes (see the module docstring); None for a table
-    withheld whole."""
+    withheld whole. `frozen` maps a table's index to its published form from an earlier
+    protection (the provinces before their regions): it stays as it is, and what it would
+    give away is hidden in the other tables, or those are withheld."""
+    frozen = frozen or {}
     fulls = [t.full() for t in tables]
     fixed = [_fixed_mask(t, f) for t, f in zip(tables, fulls, strict=True)]
     hidden = [((f >= 1) & (f < threshold)) & ~x for f, x in zip(fulls, fixed, strict=True)]
+    for i, published in frozen.items():
+        hidden[i] = published.isna().reindex_like(fulls[i]).fillna(False).astype(bool)
+        fixed[i] = ~hidden[i]
     withheld = [False] * len(tables)
     for round_ in range(rounds + len(tables)):
         import os
@@ -88,7 +98,10 @@ def protect_linked(
         failing = sorted({int(r) for r in result.findings["Rapport"]})
         if round_ >= rounds:  # out of rounds: withhold what still fails
             for i in failing:
-                withheld[i] = True
+                if i in frozen:
+                    _withhold_linked(i, tables, withheld, frozen)
+                else:
+                    withheld[i] = True
             continue
         alone = {
             (int(a.report), r.Rij, r.Kolom)
@@ -107,9 +120,28 @@ def protect_linked(
             else:
                 changed = _hide_linked(i, row, column, tables, fulls, hidden, fixed, withheld)
                 changed = changed or _hide_next(fulls[i], hidden[i], row, column, fixed[i])
+            if not changed and i in frozen:
+                changed = _withhold_linked(i, tables, withheld, frozen)
             if not changed:
                 withheld[i] = True
     return [None if withheld[i] else _published(fulls[i], hidden[i]) for i in range(len(tables))]
+
+
+def _withhold_linked(i, tables, withheld, frozen) -> bool:
+    """Withhold every table of the population that overlaps the frozen table i's province and
+    is not frozen itself: what i would give away then no longer follows."""
+    from inclusie_analysis.clean.geo import area_codes
+
+    family = _family(tables[i].area)
+    population = _population(tables[i].title)
+    changed = False
+    for j, table in enumerate(tables):
+        codes = area_codes(table.area)
+        overlaps = family is None or codes is None or bool(family & codes)
+        if j in frozen or withheld[j] or _population(table.title) != population or not overlaps:
+            continue
+        withheld[j] = changed = True
+    return changed
 
 
 def _fixed_mask(table: CountTable, full: pd.DataFrame) -> pd.DataFrame:
@@ -125,7 +157,9 @@ def _fixed_mask(table: CountTable, full: pd.DataFrame) -> pd.DataFrame:
 
 def _hide_next(full, hidden, row, column, fixed) -> bool:
     """Hide the smallest shown, non-zero, not fixed inner number in the row of (row, column),
-    else in its column, else the row's or the column's total; False when none is left."""
+    else in its column, else the row's or the column's total, else anywhere in the table (a
+    line total elsewhere can pin the cell: A + B = 5 when the other lines' totals show);
+    False when none is left."""
     inner_rows = [r for r in full.index if r != TOTAL]
     inner_columns = [c for c in full.columns if c != TOTAL]
     candidates = [
@@ -133,6 +167,8 @@ def _hide_next(full, hidden, row, column, fixed) -> bool:
         [(r, column) for r in inner_rows] if column in full.columns else [],
         [(row, TOTAL)] if TOTAL in full.columns and row in full.index else [],
         [(TOTAL, column)] if column in full.columns else [],
+        [(r, c) for r in inner_rows for c in inner_columns],
+        [(r, c) for r in full.index for c in full.columns if TOTAL in (r, c)],
     ]
     for cells in candidates:
         shown = [
@@ -146,31 +182,41 @@ def _hide_next(full, hidden, row, column, fixed) -> bool:
     return False
 
 
+def _family(area: str) -> set[str] | None:
+    """The municipalities of the provinces an area lies in (None: everything): the tables
+    that can give a cell of the area away by differencing are those that overlap them."""
+    from inclusie_analysis.clean.geo import area_codes, level_regions
+
+    codes = area_codes(area)
+    if codes is None:
+        return None
+    return {c for p in level_regions("provincie").values() if p & codes for c in p} | set(codes)
+
+
 def _hide_linked(i, row, column, tables, fulls, hidden, fixed, withheld) -> bool:
     """Hide the smallest shown, non-zero, not fixed inner cell of the same line and column in
-    another table of the same kind whose area overlaps (a province and its regions), else of
-    the same column in any linked table of the same population."""
+    another table of the same kind (a province and its regions), else of the same column in
+    any linked table of the same population."""
     population = _population(tables[i].title)
-    same_kind, same_population = [], []
+    same_line, other_lines = [], []
     for j, table in enumerate(tables):
         if j == i or withheld[j] or _population(table.title) != population:
             continue
         full, h, x = fulls[j], hidden[j], fixed[j]
+        if column not in full.columns:
+            continue
         for r in full.index:
-            for c in full.columns:
-                if r == TOTAL or c == TOTAL or h.loc[r, c] or x.loc[r, c] or full.loc[r, c] <= 0:
-                    continue
-                if c != column:
-                    continue
-                entry = (int(full.loc[r, c]), j, r, c)
-                if table.title == tables[i].title and r == row:
-                    same_kind.append(entry)
-                else:
-                    same_population.append(entry)
-    for candidates in (same_kind, same_population):
+            if r == TOTAL or h.loc[r, column] or x.loc[r, column] or full.loc[r, column] <= 0:
+                continue
+            entry = (int(full.loc[r, column]), j, r)
+            if table.title == tables[i].title and r == row:
+                same_line.append(entry)
+            else:
+                other_lines.append(entry)
+    for candidates in (same_line, other_lines):
         if candidates:
-            _, j, r, c = min(candidates)
-            hidden[j].loc[r, c] = True
+            _, j, r = min(candidates)
+            hidden[j].loc[r, column] = True
             return True
     return False
 
@@ -281,14 +327,36 @@ def protect_suite(
         _respondent_tables(respondents, levels, language, latest_wave),
         _participant_tables(attendance, events, levels, language),
     ):
-        for table, frame in zip(
-            tables, protect_linked(tables, threshold, protection_width), strict=True
-        ):
+        for table, frame in zip(tables, _by_level(tables, threshold, protection_width),
+                                strict=True):  # fmt: skip
             out[table.title, table.area] = frame
     return out
 
 
-CACHE_VERSION = 1
+def _by_level(tables: list[CountTable], threshold: int, width: int) -> list[pd.DataFrame | None]:
+    """Everyone and the provinces first, as if there were no regions; then the regions, with
+    the first ones kept as they are: a region that would give a province's hidden cell away
+    hides more, or is withheld, never the province."""
+    from inclusie_analysis.clean.geo import FLANDERS_AND_BRUSSELS, level_regions
+
+    first = {FLANDERS_AND_BRUSSELS, *level_regions("provincie")}
+    upper = [i for i, t in enumerate(tables) if t.area in first]
+    if len(upper) == len(tables):
+        return protect_linked(tables, threshold, width)
+    published = protect_linked([tables[i] for i in upper], threshold, width)
+    frozen = {i: frame for i, frame in zip(upper, published, strict=True) if frame is not None}
+    keep = [i for i in range(len(tables)) if i not in upper or i in frozen]
+    result = protect_linked(
+        [tables[i] for i in keep], threshold, width,
+        frozen={keep.index(i): frame for i, frame in frozen.items()},
+    )  # fmt: skip
+    out: list[pd.DataFrame | None] = [None] * len(tables)
+    for position, i in enumerate(keep):
+        out[i] = result[position]
+    return out
+
+
+CACHE_VERSION = 2
 
 
 def suite_protection(

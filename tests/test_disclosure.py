@@ -243,3 +243,20 @@ def test_shares_giving_away_a_small_count_are_blanked():
     out = hide_small_shares(frame, "share", "n", threshold=5)
     assert out["share"].isna().tolist() == [True, False, False, True]
     assert frame["share"].notna().sum() == 3  # the argument is not changed
+
+
+def test_two_small_counts_that_the_sum_pins_get_a_third_hidden_cell():
+    """By hand: a 50, b 40, c 2, d 1, n 93. Hiding c and d leaves c + d = 3, so each is 1 or 2
+    (interval 1 wide, under the protection width 3): the audit says so, and the protection
+    hides b (40) too: then b + c + d = 43, each small one in [1, 41]."""
+    frame = pd.DataFrame({"n": [50, 40, 2, 1]}, index=list("abcd"))
+    greedy = table("Feedback per soort activiteit", {"a": [50], "b": [40], "c": [None],
+                   "d": [None]}, ["Antwoorden"], n=93)  # fmt: skip
+    assert interval(audit_tables([greedy]), "d", "Antwoorden") == (1, 2)
+    out = protect_count_column(frame, "n", threshold=5, protection_width=3)
+    assert out["n"].isna().tolist() == [False, True, True, True]
+    published = table("Feedback per soort activiteit",
+                      {k: [None if pd.isna(v) else v] for k, v in out["n"].items()},
+                      ["Antwoorden"], n=93)  # fmt: skip
+    result = audit_tables([published])
+    assert result.ok and interval(result, "d", "Antwoorden") == (1, 41)
