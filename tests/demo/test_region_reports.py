@@ -111,3 +111,23 @@ def test_a_user_mapping_with_an_unknown_code_stops_the_run(demo, make_settings, 
     assert code == 2
     err = capsys.readouterr().err
     assert "zones.csv" in err and "rij 3" in err and "12345" in err
+
+
+def test_the_regions_cost_the_province_reports_no_cell(run):
+    """Everyone and the provinces are protected first, as if there were no regions: their
+    published tables are the same with and without the referentieregio reports."""
+    import inclusie_analysis as ia
+    from inclusie_analysis.protection import protect_suite
+
+    _, out = run
+    needs, events = ia.load_needs(out / "data"), ia.load_events(out / "data")
+    this_year = events.events.loc[events.events["year"] == 2025]
+    args = (needs.respondents, events.attendance, this_year)
+    alone = protect_suite(*args, ["provincie"], 2025)
+    with_regions = protect_suite(*args, ["provincie", "referentieregio"], 2025)
+    assert set(alone) < set(with_regions)
+    for key, frame in alone.items():
+        other = with_regions[key]
+        assert (frame is None) == (other is None), key
+        if frame is not None:
+            pd.testing.assert_frame_equal(frame, other)
