@@ -7,11 +7,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from inclusie_analysis.analyse.regions import (
+    municipality_status,
+    not_reached_sentence,
+    status_counts,
+)
 from inclusie_analysis.clean import geo
-from inclusie_analysis.disclosure import PublishedTable, audit_tables
 from inclusie_analysis.errors import InputError
-from inclusie_analysis.protection import CountTable, protect_linked
-from inclusie_analysis.regions import municipality_status, not_reached_sentence, status_counts
+from inclusie_analysis.publish.disclosure import PublishedTable, audit_tables
+from inclusie_analysis.publish.protection import CountTable, protect_linked
 
 TITLE = "Antwoorden per soort organisatie"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inclusie_analysis.choices import option_key, split_cell, split_parts
+from inclusie_analysis.read.choices import option_key, split_cell, split_parts
 
 OPTIONS = [
     "Regierol",

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from inclusie_analysis.codebook import (
+from inclusie_analysis.demo import write_demo
+from inclusie_analysis.errors import InputError
+from inclusie_analysis.read.codebook import (
     check_wave,
     load_codebook,
     load_codebooks,
     match_export,
     parse_codebook,
 )
-from inclusie_analysis.demo import write_demo
-from inclusie_analysis.errors import InputError
-from inclusie_analysis.readers import read_export
+from inclusie_analysis.read.readers import read_export
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOKS = ROOT / "surveys" / "codebooks"

@@ -14,15 +14,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from inclusie_analysis.cli import main
-from inclusie_analysis.codebook import load_codebook, match_export, parse_codebook
-from inclusie_analysis.codebook_draft import (
+from inclusie_analysis.demo import write_demo
+from inclusie_analysis.read.codebook import load_codebook, match_export, parse_codebook
+from inclusie_analysis.read.codebook_draft import (
     DEFAULT_THRESHOLD,
     _fit_scale,
     draft_codebook,
     quote,
 )
-from inclusie_analysis.demo import write_demo
-from inclusie_analysis.readers import read_export
+from inclusie_analysis.read.readers import read_export
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOKS = ROOT / "surveys" / "codebooks"

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from inclusie_analysis.coverage import dont_know_counts, exclusions_sentence, unlinked_feedback
-from inclusie_analysis.yearly import key_findings, list_coverage, reach, reach_sentence
+from inclusie_analysis.analyse.coverage import (
+    dont_know_counts,
+    exclusions_sentence,
+    unlinked_feedback,
+)
+from inclusie_analysis.analyse.yearly import key_findings, list_coverage, reach, reach_sentence
 
 
 def year_frames():

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from inclusie_analysis.disclosure import (
+from inclusie_analysis.publish.disclosure import (
     PublishedTable,
     _published,
     _with_totals,
@@ -152,7 +152,7 @@ def test_network_wide_tables_are_the_same_in_every_report():
 
 def test_tables_read_back_from_the_report_book(tmp_path):
     pytest.importorskip("IPython")
-    from inclusie_analysis.reportbook import ReportBook
+    from inclusie_analysis.publish.reportbook import ReportBook
 
     book = ReportBook(tmp_path, threshold=5)
     frame = pd.DataFrame({"Soort": ["a", "b", "c"], "Antwoorden": [1200, 3, pd.NA]})
@@ -209,7 +209,7 @@ def test_protect_linked_hides_what_differencing_would_give_away():
     naive = {a: _published(_with_totals(c), (_with_totals(c) >= 1) & (_with_totals(c) < 5),
                            False) for a, c in counts.items()}  # fmt: skip
     assert not audit_tables(_as_published(naive)).ok
-    from inclusie_analysis.protection import CountTable, protect_linked
+    from inclusie_analysis.publish.protection import CountTable, protect_linked
 
     title = "Antwoorden per soort organisatie"
     tables = [CountTable(title, area, frame) for area, frame in counts.items()]

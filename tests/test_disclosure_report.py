@@ -7,8 +7,8 @@ import json
 import pandas as pd
 
 from inclusie_analysis.cli import _say_audit
-from inclusie_analysis.report import audit_disclosure, write_index
-from inclusie_analysis.reportbook import ReportBook
+from inclusie_analysis.publish.report import audit_disclosure, write_index
+from inclusie_analysis.publish.reportbook import ReportBook
 
 
 def year_folder(tmp_path, hidden_total: int):

@@ -7,7 +7,13 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-from inclusie_analysis.excel import Number, as_numbers, parse_figure, text_figures, write_tables
+from inclusie_analysis.publish.excel import (
+    Number,
+    as_numbers,
+    parse_figure,
+    text_figures,
+    write_tables,
+)
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ import sys
 import pandas as pd
 import pytest
 
-from inclusie_analysis.feedback import summarise_feedback
-from inclusie_analysis.stats import (
+from inclusie_analysis.analyse.feedback import summarise_feedback
+from inclusie_analysis.analyse.stats import (
     bounded_mean_interval,
     mean_interval,
     nps,
@@ -151,7 +151,7 @@ def test_per_theme_counts_an_event_under_both_themes(frames):
 
 
 def test_import_stays_light():
-    code = "import sys, inclusie_analysis.feedback; print('scipy' in sys.modules)"
+    code = "import sys, inclusie_analysis.analyse.feedback; print('scipy' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
@@ -159,7 +159,7 @@ def test_import_stays_light():
 
 
 def test_feedback_sentence_says_what_is_shown(frames):
-    from inclusie_analysis.feedback import feedback_sentence
+    from inclusie_analysis.analyse.feedback import feedback_sentence
 
     feedback, events, _ = frames
     table = summarise_feedback(feedback, events, by="event", threshold=1)

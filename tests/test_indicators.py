@@ -8,8 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from inclusie_analysis.errors import InputError
-from inclusie_analysis.indicators import (
+from inclusie_analysis.analyse.indicators import (
     TARGETS_DIR,
     compute_indicators,
     draft_targets,
@@ -21,6 +20,7 @@ from inclusie_analysis.indicators import (
     unmeasured,
     write_targets_draft,
 )
+from inclusie_analysis.errors import InputError
 from inclusie_analysis.settings import ENV_VAR, load_settings
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from inclusie_analysis.indicators import compute_indicators, expected_sentence, load_targets
+from inclusie_analysis.analyse.indicators import compute_indicators, expected_sentence, load_targets
 
 
 def events_frame(rows: list[tuple]) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from inclusie_analysis.planning import (
+from inclusie_analysis.analyse.planning import (
     effective_weights,
     rank_themes,
     sensitivity,
@@ -71,7 +71,7 @@ def test_a_new_theme_of_the_users_file_is_ranked(tmp_path):
     with its label; with the bundled themes it is unknown and cannot be ranked."""
     import yaml
 
-    from inclusie_analysis.themes import THEMES_FILE
+    from inclusie_analysis.analyse.themes import THEMES_FILE
 
     data = yaml.safe_load(THEMES_FILE.read_text(encoding="utf-8"))
     data["themes"]["ai"] = {"label": "Artificiële intelligentie", "kinds": ["opleidingsthema"],

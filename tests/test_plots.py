@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from inclusie_analysis import plots
+from inclusie_analysis.publish import plots
 
 OUT = (
     Path(os.environ.get("INCLUSIE_PLOTS_DIR", "")) if os.environ.get("INCLUSIE_PLOTS_DIR") else None

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from inclusie_analysis.errors import InputError
-from inclusie_analysis.readers import detect_platform, read_export
+from inclusie_analysis.read.readers import detect_platform, read_export
 
 # --- real samples ----------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from inclusie_analysis.readers import (
+from inclusie_analysis.read.readers import (
     PLATFORM_NAMES,
     PLATFORMS,
     CheckAllRule,
@@ -18,7 +18,7 @@ from inclusie_analysis.readers import (
     metadata_columns,
     read_export,
 )
-from inclusie_analysis.readers._base import HeaderRows, Layout
+from inclusie_analysis.read.readers._base import HeaderRows, Layout
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "exports"
 ALL = ["qualtrics", "limesurvey", "msforms", "googleforms", "surveymonkey", "spss", "kobo", "plain"]

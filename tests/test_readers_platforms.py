@@ -16,8 +16,8 @@ import pytest
 
 from inclusie_analysis.cli import main
 from inclusie_analysis.errors import InputError
-from inclusie_analysis.infer import infer_column_type, infer_type
-from inclusie_analysis.readers import describe_export, detect_platform, read_export
+from inclusie_analysis.read.infer import infer_column_type, infer_type
+from inclusie_analysis.read.readers import describe_export, detect_platform, read_export
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "exports"
 

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from inclusie_analysis.errors import InputError
-from inclusie_analysis.readers import describe_export, read_export
+from inclusie_analysis.read.readers import describe_export, read_export
 
 FORM = [
     ["Id", "Start time", "Completion time", "Email", "Name", "Welke vormen verkiest u?"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from inclusie_analysis.report_tables import feedback_table, indicator_table
+from inclusie_analysis.publish.report_tables import feedback_table, indicator_table
 
 
 def test_indicator_table_formats_in_dutch():

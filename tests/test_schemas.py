@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from inclusie_analysis.clean.schemas import validate
 from inclusie_analysis.errors import InputError
-from inclusie_analysis.schemas import validate
 
 RID = "r_" + "0" * 15 + "1"
 

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from inclusie_analysis.errors import InputError
-from inclusie_analysis.sources import (
+from inclusie_analysis.analyse.sources import (
     file_source,
     mark_unlinkable_attendance,
     missing_sentences,
@@ -17,6 +16,7 @@ from inclusie_analysis.sources import (
     targets_source,
     unavailable_signals,
 )
+from inclusie_analysis.errors import InputError
 
 FILES = pd.DataFrame({
     "file": ["activiteiten-2025.xlsx", "activiteiten-2025.xlsx", "2025-001_aanw.csv"],

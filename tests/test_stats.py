@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inclusie_analysis.stats import (
+from inclusie_analysis.analyse.stats import (
     benjamini_hochberg,
     check_all_shares,
     crosstab_test,
@@ -150,7 +150,7 @@ def test_suppression_never_leaves_a_single_hidden_number_in_a_line(rows):
 
 
 def test_holm_by_hand():
-    from inclusie_analysis.stats import holm
+    from inclusie_analysis.analyse.stats import holm
 
     # sorted 0.005 × 4 = 0.02, 0.01 × 3 = 0.03, 0.03 × 2 = 0.06, 0.04 × 1 = 0.04 → 0.06
     adjusted = holm([0.01, 0.04, 0.03, 0.005])
@@ -161,7 +161,12 @@ def test_holm_by_hand():
 
 
 def test_holm_levels_agree_with_the_verdict():
-    from inclusie_analysis.stats import holm, holm_levels, newcombe_difference, newcombe_pvalue
+    from inclusie_analysis.analyse.stats import (
+        holm,
+        holm_levels,
+        newcombe_difference,
+        newcombe_pvalue,
+    )
 
     # m = 4: 0.001 < 0.05/4 → 98.75 %; 0.01 < 0.05/3 → 98.33 %; 0.2 > 0.05/2: stop, 97.5 %
     levels = holm_levels([0.001, 0.2, 0.01, 0.5])

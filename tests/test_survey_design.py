@@ -16,15 +16,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from inclusie_analysis.clean.geo import select_area
-from inclusie_analysis.survey import (
+from inclusie_analysis.analyse.survey import (
     cluster_mean,
     cluster_proportion,
     cluster_weights,
     is_local_government,
     municipalities_in_area,
 )
-from inclusie_analysis.yearly import need_by_unit
+from inclusie_analysis.analyse.yearly import need_by_unit
+from inclusie_analysis.clean.geo import select_area
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -167,8 +167,8 @@ def test_small_data_set_matches_r_survey(tmp_path):
 @pytest.fixture(scope="module")
 def demo_needs(tmp_path_factory):
     """The demo's cleaned needs (seed 1), made once for this module."""
+    from inclusie_analysis.clean.datasets import clean_needs
     from inclusie_analysis.clean.privacy import DEMO_KEY
-    from inclusie_analysis.datasets import clean_needs
     from inclusie_analysis.demo import write_demo
 
     demo = write_demo(tmp_path_factory.mktemp("survey-demo") / "demo", seed=1)

@@ -8,10 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from inclusie_analysis.codebook import Codebook, load_codebook
-from inclusie_analysis.errors import InputError
-from inclusie_analysis.settings import ENV_VAR
-from inclusie_analysis.themes import (
+from inclusie_analysis.analyse.themes import (
     NO_THEME,
     OTHER,
     THEMES_FILE,
@@ -25,6 +22,9 @@ from inclusie_analysis.themes import (
     theme_label,
     themes_file,
 )
+from inclusie_analysis.errors import InputError
+from inclusie_analysis.read.codebook import Codebook, load_codebook
+from inclusie_analysis.settings import ENV_VAR
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "open_answers_labelled.csv"
@@ -74,7 +74,7 @@ def test_coding_against_the_hand_labelled_sample():
     """Precision and recall per theme on 164 answers labelled by meaning (pytest -s prints
     them). Floors pinned from the first measurement (2026-11-24) guard against regressions;
     the keyword lists were not tuned on this sample."""
-    from inclusie_analysis.themes import evaluate
+    from inclusie_analysis.analyse.themes import evaluate
 
     labelled = pd.read_csv(FIXTURE, dtype=str)
     assert len(labelled) >= 150

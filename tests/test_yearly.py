@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from inclusie_analysis.reportbook import ReportBook
-from inclusie_analysis.yearly import (
+from inclusie_analysis.analyse.yearly import (
     comparison_note,
     key_findings,
     large_need_by_item,
@@ -17,6 +16,7 @@ from inclusie_analysis.yearly import (
     reach_sentence,
     wave_change,
 )
+from inclusie_analysis.publish.reportbook import ReportBook
 
 LEVELS = ["Geen nood", "Kleine nood", "Matige nood", "Grote nood", "Zeer grote nood"]
 

@@ -20,11 +20,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from inclusie_analysis.clean.needs import need_items_table
-from inclusie_analysis.codebook import load_codebooks
-from inclusie_analysis.datasets import describe_items
-from inclusie_analysis.reportbook import ReportBook
-from inclusie_analysis.yearly import (
+from inclusie_analysis.analyse.yearly import (
     change_table,
     compare_items,
     key_findings,
@@ -33,6 +29,10 @@ from inclusie_analysis.yearly import (
     wave_change,
     wording_changes,
 )
+from inclusie_analysis.clean.datasets import describe_items
+from inclusie_analysis.clean.needs import need_items_table
+from inclusie_analysis.publish.reportbook import ReportBook
+from inclusie_analysis.read.codebook import load_codebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 LEVELS = ["Geen nood", "Kleine nood", "Matige nood", "Grote nood", "Zeer grote nood"]

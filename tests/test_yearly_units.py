@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import pytest
 
-from inclusie_analysis.yearly import (
+from inclusie_analysis.analyse.yearly import (
     key_findings,
     need_by_unit,
     need_unit_table,
