@@ -1,4 +1,4 @@
-"""Reading every platform's export by its documented format (tests/fixtures/exports, written
+"""Reading every platform's export by its documented format (tests/read/exports, written
 by make_fixtures.py beside them), the real samples in ../shared/samples, bad input, and
 `inclusie inspect`."""
 
@@ -19,7 +19,7 @@ from inclusie_analysis.errors import InputError
 from inclusie_analysis.read.infer import infer_column_type, infer_type
 from inclusie_analysis.read.readers import describe_export, detect_platform, read_export
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "exports"
+FIXTURES = Path(__file__).resolve().parent / "exports"
 
 
 def fixture(name: str):

@@ -1,6 +1,6 @@
 """One module per platform: each has the interface the codebook draft relies on, and each
 check-all rule and grid pattern is what the platform's export format says (FORMATS.md in
-../shared/samples) and what the fixtures in tests/fixtures/exports hold."""
+../shared/samples) and what the fixtures in tests/read/exports hold."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from inclusie_analysis.read.readers import (
 )
 from inclusie_analysis.read.readers._base import HeaderRows, Layout
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "exports"
+FIXTURES = Path(__file__).resolve().parent / "exports"
 ALL = ["qualtrics", "limesurvey", "msforms", "googleforms", "surveymonkey", "spss", "kobo", "plain"]
 
 

@@ -24,7 +24,7 @@ from inclusie_analysis.read.codebook_draft import (
 )
 from inclusie_analysis.read.readers import read_export
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CODEBOOKS = ROOT / "surveys" / "codebooks"
 EXPORTS = {
     2020: Path("2020") / "leernoden-2020_limesurvey_SYNTHETISCH.csv",

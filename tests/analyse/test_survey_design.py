@@ -26,7 +26,7 @@ from inclusie_analysis.analyse.survey import (
 from inclusie_analysis.analyse.yearly import need_by_unit
 from inclusie_analysis.clean.geo import select_area
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # three municipalities: a answers twice (1, 0), b three times (1, 1, 0), c twice (0, 1)
 TINY = pd.DataFrame({"nis_code": ["a", "a", "b", "b", "b", "c", "c"], "y": [1, 0, 1, 1, 0, 0, 1]})

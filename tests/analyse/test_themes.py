@@ -26,7 +26,7 @@ from inclusie_analysis.errors import InputError
 from inclusie_analysis.read.codebook import Codebook, load_codebook
 from inclusie_analysis.settings import ENV_VAR
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "open_answers_labelled.csv"
 
 

@@ -34,7 +34,7 @@ from inclusie_analysis.clean.needs import need_items_table
 from inclusie_analysis.publish.reportbook import ReportBook
 from inclusie_analysis.read.codebook import load_codebooks
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LEVELS = ["Geen nood", "Kleine nood", "Matige nood", "Grote nood", "Zeer grote nood"]
 # item → (wave → number of the 10 respondents with a large need, the first ones)
 LARGE = {"a": {2020: 2, 2025: 4}, "r": {2020: 3, 2025: 9}, "d": {2020: 5}, "n": {2025: 6}}
