@@ -39,10 +39,10 @@ def main() -> None:
     from inclusie_analysis.clean.geo import MunicipalityMatcher
     from inclusie_analysis.clean.ledger import Ledger
     from inclusie_analysis.clean.needs import clean_needs_export
-    from inclusie_analysis.codebook import parse_codebook
-    from inclusie_analysis.codebook_draft import draft_codebook
     from inclusie_analysis.demo import write_demo
-    from inclusie_analysis.readers import read_export
+    from inclusie_analysis.read.codebook import parse_codebook
+    from inclusie_analysis.read.codebook_draft import draft_codebook
+    from inclusie_analysis.read.readers import read_export
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])

@@ -113,7 +113,7 @@ def suite_rows(repeat: int) -> list[tuple]:
         subprocess.run([*cli, "clean"], check=True, capture_output=True, env={**os.environ, **key})
         data = tmp / "reports" / "2025" / "data"
         setup = (
-            "from inclusie_analysis.report import plan_suite, run_suite\n"
+            "from inclusie_analysis.publish.report import plan_suite, run_suite\n"
             f"jobs = plan_suite({str(data)!r}, 2025, only=['jaarrapport'])"
         )
         found = {}
@@ -168,7 +168,7 @@ def main() -> None:
             rows.append((f"inclusie demo --only surveys --scale {scale}", demo, "", ""))
             codebooks = str(ROOT / "surveys" / "codebooks")
             clean, memory = inside(
-                "from inclusie_analysis.datasets import clean_needs; "
+                "from inclusie_analysis.clean.datasets import clean_needs; "
                 "from inclusie_analysis.clean.privacy import DEMO_KEY",
                 f"d = clean_needs({str(out)!r}, {codebooks!r}, 2025, key=DEMO_KEY); "
                 "n = int(d.files['rows_in'].sum())",

@@ -18,14 +18,14 @@ Heavy libraries (matplotlib, scipy, papermill) are imported only where they are 
 import stays fast.
 """
 
-from inclusie_analysis.clean.geo import load_reference, resolve_municipality
-from inclusie_analysis.datasets import (
+from inclusie_analysis.clean.datasets import (
     EventData,
     NeedsData,
     load_events,
     load_needs,
     load_respondents,
 )
+from inclusie_analysis.clean.geo import load_reference, resolve_municipality
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.settings import load_settings
 

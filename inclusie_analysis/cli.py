@@ -173,8 +173,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     from inclusie_analysis.settings import load_settings
 
     if args.command == "inspect":
-        from inclusie_analysis.codebook_draft import describe_questions
-        from inclusie_analysis.readers import describe_export, read_export
+        from inclusie_analysis.read.codebook_draft import describe_questions
+        from inclusie_analysis.read.readers import describe_export, read_export
 
         raw = read_export(args.file, sheet=args.sheet)
         print(describe_export(raw))
@@ -185,7 +185,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     settings = load_settings(args.settings)
     if args.command == "codebook":
-        from inclusie_analysis.codebook_draft import write_draft
+        from inclusie_analysis.read.codebook_draft import write_draft
 
         return write_draft(
             args.export, args.previous, args.out, args.wave, args.instrument, themes=settings.themes
@@ -215,8 +215,8 @@ def _year(chosen: int | None, configured: int | None, input_root: Path) -> int:
         return chosen
     if configured is not None:
         return configured
-    from inclusie_analysis.datasets import latest_year
-    from inclusie_analysis.sources import display_path
+    from inclusie_analysis.analyse.sources import display_path
+    from inclusie_analysis.clean.datasets import latest_year
 
     year = latest_year(input_root)
     print(
@@ -252,7 +252,7 @@ def _demo(out: Path, seed: int, scale: int, only: str | None = None) -> int:
 
 
 def _draft_targets(settings, year: int, previous: str | None, out: Path | None) -> int:
-    from inclusie_analysis.indicators import write_targets_draft
+    from inclusie_analysis.analyse.indicators import write_targets_draft
 
     source = None if previous is None else int(previous) if previous.isdigit() else Path(previous)
     draft = write_targets_draft(year, settings, source, out)
@@ -304,13 +304,13 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None, demo
     The pseudonym key is the user's (`privacy.load_key`), also on demo files; only `run
     --demo` (`demo`) uses the public demo key, and only on the unchanged folder `inclusie
     demo` wrote. Which key it was (its fingerprint, never the key) goes into meta.json."""
+    from inclusie_analysis.analyse.indicators import TARGETS_DIR
+    from inclusie_analysis.analyse.sources import missing_sentences
+    from inclusie_analysis.clean.datasets import clean_year, write_frames, write_meta
     from inclusie_analysis.clean.privacy import ENV_KEY, demo_key, key_fingerprint, load_key
-    from inclusie_analysis.datasets import clean_year, write_frames, write_meta
-    from inclusie_analysis.indicators import TARGETS_DIR
-    from inclusie_analysis.paths import portable, portable_path
-    from inclusie_analysis.quality import write_quality_report
-    from inclusie_analysis.report import log_line
-    from inclusie_analysis.sources import missing_sentences
+    from inclusie_analysis.clean.quality import write_quality_report
+    from inclusie_analysis.publish.paths import portable, portable_path
+    from inclusie_analysis.publish.report import log_line
 
     start = time.perf_counter()
     used: dict = {}
@@ -342,8 +342,8 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None, demo
     )
     out = settings.reports / str(year) / "data"
     write_frames({**data.frames(), **events.frames()}, out)
-    from inclusie_analysis.indicators import find_targets
-    from inclusie_analysis.themes import themes_file
+    from inclusie_analysis.analyse.indicators import find_targets
+    from inclusie_analysis.analyse.themes import themes_file
 
     targets = find_targets(year, settings.targets or TARGETS_DIR)
     references = {"themes": themes_file(settings.themes), "targets": targets,
@@ -415,7 +415,7 @@ def _relative_paths(frame, input_root: Path, root: Path):
     relative to the settings folder, as published files must (no home folder)."""
     import pandas as pd
 
-    from inclusie_analysis.paths import portable_path, replace_folder
+    from inclusie_analysis.publish.paths import portable_path, replace_folder
 
     short = portable_path(input_root, root)
     frame = frame.copy()
@@ -429,7 +429,7 @@ def _relative_paths(frame, input_root: Path, root: Path):
 
 def _count(events, kind: str, frame: str, year: int) -> str:
     """How many rows of `frame` belong to `year`, or "?" when its input is missing."""
-    from inclusie_analysis.sources import is_missing
+    from inclusie_analysis.analyse.sources import is_missing
 
     if is_missing(events.sources, kind):
         return "?"
@@ -441,7 +441,7 @@ def _report(
     settings, input_root: Path, year: int, as_of: str | None, args, demo: bool = False
 ) -> int:
     """Clean once, then run the year's report suite; nonzero exit when anything failed."""
-    from inclusie_analysis.report import NOTEBOOKS, key_warning, plan_suite, run_suite
+    from inclusie_analysis.publish.report import NOTEBOOKS, key_warning, plan_suite, run_suite
 
     start = time.perf_counter()
     out = settings.reports / str(year)
@@ -508,7 +508,7 @@ def _protect(settings, data_dir: Path, year: int, language: str) -> None:
     """Protect the linked tables of every yearly report once, before the reports run (they
     read the result): the levels' tables together, with the audit as judge."""
     from inclusie_analysis.clean.geo import use_data_regions
-    from inclusie_analysis.protection import suite_protection
+    from inclusie_analysis.publish.protection import suite_protection
 
     start = time.perf_counter()
     use_data_regions(data_dir)
@@ -525,7 +525,7 @@ def _say_audit(out: Path, mode: str) -> bool:
     """Print the disclosure audit's result (every disclosed cell named); True when it failed."""
     import json
 
-    from inclusie_analysis.report import AUDIT_FILE
+    from inclusie_analysis.publish.report import AUDIT_FILE
 
     path = out / AUDIT_FILE
     if not path.exists():

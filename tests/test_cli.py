@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from inclusie_analysis import cli
+from inclusie_analysis.analyse.indicators import TARGETS_DIR, load_targets
 from inclusie_analysis.cli import build_parser, main
-from inclusie_analysis.indicators import TARGETS_DIR, load_targets
 from inclusie_analysis.settings import ENV_VAR, load_settings
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from inclusie_analysis.analyse.themes import SETTING, Taxonomy, theme_for_phrase
 from inclusie_analysis.clean.geo import MunicipalityMatcher, load_reference
 from inclusie_analysis.clean.ledger import KEPT, MERGED, REJECTED, Ledger
 from inclusie_analysis.clean.privacy import (
@@ -33,8 +34,7 @@ from inclusie_analysis.clean.privacy import (
     scrub_column,
 )
 from inclusie_analysis.errors import InputError
-from inclusie_analysis.readers import RawExport, read_export
-from inclusie_analysis.themes import SETTING, Taxonomy, theme_for_phrase
+from inclusie_analysis.read.readers import RawExport, read_export
 
 MONTH_NAMES = (
     "januari februari maart april mei juni juli augustus september oktober november december"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from inclusie_analysis.choices import ChoiceSplitter
+from inclusie_analysis.analyse.themes import NO_THEME
 from inclusie_analysis.clean.deidentify import KIND_NAMES
 from inclusie_analysis.clean.geo import MunicipalityMatcher, load_reference, normalise_name
 from inclusie_analysis.clean.ledger import KEPT, REJECTED, Ledger
@@ -31,10 +31,10 @@ from inclusie_analysis.clean.privacy import (
     scrub,
     scrub_column,
 )
-from inclusie_analysis.codebook import Codebook, ColumnMatch, Variable, match_export
 from inclusie_analysis.errors import InputError
-from inclusie_analysis.readers import RawExport
-from inclusie_analysis.themes import NO_THEME
+from inclusie_analysis.read.choices import ChoiceSplitter
+from inclusie_analysis.read.codebook import Codebook, ColumnMatch, Variable, match_export
+from inclusie_analysis.read.readers import RawExport
 
 ANSWER_TYPES = ("single_choice", "check_all", "scale", "number", "free_text", "municipality")
 GEO_COLUMNS = ["nis_code", "municipality", "arrondissement", "province", "region"]

@@ -271,7 +271,7 @@ def test_bad_registers_are_named_and_the_run_goes_on(tmp_path, case, fragment):
 
 
 def test_indicators_of_the_hand_made_register(cleaned):
-    from inclusie_analysis.indicators import compute_indicators, load_targets
+    from inclusie_analysis.analyse.indicators import compute_indicators, load_targets
 
     frames, _ = cleaned
     table = compute_indicators(frames.events, frames.activities, load_targets(2025), 2025)
@@ -297,7 +297,7 @@ def test_register_themes_fall_back_on_the_theme_taxonomy(tmp_path):
     keyword); what neither knows is reported, not silently dropped."""
     import yaml
 
-    from inclusie_analysis.themes import THEMES_FILE
+    from inclusie_analysis.analyse.themes import THEMES_FILE
 
     data = yaml.safe_load(THEMES_FILE.read_text(encoding="utf-8"))
     data["themes"]["ai"] = {"label": "Artificiële intelligentie", "kinds": ["opleidingsthema"],

@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 from test_events import COMMUNICATION, REGISTER, write_register
 
+from inclusie_analysis.analyse.feedback import open_answers, withheld_answers_sentence
 from inclusie_analysis.clean import privacy
 from inclusie_analysis.clean.events import clean_events, load_events_config
 from inclusie_analysis.clean.geo import MunicipalityMatcher
 from inclusie_analysis.clean.ledger import Ledger
 from inclusie_analysis.clean.privacy import DEMO_KEY, scrub_column
-from inclusie_analysis.feedback import open_answers, withheld_answers_sentence
 
 PHONE, MAIL = "0470 12 34 56", "jan.peeters@example.org"
 

@@ -10,14 +10,14 @@ import pytest
 import yaml
 from openpyxl import Workbook
 
+from inclusie_analysis.clean.datasets import clean_needs, load_needs, write_needs
 from inclusie_analysis.clean.geo import MunicipalityMatcher
 from inclusie_analysis.clean.ledger import Ledger, LedgerError
 from inclusie_analysis.clean.needs import clean_needs_export, need_items
 from inclusie_analysis.clean.privacy import DEMO_KEY, pseudonym
-from inclusie_analysis.codebook import load_codebook
-from inclusie_analysis.datasets import clean_needs, load_needs, write_needs
 from inclusie_analysis.errors import InputError
-from inclusie_analysis.readers import read_export
+from inclusie_analysis.read.codebook import load_codebook
+from inclusie_analysis.read.readers import read_export
 
 ROOT = Path(__file__).resolve().parents[2]
 CODEBOOK_2025 = ROOT / "surveys" / "codebooks" / "leernoden-2025.yaml"
@@ -269,9 +269,9 @@ def test_a_new_theme_flows_from_codebook_to_needs_table_and_ranking(export, code
     """A user's themes file with `ai`, a codebook item with `theme: ai`: cleaning accepts it,
     the item is in the needs table and `ai` is ranked under its label; open answers about
     ChatGPT are coded `ai`."""
-    from inclusie_analysis.planning import rank_themes, theme_signals
-    from inclusie_analysis.themes import THEMES_FILE
-    from inclusie_analysis.yearly import large_need_by_item
+    from inclusie_analysis.analyse.planning import rank_themes, theme_signals
+    from inclusie_analysis.analyse.themes import THEMES_FILE
+    from inclusie_analysis.analyse.yearly import large_need_by_item
 
     data = yaml.safe_load(THEMES_FILE.read_text(encoding="utf-8"))
     data["themes"]["ai"] = {"label": "Artificiële intelligentie", "kinds": ["opleidingsthema"],

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from inclusie_analysis.clean.datasets import clean_needs
 from inclusie_analysis.clean.privacy import DEMO_KEY
-from inclusie_analysis.datasets import clean_needs
 from inclusie_analysis.demo import write_demo
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ import pytest
 
 from inclusie_analysis.cli import main
 from inclusie_analysis.demo import write_demo
-from inclusie_analysis.readers import read_export
+from inclusie_analysis.read.readers import read_export
 
 ROOT = Path(__file__).resolve().parents[2]
 SURVEY = "leernoden-2025_msforms_SYNTHETISCH.xlsx"

@@ -14,10 +14,10 @@ import re
 
 import pytest
 
-from inclusie_analysis.datasets import load_events, load_needs
-from inclusie_analysis.planning import rank_themes, theme_signals
-from inclusie_analysis.themes import group_of
-from inclusie_analysis.yearly import large_need_by_item
+from inclusie_analysis.analyse.planning import rank_themes, theme_signals
+from inclusie_analysis.analyse.themes import group_of
+from inclusie_analysis.analyse.yearly import large_need_by_item
+from inclusie_analysis.clean.datasets import load_events, load_needs
 
 HEADLINE = {
     "responses_per_wave": {2020: 236, 2025: 320},

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from inclusie_analysis.analyse.stats import count_responses_by_province
+from inclusie_analysis.clean.datasets import clean_needs, load_needs, load_respondents
 from inclusie_analysis.clean.geo import load_reference
 from inclusie_analysis.clean.privacy import DEMO_KEY
 from inclusie_analysis.cli import main
-from inclusie_analysis.datasets import clean_needs, load_needs, load_respondents
-from inclusie_analysis.stats import count_responses_by_province
 
 ROOT = Path(__file__).resolve().parents[2]
 

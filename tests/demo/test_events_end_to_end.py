@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from inclusie_analysis.clean.datasets import clean_year
 from inclusie_analysis.clean.privacy import DEMO_KEY
-from inclusie_analysis.datasets import clean_year
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -145,7 +145,7 @@ def test_indicators_equal_the_ground_truth(cleaned, truth_events, truth):
 
 
 def test_feedback_summaries_on_the_demo(cleaned, truth):
-    from inclusie_analysis.feedback import summarise_feedback
+    from inclusie_analysis.analyse.feedback import summarise_feedback
 
     events = cleaned[1]
     per_event = summarise_feedback(events.feedback, events.events, by="event")

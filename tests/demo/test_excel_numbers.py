@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from inclusie_analysis.cli import main
-from inclusie_analysis.excel import text_figures
+from inclusie_analysis.publish.excel import text_figures
 
 
 @pytest.fixture(scope="module")

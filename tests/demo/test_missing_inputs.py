@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from inclusie_analysis.clean.datasets import latest_year, load_events, load_sources
 from inclusie_analysis.cli import main
-from inclusie_analysis.datasets import latest_year, load_events, load_sources
 
 REGISTER = "2025/activiteiten-2025_SYNTHETISCH.xlsx"
 FEEDBACK = "2025/feedback-2025_msforms_SYNTHETISCH.xlsx"

@@ -24,10 +24,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-import inclusie_analysis.report as report
+import inclusie_analysis.publish.report as report
+from inclusie_analysis.clean.datasets import load_events
 from inclusie_analysis.cli import main
-from inclusie_analysis.datasets import load_events
-from inclusie_analysis.report import MAX_REPORT_ID, make_report_id, plan_suite, run_suite
+from inclusie_analysis.publish.report import MAX_REPORT_ID, make_report_id, plan_suite, run_suite
 
 ROOT = Path(__file__).resolve().parents[2]
 LONG_ID = "2025-" + "lange-activiteit-" * 17 + "x" * 6  # 300 characters
@@ -190,7 +190,7 @@ def test_history_is_off_by_the_kernel_option(tmp_path, monkeypatch):
     """Without the option, IPython keeps the parameters cell; with it, nothing."""
     from tiny import tiny_notebook
 
-    from inclusie_analysis.report import ReportJob
+    from inclusie_analysis.publish.report import ReportJob
 
     notebook = tiny_notebook(
         tmp_path / "a.ipynb", "open(output_dir + '/tabellen.xlsx', 'w').close()"
@@ -218,7 +218,7 @@ def test_a_report_after_a_failed_one_runs_in_the_same_kernel(tmp_path):
     """The failed report's folder is gone: the kernel leaves it before anything else."""
     from tiny import tiny_notebook
 
-    from inclusie_analysis.report import ReportJob
+    from inclusie_analysis.publish.report import ReportJob
 
     bad = tiny_notebook(tmp_path / "a.ipynb", "raise RuntimeError('opzettelijk')")
     good = tiny_notebook(tmp_path / "b.ipynb", "open(output_dir + '/tabellen.xlsx', 'w').close()")

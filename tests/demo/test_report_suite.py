@@ -15,10 +15,10 @@ import pytest
 from openpyxl import load_workbook
 from tiny import tiny_notebook
 
+from inclusie_analysis.analyse.yearly import areas
 from inclusie_analysis.cli import main
 from inclusie_analysis.errors import InputError
-from inclusie_analysis.report import ReportJob, check_parameters, plan_suite, run_suite
-from inclusie_analysis.yearly import areas
+from inclusie_analysis.publish.report import ReportJob, check_parameters, plan_suite, run_suite
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -354,7 +354,7 @@ def test_a_kernel_that_fails_to_start_is_retried(tmp_path, monkeypatch):
 
 def test_a_hanging_cell_is_stopped(tmp_path, monkeypatch):
     """A cell that never ends fails its report after the time limit; nothing hangs."""
-    import inclusie_analysis.report as report
+    import inclusie_analysis.publish.report as report
 
     monkeypatch.setattr(report, "CELL_TIMEOUT", 3)
     path = tiny_notebook(tmp_path / "slow.ipynb", "import time\ntime.sleep(60)")

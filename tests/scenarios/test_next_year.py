@@ -23,7 +23,7 @@ from next_year import DROPPED, REWORDED, YEAR, build_next_year
 
 from inclusie_analysis.clean.privacy import ENV_KEY
 from inclusie_analysis.cli import main
-from inclusie_analysis.codebook import load_codebook
+from inclusie_analysis.read.codebook import load_codebook
 
 pytestmark = pytest.mark.slow
 TIMINGS: dict[str, float] = {}
@@ -255,8 +255,8 @@ def test_a_missing_register_is_said_everywhere_and_never_counted_as_zero(no_regi
 
 
 def test_the_users_theme_and_targets_files_are_the_ones_used(run):
-    from inclusie_analysis.datasets import load_events, load_needs
-    from inclusie_analysis.planning import rank_themes, theme_signals
+    from inclusie_analysis.analyse.planning import rank_themes, theme_signals
+    from inclusie_analysis.clean.datasets import load_events, load_needs
 
     scenario = run["scenario"]
     meta = json.loads((run["data"] / "meta.json").read_text(encoding="utf-8"))

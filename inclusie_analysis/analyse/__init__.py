@@ -1,0 +1,8 @@
+"""Step 3, analyse: cleaned frames → the numbers of the reports, each with its uncertainty.
+
+In: the cleaned frames of `clean.datasets` (`load_needs`, `load_events`). Out: tidy frames and
+sentences: estimates with intervals (`stats`, `survey`), the yearly numbers per area
+(`yearly`, `regions`, `coverage`, `sources`), the action plan's indicators (`indicators`),
+feedback summaries (`feedback`), the theme coding of open answers (`themes`) and the ranking
+of next year's themes (`planning`). Nothing here reads or writes a file of the user's.
+"""
