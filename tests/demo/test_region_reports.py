@@ -117,7 +117,7 @@ def test_the_regions_cost_the_province_reports_no_cell(run):
     """Everyone and the provinces are protected first, as if there were no regions: their
     published tables are the same with and without the referentieregio reports."""
     import inclusie_analysis as ia
-    from inclusie_analysis.protection import protect_suite
+    from inclusie_analysis.publish.protection import protect_suite
 
     _, out = run
     needs, events = ia.load_needs(out / "data"), ia.load_events(out / "data")
