@@ -8,6 +8,12 @@
 - `feedback_text`: the open feedback answers, personal data removed.
 How headers and values are spelt lives in a mapping file (`reference/events.yaml`, or the
 user's copy named in the settings as paths.events_config), not in code.
+
+This module reads every year's files (`clean_events`) and holds what the readers per input
+kind share: the mapping file, header and value spellings, the parsers of values as staff type
+them, the column lists and the ledger helpers. The kinds themselves: `clean.register`
+(activities sheet), `clean.communication` (communication sheet), `clean.attendance` and
+`clean.feedback_forms`.
 """
 
 from __future__ import annotations
@@ -25,9 +31,7 @@ import yaml
 from inclusie_analysis.analyse.themes import Taxonomy
 from inclusie_analysis.clean.geo import MunicipalityMatcher
 from inclusie_analysis.clean.ledger import REJECTED, Ledger
-from inclusie_analysis.clean.privacy import (
-    scrub_column,
-)
+from inclusie_analysis.clean.privacy import scrub_column
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.read.readers import RawExport
 
