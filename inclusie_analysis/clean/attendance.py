@@ -10,6 +10,7 @@ is one. Split from `clean.events`, which shares the spellings and column lists u
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -85,18 +86,20 @@ def _listed_event(path: Path, spec: dict, events: pd.DataFrame) -> str:
     return match.group(1)
 
 
+@dataclass
 class _AttendanceReader:
     """Reads the rows of one attendance list for one event, writing each row's fate and fixes
     to the ledger (through `fix`)."""
 
-    def __init__(self, *, event_id, columns, present_words, absent_words, key, matcher, fix):
-        self.event_id = event_id
-        self.columns = columns
-        self.present_words = present_words
-        self.absent_words = absent_words
-        self.key = key
-        self.matcher = matcher
-        self.fix = fix
+    event_id: str
+    columns: dict[str, str]
+    present_words: set[str]
+    absent_words: set[str]
+    key: bytes
+    matcher: MunicipalityMatcher
+    fix: _Fixes
+
+    def __post_init__(self) -> None:
         self.muni = load_reference().municipalities.set_index("nis_code")
 
     def rows(self, raw: RawExport) -> list[dict]:
