@@ -66,8 +66,8 @@ def write_demo(
     always give byte-identical files.
     """
     from inclusie_analysis import __version__
+    from inclusie_analysis.demo import attendance, feedback, registers, surveys
     from inclusie_analysis.demo import events as ev
-    from inclusie_analysis.demo import surveys
     from inclusie_analysis.demo.world import make_people
 
     if scale < 1:
@@ -104,7 +104,7 @@ def write_demo(
     register_truth, communication_truth, attendance_truth, feedback_truth = [], [], [], []
     for year in EVENT_YEARS if only is None else ():
         events = ev.make_events(rng(f"events-{year}"), year, people, scale)
-        reg, comm = ev.write_register(
+        reg, comm = registers.write_register(
             rng(f"register-{year}"),
             out / str(year) / f"activiteiten-{year}_SYNTHETISCH.xlsx",
             year,
@@ -114,10 +114,10 @@ def write_demo(
         )
         register_truth += reg
         communication_truth += comm
-        attendance_truth += ev.write_attendance(
+        attendance_truth += attendance.write_attendance(
             rng(f"attendance-{year}"), out / str(year) / "aanwezigheden", events, event_faults
         )
-        feedback_truth += ev.write_feedback(
+        feedback_truth += feedback.write_feedback(
             rng(f"feedback-{year}"),
             out / str(year) / f"feedback-{year}_msforms_SYNTHETISCH.xlsx",
             year,
