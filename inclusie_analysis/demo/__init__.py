@@ -66,7 +66,7 @@ def write_demo(
     always give byte-identical files.
     """
     from inclusie_analysis import __version__
-    from inclusie_analysis.demo import attendance, feedback, registers, surveys
+    from inclusie_analysis.demo import attendance, feedback, registers, survey_exports, surveys
     from inclusie_analysis.demo import events as ev
     from inclusie_analysis.demo.world import make_people
 
@@ -89,11 +89,11 @@ def write_demo(
     survey_faults = surveys.SurveyFaults()
     survey_truth = []
     path = out / "2020" / "leernoden-2020_limesurvey_SYNTHETISCH.csv"
-    survey_truth += surveys.write_limesurvey_2020(
+    survey_truth += survey_exports.write_limesurvey_2020(
         rng("survey-2020"), path, SURVEY_SIZES[2020] * scale, survey_faults
     )
     path = out / "2025" / "leernoden-2025_msforms_SYNTHETISCH.xlsx"
-    survey_truth += surveys.write_msforms_2025(
+    survey_truth += survey_exports.write_msforms_2025(
         rng("survey-2025"), path, SURVEY_SIZES[2025] * scale, survey_faults
     )
 
