@@ -69,38 +69,11 @@ def write_register(
     """Write the activity register; return truth rows for events and communication outputs."""
     from openpyxl import Workbook
 
-    with_list = [i for i, e in enumerate(events) if e.has_list]
-    for i in pick(rng, with_list, faults.count_mismatch):
-        e = events[i]
-        delta = rng.choice((-3, -2, -1, 1, 2, 4))
-        e.register_attended = max(0, e.register_attended + delta)
-    recordable = [
-        i
-        for i, e in enumerate(events)
-        if e.mode in ("online", "hybrid")
-        and e.type in ("general_meeting", "specific_meeting", "info_session")
-    ]
-    missing = pick(rng, recordable, faults.recording_missing)
-    for i, e in enumerate(events):
-        if i in recordable:
-            e.recording = "nee" if i in missing else rng.choice(("ja", "Ja", "ja ", "JA"))
-        else:
-            e.recording = rng.choice(("", "n.v.t.", "nee")) if e.mode == "physical" else ""
+    _miscount_attendance(rng, events, faults)
+    _set_recordings(rng, events, faults)
     everything = list(range(len(events)))
-    kinds = {}
-    remaining = list(everything)
-    for kind in ("date_serial", "date_text_nl", "date_text_slash"):
-        chosen = pick(rng, remaining, getattr(faults, kind), len(everything))
-        kinds.update(dict.fromkeys(chosen, kind))
-        remaining = [i for i in remaining if i not in chosen]
-    durations = {}
-    remaining = list(everything)
-    for kind in ("duration_comma", "duration_uur", "duration_min", "duration_range"):
-        # A clock range only makes sense for an activity within one day.
-        eligible = [i for i in remaining if kind != "duration_range" or events[i].hours <= 8]
-        chosen = pick(rng, eligible, getattr(faults, kind), len(everything))
-        durations.update(dict.fromkeys(chosen, kind))
-        remaining = [i for i in remaining if i not in chosen]
+    kinds = _date_kinds(rng, everything, faults)
+    durations = _duration_kinds(rng, events, faults)
     spaces = pick(rng, everything, faults.trailing_space)
     blanks = pick(rng, everything, faults.blank_rows)
 
@@ -117,74 +90,14 @@ def write_register(
             truth.append({"file": path.name, "sheet": "Activiteiten", "row": row, "kind": "blank"})
         e.date_kind = kinds.get(i, "date")
         e.duration_written = _duration(e, durations.get(i, "number"))
-        pad = " " if i in spaces else ""
-        themes = rng.choice((", ", " / ", "; ")).join(rng.choice(THEMES[t]) for t in e.themes)
-        registered = e.register_registered if e.register_registered is not None else None
-        sheet.append(
-            [
-                e.event_id,
-                _date_cell(e.day, e.date_kind),
-                e.title + pad,
-                e.type_written + pad,
-                themes,
-                rng.choice(MODES[e.mode]) + pad,
-                e.duration_written,
-                e.organiser,
-                _goal(rng, e.goal),
-                registered,
-                e.register_attended,
-                e.recording or None,
-            ]
-        )
+        sheet.append(_event_cells(rng, e, pad=" " if i in spaces else ""))
         row += 1
         if e.date_kind == "date":
             sheet.cell(row=row, column=2).number_format = "dd/mm/yyyy"
-        truth.append(
-            {
-                "file": path.name,
-                "sheet": "Activiteiten",
-                "row": row,
-                "kind": "event",
-                "event_id": e.event_id,
-                "date": e.day.isoformat(),
-                "title": e.title,
-                "date_kind": e.date_kind,
-                "type": e.type,
-                "type_written": e.type_written,
-                "themes": ";".join(e.themes),
-                "mode": e.mode,
-                "hours": e.hours,
-                "duration_written": str(e.duration_written),
-                "duration_kind": durations.get(i, "number"),
-                "goal": e.goal,
-                "registered": registered,
-                "attended_register": e.register_attended,
-                "attended_list": sum(e.present) if e.has_list else None,
-                "has_list": e.has_list,
-                "recording_published": e.recording.strip().lower() == "ja"
-                if e.recording.strip()
-                else None,
-                "trailing_space": i in spaces,
-            }
-        )
+        truth.append(_event_truth(path, row, e, durations.get(i, "number"), i in spaces))
     if year == 2024:
         # A totals row that somebody added under the table.
-        sheet.append(
-            [
-                None,
-                None,
-                "Totaal",
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                sum(e.register_registered or 0 for e in events),
-                sum(e.register_attended or 0 for e in events),
-                None,
-            ]
-        )
+        sheet.append(_totals_cells(events))
         row += 1
         truth.append({"file": path.name, "sheet": "Activiteiten", "row": row, "kind": "total"})
     sheet.column_dimensions["C"].width = 50
@@ -193,6 +106,121 @@ def write_register(
         workbook, path, f"Activiteitenregister {year} netwerk digitale inclusie (SYNTHETISCH)"
     )
     return truth, communication
+
+
+def _miscount_attendance(rng: random.Random, events: list[Event], faults: EventFaults) -> None:
+    """Some events with a list get a register "aanwezig" count that differs from the list."""
+    with_list = [i for i, e in enumerate(events) if e.has_list]
+    for i in pick(rng, with_list, faults.count_mismatch):
+        e = events[i]
+        delta = rng.choice((-3, -2, -1, 1, 2, 4))
+        e.register_attended = max(0, e.register_attended + delta)
+
+
+def _set_recordings(rng: random.Random, events: list[Event], faults: EventFaults) -> None:
+    """The "opname" cell: online/hybrid meetings and info sessions are recorded, some not."""
+    recordable = [
+        i
+        for i, e in enumerate(events)
+        if e.mode in ("online", "hybrid")
+        and e.type in ("general_meeting", "specific_meeting", "info_session")
+    ]
+    missing = pick(rng, recordable, faults.recording_missing)
+    for i, e in enumerate(events):
+        if i in recordable:
+            e.recording = "nee" if i in missing else rng.choice(("ja", "Ja", "ja ", "JA"))
+        else:
+            e.recording = rng.choice(("", "n.v.t.", "nee")) if e.mode == "physical" else ""
+
+
+def _date_kinds(rng: random.Random, everything: list[int], faults: EventFaults) -> dict[int, str]:
+    """Row index → how its date is typed (serial number, Dutch text, slashes); absent: a date."""
+    kinds = {}
+    remaining = list(everything)
+    for kind in ("date_serial", "date_text_nl", "date_text_slash"):
+        chosen = pick(rng, remaining, getattr(faults, kind), len(everything))
+        kinds.update(dict.fromkeys(chosen, kind))
+        remaining = [i for i in remaining if i not in chosen]
+    return kinds
+
+
+def _duration_kinds(rng: random.Random, events: list[Event], faults: EventFaults) -> dict[int, str]:
+    """Row index → how its duration is typed ("1,5", "1u30", "90 min", a clock range)."""
+    everything = list(range(len(events)))
+    durations = {}
+    remaining = list(everything)
+    for kind in ("duration_comma", "duration_uur", "duration_min", "duration_range"):
+        # A clock range only makes sense for an activity within one day.
+        eligible = [i for i in remaining if kind != "duration_range" or events[i].hours <= 8]
+        chosen = pick(rng, eligible, getattr(faults, kind), len(everything))
+        durations.update(dict.fromkeys(chosen, kind))
+        remaining = [i for i in remaining if i not in chosen]
+    return durations
+
+
+def _event_cells(rng: random.Random, e: Event, pad: str) -> list:
+    """One register row as staff type it (themes, mode and goal written their own way)."""
+    themes = rng.choice((", ", " / ", "; ")).join(rng.choice(THEMES[t]) for t in e.themes)
+    return [
+        e.event_id,
+        _date_cell(e.day, e.date_kind),
+        e.title + pad,
+        e.type_written + pad,
+        themes,
+        rng.choice(MODES[e.mode]) + pad,
+        e.duration_written,
+        e.organiser,
+        _goal(rng, e.goal),
+        e.register_registered,
+        e.register_attended,
+        e.recording or None,
+    ]
+
+
+def _event_truth(path: Path, row: int, e: Event, duration_kind: str, trailing_space: bool) -> dict:
+    """What the cleaner should read from an event's register row."""
+    return {
+        "file": path.name,
+        "sheet": "Activiteiten",
+        "row": row,
+        "kind": "event",
+        "event_id": e.event_id,
+        "date": e.day.isoformat(),
+        "title": e.title,
+        "date_kind": e.date_kind,
+        "type": e.type,
+        "type_written": e.type_written,
+        "themes": ";".join(e.themes),
+        "mode": e.mode,
+        "hours": e.hours,
+        "duration_written": str(e.duration_written),
+        "duration_kind": duration_kind,
+        "goal": e.goal,
+        "registered": e.register_registered,
+        "attended_register": e.register_attended,
+        "attended_list": sum(e.present) if e.has_list else None,
+        "has_list": e.has_list,
+        "recording_published": e.recording.strip().lower() == "ja" if e.recording.strip() else None,
+        "trailing_space": trailing_space,
+    }
+
+
+def _totals_cells(events: list[Event]) -> list:
+    """The totals row under the 2024 table: registered and attended summed."""
+    return [
+        None,
+        None,
+        "Totaal",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        sum(e.register_registered or 0 for e in events),
+        sum(e.register_attended or 0 for e in events),
+        None,
+    ]
 
 
 def _date_cell(day: date, kind: str) -> object:
