@@ -56,6 +56,35 @@ def write_feedback(
     """Write the year's feedback form export; return the truth per data row."""
     from openpyxl import Workbook
 
+    responses = _responses(rng, events)
+    everything = list(range(len(responses)))
+    unlinkable = pick(rng, everything, faults.unlinkable_feedback)
+    emails = pick(rng, everything, faults.email_in_open)
+    phones = pick(rng, [i for i in everything if i not in emails], faults.phone_in_open)
+    formulas = pick(rng, [i for i in everything if i not in emails | phones], faults.formula)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Sheet1"
+    sheet.append(_header())
+    # The three sets are disjoint: each response holds at most one planted fault.
+    planted = {
+        **dict.fromkeys(emails, "email"),
+        **dict.fromkeys(phones, "phone"),
+        **dict.fromkeys(formulas, "formula"),
+    }
+    truth = []
+    for i, (when, e) in enumerate(responses):
+        cells, answer_truth = _response(
+            rng, i, when, e, planted.get(i, "none"), linkable=i not in unlinkable
+        )
+        sheet.append(cells)
+        truth.append({"file": path.name, "row": i + 2, **answer_truth})
+    save_workbook(workbook, path, f"Feedback activiteiten {year} (SYNTHETISCH)")
+    return truth
+
+
+def _responses(rng: random.Random, events: list[Event]) -> list[tuple[datetime, Event]]:
+    """(submission time, event) per response, in submission order: a share of who attended."""
     responses = []
     for e in events:
         if not e.asks_feedback or not e.registered:
@@ -69,15 +98,12 @@ def write_feedback(
                 )
                 responses.append((when, e))
     responses.sort(key=lambda t: (t[0], t[1].event_id))
-    everything = list(range(len(responses)))
-    unlinkable = pick(rng, everything, faults.unlinkable_feedback)
-    emails = pick(rng, everything, faults.email_in_open)
-    phones = pick(rng, [i for i in everything if i not in emails], faults.phone_in_open)
-    formulas = pick(rng, [i for i in everything if i not in emails | phones], faults.formula)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Sheet1"
-    header = [
+    return responses
+
+
+def _header() -> list[str]:
+    """The export's columns: Forms' own, then the questions as they were asked."""
+    return [
         "ID",
         "Start time",
         "Completion time",
@@ -90,63 +116,49 @@ def write_feedback(
         FEEDBACK_QUESTIONS["best"],
         FEEDBACK_QUESTIONS["better"],
     ]
-    sheet.append(header)
-    truth = []
-    for i, (when, e) in enumerate(responses):
-        latent = e.quality + rng.gauss(0.6, 0.8)
-        satisfaction = min(5, max(1, round(3.4 + latent)))
-        likert = {
-            k: LIKERT[min(4, max(0, round(2.4 + latent + rng.gauss(0, 0.6))))]
-            for k in FEEDBACK_STATEMENTS
-        }
-        nps = min(10, max(0, round(7.2 + 1.6 * latent + rng.gauss(0, 1))))
-        label = f"{e.title} ({e.day:%d/%m/%Y})"
-        if i in unlinkable:
-            label = rng.choice(
-                ("de sessie van vorige week", "Andere", "webinar", "weet ik niet meer")
-            )
-        best = rng.choice(STRONG) if rng.random() < 0.6 else None
-        better = (
-            rng.choice(BETTER).format(t=rng.choice(list(THEMES.values()))[0])
-            if rng.random() < 0.5
-            else None
-        )
-        pii = "none"
-        if i in emails:
-            better = (better or "") + f" Stuur de slides naar {e.registered[0].email}."
-            pii = "email"
-        elif i in phones:
-            better = (better or "") + f" Bel me voor een vervolg: {phone_number(rng)}."
-            pii = "phone"
-        elif i in formulas:
-            better = "=" + rng.choice(("meer voorbeelden", "+ langere pauze"))
-        start = when.replace(second=rng.randrange(60))
-        sheet.append(
-            [
-                i + 1,
-                start,
-                start + timedelta(seconds=rng.randrange(60, 400)),
-                "anonymous",
-                None,
-                label,
-                satisfaction,
-                *likert.values(),
-                nps,
-                best,
-                better,
-            ]
-        )
-        truth.append(
-            {
-                "file": path.name,
-                "row": i + 2,
-                "event_id": e.event_id,
-                "linkable": i not in unlinkable,
-                "satisfaction": satisfaction,
-                "nps": nps,
-                "open_pii": pii,
-                "formula": i in formulas,
-            }
-        )
-    save_workbook(workbook, path, f"Feedback activiteiten {year} (SYNTHETISCH)")
-    return truth
+
+
+def _response(
+    rng: random.Random, i: int, when: datetime, e: Event, planted: str, linkable: bool
+) -> tuple[list, dict]:
+    """One response's cells and its truth; `planted` is "email", "phone", "formula" or "none"."""
+    latent = e.quality + rng.gauss(0.6, 0.8)
+    satisfaction = min(5, max(1, round(3.4 + latent)))
+    likert = {
+        k: LIKERT[min(4, max(0, round(2.4 + latent + rng.gauss(0, 0.6))))]
+        for k in FEEDBACK_STATEMENTS
+    }
+    nps = min(10, max(0, round(7.2 + 1.6 * latent + rng.gauss(0, 1))))
+    label = f"{e.title} ({e.day:%d/%m/%Y})"
+    if not linkable:
+        label = rng.choice(("de sessie van vorige week", "Andere", "webinar", "weet ik niet meer"))
+    best, better = _open_answers(rng, e, planted)
+    start = when.replace(second=rng.randrange(60))
+    end = start + timedelta(seconds=rng.randrange(60, 400))
+    cells = [i + 1, start, end, "anonymous", None, label, satisfaction, *likert.values(), nps]
+    truth = {
+        "event_id": e.event_id,
+        "linkable": linkable,
+        "satisfaction": satisfaction,
+        "nps": nps,
+        "open_pii": planted if planted in ("email", "phone") else "none",
+        "formula": planted == "formula",
+    }
+    return [*cells, best, better], truth
+
+
+def _open_answers(rng: random.Random, e: Event, planted: str) -> tuple[str | None, str | None]:
+    """The two open answers (strongest point, what can be better), with any planted fault."""
+    best = rng.choice(STRONG) if rng.random() < 0.6 else None
+    better = (
+        rng.choice(BETTER).format(t=rng.choice(list(THEMES.values()))[0])
+        if rng.random() < 0.5
+        else None
+    )
+    if planted == "email":
+        better = (better or "") + f" Stuur de slides naar {e.registered[0].email}."
+    elif planted == "phone":
+        better = (better or "") + f" Bel me voor een vervolg: {phone_number(rng)}."
+    elif planted == "formula":
+        better = "=" + rng.choice(("meer voorbeelden", "+ langere pauze"))
+    return best, better
