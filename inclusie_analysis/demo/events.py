@@ -212,6 +212,20 @@ class Event:
 
 def make_events(rng: random.Random, year: int, people: list[Person], scale: int) -> list[Event]:
     """The year's events in date order, with registrations drawn from the participant pool."""
+    days = _working_days(year)
+    events: list[Event] = []
+    for kind in _kinds(rng, scale):
+        events.append(_draw_event(rng, kind, year, days, events))
+    events.sort(key=lambda e: (e.day, e.title))
+    weights = [p.activity for p in people]
+    for number, event in enumerate(events, start=1):
+        event.event_id = f"{year}-{number:03d}"
+        _draw_registrations(rng, event, people, weights)
+    return events
+
+
+def _kinds(rng: random.Random, scale: int) -> list[str]:
+    """The type of each of the year's events, in drawing order."""
     specs = []
     for kind, spec in EVENT_TYPES.items():
         count = rng.randint(*spec[6]) * scale
@@ -219,63 +233,67 @@ def make_events(rng: random.Random, year: int, people: list[Person], scale: int)
     # A year of the network has 40-60 activities: top up with the small, frequent kinds.
     while len(specs) < MIN_EVENTS * scale:
         specs.append(rng.choice(("advice", "presentation_on_request", "other")))
-    days = _working_days(year)
-    events = []
-    for kind in specs:
-        written, goal, hours, reg, list_share, feedback, _ = EVENT_TYPES[kind]
-        themes = _themes(rng, kind)
-        mode = _mode(rng, kind)
-        if kind == "inspiration_day":
-            mode = "physical" if sum(e.type == kind for e in events) % 2 == 0 else "online"
-        day = rng.choice(days)
-        hours_value = round(rng.uniform(*hours) * 2) / 2
-        label = THEMES[themes[0]][0]
-        type_written = rng.choice(written)
-        title = {
-            "general_meeting": f"Algemene netwerkvergadering {_season(day)}",
-            "advice": f"Adviesgesprek {label}",
-            "support_trajectory": f"Traject op maat: {label}",
-            "inspiration_day": "Inspiratiedag digitale inclusie "
-            + ("(fysiek)" if mode == "physical" else "(online)"),
-        }.get(kind, f"{type_written[0].upper()}{type_written[1:]}: {label}")
-        events.append(
-            Event(
-                "",
-                year,
-                day,
-                kind,
-                type_written,
-                title,
-                themes,
-                mode,
-                hours_value,
-                rng.choice(ORGANISERS),
-                goal,
-                rng.random() < list_share,
-                feedback,
-                rng.gauss(0, 0.5),
-            )
-        )
-    events.sort(key=lambda e: (e.day, e.title))
-    weights = [p.activity for p in people]
-    for number, event in enumerate(events, start=1):
-        event.event_id = f"{year}-{number:03d}"
-        reg = EVENT_TYPES[event.type][3]
-        if reg is None:
-            event.register_attended = (
-                rng.randint(1, 3) if event.type == "advice" else rng.randint(3, 8)
-            )
-            continue
-        n = rng.randint(*reg)
-        chosen: dict[int, Person] = {}
-        while len(chosen) < min(n, len(people)):
-            person = rng.choices(people, weights)[0]
-            chosen[person.key] = person
-        event.registered = list(chosen.values())
-        event.present = [rng.random() < 0.8 for _ in event.registered]
-        event.register_registered = len(event.registered)
-        event.register_attended = sum(event.present)
-    return events
+    return specs
+
+
+def _draw_event(
+    rng: random.Random, kind: str, year: int, days: list[date], earlier: list[Event]
+) -> Event:
+    """One event of type `kind` (without id or registrations); `earlier`: those drawn before."""
+    written, goal, hours, _, list_share, feedback, _ = EVENT_TYPES[kind]
+    themes = _themes(rng, kind)
+    mode = _mode(rng, kind)
+    if kind == "inspiration_day":
+        mode = "physical" if sum(e.type == kind for e in earlier) % 2 == 0 else "online"
+    day = rng.choice(days)
+    hours_value = round(rng.uniform(*hours) * 2) / 2
+    type_written = rng.choice(written)
+    return Event(
+        "",
+        year,
+        day,
+        kind,
+        type_written,
+        _title(kind, type_written, THEMES[themes[0]][0], day, mode),
+        themes,
+        mode,
+        hours_value,
+        rng.choice(ORGANISERS),
+        goal,
+        rng.random() < list_share,
+        feedback,
+        rng.gauss(0, 0.5),
+    )
+
+
+def _title(kind: str, type_written: str, label: str, day: date, mode: str) -> str:
+    """The title staff give an event: fixed for some kinds, else its type and first theme."""
+    return {
+        "general_meeting": f"Algemene netwerkvergadering {_season(day)}",
+        "advice": f"Adviesgesprek {label}",
+        "support_trajectory": f"Traject op maat: {label}",
+        "inspiration_day": "Inspiratiedag digitale inclusie "
+        + ("(fysiek)" if mode == "physical" else "(online)"),
+    }.get(kind, f"{type_written[0].upper()}{type_written[1:]}: {label}")
+
+
+def _draw_registrations(
+    rng: random.Random, event: Event, people: list[Person], weights: list[float]
+) -> None:
+    """Who registered and who came; kinds without registrations get only a register count."""
+    reg = EVENT_TYPES[event.type][3]
+    if reg is None:
+        event.register_attended = rng.randint(1, 3) if event.type == "advice" else rng.randint(3, 8)
+        return
+    n = rng.randint(*reg)
+    chosen: dict[int, Person] = {}
+    while len(chosen) < min(n, len(people)):
+        person = rng.choices(people, weights)[0]
+        chosen[person.key] = person
+    event.registered = list(chosen.values())
+    event.present = [rng.random() < 0.8 for _ in event.registered]
+    event.register_registered = len(event.registered)
+    event.register_attended = sum(event.present)
 
 
 def _season(day: date) -> str:
