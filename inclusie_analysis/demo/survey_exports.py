@@ -71,57 +71,13 @@ def write_limesurvey_2020(
     rows = _duplicates(rng, people, faults.duplicate)
     partial = pick(rng, [i for i, (_, dup) in enumerate(rows) if dup < 0], faults.partial)
     items = [i for i in NEED_ITEMS if i[1]]
-    header = [
-        "id",
-        "submitdate",
-        "lastpage",
-        "startlanguage",
-        "seed",
-        "startdate",
-        "datestamp",
-        "Q1",
-        "Q2",
-        "Q3",
-    ]
-    header += [f"Q4[{i[1]}]" for i in items]
-    header += [f"Q5[{spec[0]}]" for spec in FORMATS.values()]
-    header += [f"Q6[SQ{k:03d}]" for k in range(1, len(THEME_OPTIONS_2020) + 1)] + [
-        "Q6[other]",
-        "Q7",
-    ]
     out, truth = [], []
     first_row = {}
     for number, (r, dup) in enumerate(rows):
         lastpage = 3
         if number in partial:
             lastpage = rng.choice((0, 1, 1, 2))
-        page1 = [ORG_TEXT_2020[r.org_type][0], r.written_municipality, ROLES[r.role][0]]
-        page2 = [
-            DONT_KNOW_CODE_2020 if r.needs[i[0]] is None else NEED_CODES_2020[r.needs[i[0]]]
-            for i in items
-        ]
-        page2 += ["Y" if f in r.formats else "" for f in FORMATS]
-        page3 = ["Y" if t in r.themes else "" for t in THEME_OPTIONS_2020] + [
-            r.other_theme,
-            r.open_text,
-        ]
-        answers = [page1, page2, page3]
-        body = []
-        for page, values in enumerate(answers, start=1):
-            body += values if page <= lastpage else [""] * len(values)
-        submitted = r.end.strftime("%Y-%m-%d %H:%M:%S") if lastpage == 3 else ""
-        out.append(
-            [
-                str(number + 1),
-                submitted,
-                str(lastpage) if lastpage else "",
-                "nl",
-                str(rng.randrange(10**8, 10**9)),
-                r.start.strftime("%Y-%m-%d %H:%M:%S"),
-                r.end.strftime("%Y-%m-%d %H:%M:%S"),
-                *body,
-            ]
-        )
+        out.append(_limesurvey_cells(rng, number, r, items, lastpage))
         row = number + 2
         first_row.setdefault(r.key, row)
         truth.append(
@@ -140,11 +96,65 @@ def write_limesurvey_2020(
         )
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\n")
-    writer.writerow(header)
+    writer.writerow(_limesurvey_header(items))
     writer.writerows(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
     return truth
+
+
+def _limesurvey_header(items: list[tuple]) -> list[str]:
+    """LimeSurvey's own columns, then question codes with sub-question codes in brackets."""
+    header = [
+        "id",
+        "submitdate",
+        "lastpage",
+        "startlanguage",
+        "seed",
+        "startdate",
+        "datestamp",
+        "Q1",
+        "Q2",
+        "Q3",
+    ]
+    header += [f"Q4[{i[1]}]" for i in items]
+    header += [f"Q5[{spec[0]}]" for spec in FORMATS.values()]
+    header += [f"Q6[SQ{k:03d}]" for k in range(1, len(THEME_OPTIONS_2020) + 1)] + [
+        "Q6[other]",
+        "Q7",
+    ]
+    return header
+
+
+def _limesurvey_cells(
+    rng: random.Random, number: int, r: Respondent, items: list[tuple], lastpage: int
+) -> list[str]:
+    """One response row as answer codes; pages after `lastpage` (not reached) stay empty."""
+    page1 = [ORG_TEXT_2020[r.org_type][0], r.written_municipality, ROLES[r.role][0]]
+    page2 = [
+        DONT_KNOW_CODE_2020 if r.needs[i[0]] is None else NEED_CODES_2020[r.needs[i[0]]]
+        for i in items
+    ]
+    page2 += ["Y" if f in r.formats else "" for f in FORMATS]
+    page3 = ["Y" if t in r.themes else "" for t in THEME_OPTIONS_2020] + [
+        r.other_theme,
+        r.open_text,
+    ]
+    answers = [page1, page2, page3]
+    body = []
+    for page, values in enumerate(answers, start=1):
+        body += values if page <= lastpage else [""] * len(values)
+    submitted = r.end.strftime("%Y-%m-%d %H:%M:%S") if lastpage == 3 else ""
+    return [
+        str(number + 1),
+        submitted,
+        str(lastpage) if lastpage else "",
+        "nl",
+        str(rng.randrange(10**8, 10**9)),
+        r.start.strftime("%Y-%m-%d %H:%M:%S"),
+        r.end.strftime("%Y-%m-%d %H:%M:%S"),
+        *body,
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -171,18 +181,7 @@ def write_msforms_2025(rng: random.Random, path: Path, n: int, faults: SurveyFau
         _duplicates(rng, people, faults.duplicate), key=lambda t: t[0].end
     )  # Forms: by completion
     items = [i for i in NEED_ITEMS if i[3]]
-    header = [
-        "ID",
-        "Start time",
-        "Completion time",
-        "Email",
-        "Name",
-        MSFORMS_QUESTIONS["org_type"],
-        MSFORMS_QUESTIONS["municipality"],
-        MSFORMS_QUESTIONS["role"],
-    ]
-    header += list(PILLARS.values()) + [i[3] for i in items]
-    header += [MSFORMS_QUESTIONS[k] for k in ("formats", "themes", "open", "contact")]
+    header = _msforms_header(items)
     blanks = pick(rng, list(range(len(rows))), faults.blank_rows)
     workbook = Workbook()
     sheet = workbook.active
@@ -195,26 +194,8 @@ def write_msforms_2025(rng: random.Random, path: Path, n: int, faults: SurveyFau
             row += 1
             sheet.append([None] * len(header))
             truth.append({"file": path.name, "row": row, "wave": 2025, "kind": "blank"})
-        local = r.org_type == "lokaal_bestuur"
-        values = [
-            number + 1,
-            r.start.replace(microsecond=0),
-            r.end.replace(microsecond=0),
-            "anonymous",
-            None,
-            ORG_TEXT_2025[r.org_type],
-            r.written_municipality or None,
-            ROLES[r.role][1],
-        ]
-        values += [STAGES[r.stages[p]] if local else None for p in PILLARS]
-        values += [
-            DONT_KNOW if r.needs[i[0]] is None else NEED_LEVELS[r.needs[i[0]]] for i in items
-        ]
-        values.append(_joined([FORMATS[f][1] for f in r.formats]))
-        themes = [THEME_OPTIONS[t] for t in r.themes] + ([r.other_theme] if r.other_theme else [])
-        values += [_joined(themes), r.open_text or None, r.contact_email or None]
         row += 1
-        sheet.append(values)
+        sheet.append(_msforms_cells(number, r, items))
         first_row.setdefault(r.key, row)
         truth.append(
             _truth(
@@ -232,6 +213,44 @@ def write_msforms_2025(rng: random.Random, path: Path, n: int, faults: SurveyFau
         )
     save_workbook(workbook, path, "Bevraging leernoden digitale inclusie 2025 (SYNTHETISCH)")
     return truth
+
+
+def _msforms_header(items: list[tuple]) -> list[str]:
+    """Forms' own columns, then the question texts as they were asked."""
+    header = [
+        "ID",
+        "Start time",
+        "Completion time",
+        "Email",
+        "Name",
+        MSFORMS_QUESTIONS["org_type"],
+        MSFORMS_QUESTIONS["municipality"],
+        MSFORMS_QUESTIONS["role"],
+    ]
+    header += list(PILLARS.values()) + [i[3] for i in items]
+    header += [MSFORMS_QUESTIONS[k] for k in ("formats", "themes", "open", "contact")]
+    return header
+
+
+def _msforms_cells(number: int, r: Respondent, items: list[tuple]) -> list:
+    """One response row as answer texts; the pillar stages only for local governments."""
+    local = r.org_type == "lokaal_bestuur"
+    values = [
+        number + 1,
+        r.start.replace(microsecond=0),
+        r.end.replace(microsecond=0),
+        "anonymous",
+        None,
+        ORG_TEXT_2025[r.org_type],
+        r.written_municipality or None,
+        ROLES[r.role][1],
+    ]
+    values += [STAGES[r.stages[p]] if local else None for p in PILLARS]
+    values += [DONT_KNOW if r.needs[i[0]] is None else NEED_LEVELS[r.needs[i[0]]] for i in items]
+    values.append(_joined([FORMATS[f][1] for f in r.formats]))
+    themes = [THEME_OPTIONS[t] for t in r.themes] + ([r.other_theme] if r.other_theme else [])
+    values += [_joined(themes), r.open_text or None, r.contact_email or None]
+    return values
 
 
 def _joined(options: list[str]) -> str | None:
