@@ -13,10 +13,16 @@ import csv
 import json
 import random
 import shutil
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from inclusie_analysis.errors import InputError
+
+if TYPE_CHECKING:
+    from inclusie_analysis.demo.events import EventFaults
+    from inclusie_analysis.demo.surveys import SurveyFaults
 
 SURVEY_SIZES = {2020: 240, 2025: 320}
 EVENT_YEARS = (2024, 2025)
@@ -66,9 +72,6 @@ def write_demo(
     always give byte-identical files.
     """
     from inclusie_analysis import __version__
-    from inclusie_analysis.demo import events as ev
-    from inclusie_analysis.demo import surveys
-    from inclusie_analysis.demo.world import make_people
 
     if scale < 1:
         raise InputError(
@@ -86,52 +89,11 @@ def write_demo(
     def rng(part: str) -> random.Random:
         return random.Random(f"{seed}-{scale}-{part}")
 
-    survey_faults = surveys.SurveyFaults()
-    survey_truth = []
-    path = out / "2020" / "leernoden-2020_limesurvey_SYNTHETISCH.csv"
-    survey_truth += surveys.write_limesurvey_2020(
-        rng("survey-2020"), path, SURVEY_SIZES[2020] * scale, survey_faults
-    )
-    path = out / "2025" / "leernoden-2025_msforms_SYNTHETISCH.xlsx"
-    survey_truth += surveys.write_msforms_2025(
-        rng("survey-2025"), path, SURVEY_SIZES[2025] * scale, survey_faults
-    )
-
+    survey_truth, survey_faults = _write_surveys(out, rng, scale)
     if only not in (None, "surveys"):
         raise InputError(f"onbekend onderdeel '{only}' voor --only.", hint="Kies 'surveys'.")
-    event_faults = ev.EventFaults()
-    people = make_people(rng("people"), PEOPLE * scale, 2024)
-    register_truth, communication_truth, attendance_truth, feedback_truth = [], [], [], []
-    for year in EVENT_YEARS if only is None else ():
-        events = ev.make_events(rng(f"events-{year}"), year, people, scale)
-        reg, comm = ev.write_register(
-            rng(f"register-{year}"),
-            out / str(year) / f"activiteiten-{year}_SYNTHETISCH.xlsx",
-            year,
-            events,
-            event_faults,
-            scale,
-        )
-        register_truth += reg
-        communication_truth += comm
-        attendance_truth += ev.write_attendance(
-            rng(f"attendance-{year}"), out / str(year) / "aanwezigheden", events, event_faults
-        )
-        feedback_truth += ev.write_feedback(
-            rng(f"feedback-{year}"),
-            out / str(year) / f"feedback-{year}_msforms_SYNTHETISCH.xlsx",
-            year,
-            events,
-            event_faults,
-        )
-
-    tables = {
-        "survey_rows": survey_truth,
-        "events": register_truth,
-        "communication": communication_truth,
-        "attendance_rows": attendance_truth,
-        "feedback_rows": feedback_truth,
-    }
+    event_tables, event_faults = _write_events(out, rng, scale, EVENT_YEARS if only is None else ())
+    tables = {"survey_rows": survey_truth, **event_tables}
     for name, rows in tables.items():
         _write_csv(truth_dir / f"{name}.csv", rows)
         summary.rows[name] = len(rows)
@@ -147,6 +109,70 @@ def write_demo(
     _write_listing(out)
     summary.files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     return summary
+
+
+def _write_surveys(
+    out: Path, rng: Callable[[str], random.Random], scale: int
+) -> tuple[list[dict], SurveyFaults]:
+    """Write the two survey waves; return their truth rows and the fault rates used."""
+    from inclusie_analysis.demo import survey_exports, surveys
+
+    survey_faults = surveys.SurveyFaults()
+    survey_truth = []
+    path = out / "2020" / "leernoden-2020_limesurvey_SYNTHETISCH.csv"
+    survey_truth += survey_exports.write_limesurvey_2020(
+        rng("survey-2020"), path, SURVEY_SIZES[2020] * scale, survey_faults
+    )
+    path = out / "2025" / "leernoden-2025_msforms_SYNTHETISCH.xlsx"
+    survey_truth += survey_exports.write_msforms_2025(
+        rng("survey-2025"), path, SURVEY_SIZES[2025] * scale, survey_faults
+    )
+    return survey_truth, survey_faults
+
+
+def _write_events(
+    out: Path, rng: Callable[[str], random.Random], scale: int, years: tuple[int, ...]
+) -> tuple[dict[str, list[dict]], EventFaults]:
+    """Write each year's register, attendance lists and feedback; return truth tables and rates.
+
+    One participant pool serves all years (people come back year after year).
+    """
+    from inclusie_analysis.demo import attendance, feedback, registers
+    from inclusie_analysis.demo import events as ev
+    from inclusie_analysis.demo.world import make_people
+
+    event_faults = ev.EventFaults()
+    people = make_people(rng("people"), PEOPLE * scale, 2024)
+    register_truth, communication_truth, attendance_truth, feedback_truth = [], [], [], []
+    for year in years:
+        events = ev.make_events(rng(f"events-{year}"), year, people, scale)
+        reg, comm = registers.write_register(
+            rng(f"register-{year}"),
+            out / str(year) / f"activiteiten-{year}_SYNTHETISCH.xlsx",
+            year,
+            events,
+            event_faults,
+            scale,
+        )
+        register_truth += reg
+        communication_truth += comm
+        attendance_truth += attendance.write_attendance(
+            rng(f"attendance-{year}"), out / str(year) / "aanwezigheden", events, event_faults
+        )
+        feedback_truth += feedback.write_feedback(
+            rng(f"feedback-{year}"),
+            out / str(year) / f"feedback-{year}_msforms_SYNTHETISCH.xlsx",
+            year,
+            events,
+            event_faults,
+        )
+    tables = {
+        "events": register_truth,
+        "communication": communication_truth,
+        "attendance_rows": attendance_truth,
+        "feedback_rows": feedback_truth,
+    }
+    return tables, event_faults
 
 
 def _sha256(path: Path) -> str:

@@ -214,6 +214,7 @@ def assign_municipality_faults(
     """For each answer (a Place, or None for no municipality): (written text, fault kind).
 
     The fault counts are exact: round(rate × eligible) per kind, so tests can check them.
+    Each kind takes its answers from those no earlier kind took, in a fixed order.
     """
     olds = old_names(2025 if year >= 2025 else 2019)
     postcodes = unique_postcodes()
@@ -230,17 +231,7 @@ def assign_municipality_faults(
         free[:] = [i for i in free if i not in chosen]
         return chosen
 
-    # pre-merger: in a 2025 wave, someone from Beveren-Kruibeke-Zwijndrecht still writes
-    # "Kruibeke"; in a 2020 wave someone from Deinze writes "Nevele" (merged in 2019).
-    if year >= 2025:
-        eligible = [
-            i
-            for i in free
-            if answers[i].nis_2025 in olds and answers[i].name not in olds[answers[i].nis_2025]
-        ]
-    else:
-        eligible = [i for i in free if answers[i].nis_2025 in olds and not answers[i].merged_into]
-    for i in take("pre_merger", eligible):
+    for i in take("pre_merger", _pre_merger_eligible(answers, free, year, olds)):
         candidates = [n for n in olds[answers[i].nis_2025] if n != answers[i].name] or olds[
             answers[i].nis_2025
         ]
@@ -248,15 +239,7 @@ def assign_municipality_faults(
     for i in take("abbreviated", [i for i in free if answers[i].name.startswith("Sint")]):
         style = rng.choice(("St.-", "St-", "St. ", "Sint "))
         written[i] = (style + answers[i].name[5:], "abbreviated")
-    # Only Brussels answers come in French here (facility municipalities are too few to matter).
-    french = [
-        i
-        for i in free
-        if answers[i].province == "Brussel"
-        and answers[i].name_fr
-        and answers[i].name_fr != answers[i].name
-    ]
-    for i in take("french", french):
+    for i in take("french", _french_eligible(answers, free)):
         written[i] = (answers[i].name_fr, "french")
     for i in take(
         "postcode",
@@ -274,14 +257,46 @@ def assign_municipality_faults(
         prefix = rng.choice(("Gemeente ", "Stad ", "OCMW ", "Lokaal bestuur ", "gemeente "))
         written[i] = (prefix + answers[i].name, "prefix")
     for i in take("case_spacing", list(free), everyone):
-        name = answers[i].name
-        variant = rng.choice(
-            (name.lower(), name.upper(), f" {name}  ", f"{name} ", name.replace("-", " "))
-        )
-        if variant == name:
-            variant = name + " "
-        written[i] = (variant, "case_spacing")
+        written[i] = (_case_spacing(rng, answers[i].name), "case_spacing")
     return written
+
+
+def _pre_merger_eligible(
+    answers: list[Place | None], free: list[int], year: int, olds: dict[str, list[str]]
+) -> list[int]:
+    """Answers that can name a former municipality.
+
+    In a 2025 wave, someone from Beveren-Kruibeke-Zwijndrecht still writes "Kruibeke"; in a
+    2020 wave someone from Deinze writes "Nevele" (merged in 2019).
+    """
+    if year >= 2025:
+        return [
+            i
+            for i in free
+            if answers[i].nis_2025 in olds and answers[i].name not in olds[answers[i].nis_2025]
+        ]
+    return [i for i in free if answers[i].nis_2025 in olds and not answers[i].merged_into]
+
+
+def _french_eligible(answers: list[Place | None], free: list[int]) -> list[int]:
+    """Answers that can come in French: only Brussels ones (facility municipalities are few)."""
+    return [
+        i
+        for i in free
+        if answers[i].province == "Brussel"
+        and answers[i].name_fr
+        and answers[i].name_fr != answers[i].name
+    ]
+
+
+def _case_spacing(rng: random.Random, name: str) -> str:
+    """The name in other capitals or with stray spaces: never the name itself."""
+    variant = rng.choice(
+        (name.lower(), name.upper(), f" {name}  ", f"{name} ", name.replace("-", " "))
+    )
+    if variant == name:
+        variant = name + " "
+    return variant
 
 
 @functools.cache

@@ -329,6 +329,9 @@ def _write_events(folder: Path, *, register: bool) -> None:
     """The 2026 register, attendance lists and feedback, from the demo's generator."""
     from inclusie_analysis.demo import PEOPLE
     from inclusie_analysis.demo import events as ev
+    from inclusie_analysis.demo.attendance import write_attendance
+    from inclusie_analysis.demo.feedback import write_feedback
+    from inclusie_analysis.demo.registers import write_register
     from inclusie_analysis.demo.world import make_people
 
     def rng(part: str) -> random.Random:
@@ -338,8 +341,8 @@ def _write_events(folder: Path, *, register: bool) -> None:
     events = ev.make_events(rng("events"), YEAR, people, 1)
     faults = ev.EventFaults()
     if register:
-        ev.write_register(
+        write_register(
             rng("register"), folder / f"activiteiten-{YEAR}.xlsx", YEAR, events, faults, 1
         )
-    ev.write_attendance(rng("attendance"), folder / "aanwezigheden", events, faults)
-    ev.write_feedback(rng("feedback"), folder / f"feedback-{YEAR}.xlsx", YEAR, events, faults)
+    write_attendance(rng("attendance"), folder / "aanwezigheden", events, faults)
+    write_feedback(rng("feedback"), folder / f"feedback-{YEAR}.xlsx", YEAR, events, faults)
