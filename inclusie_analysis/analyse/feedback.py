@@ -73,49 +73,78 @@ def summarise_feedback(
     rows = []
     for group, part in data.groupby(key, dropna=True):
         group = group if isinstance(group, tuple) else (group,)
-        row = dict(zip(key, group, strict=True))
-        n = len(part)
-        answered = int(part["satisfaction"].notna().sum())
-        mean, low, high = (
-            bounded_mean_interval(part["satisfaction"], *SCALE)
-            if answered >= mean_min_n
-            else (float("nan"),) * 3
-        )
-        satisfied = int((part["satisfaction"] >= 4).sum())
-        s_low, s_high = wilson_interval(satisfied, answered)
-        # a share whose k or n - k is small gives that count away (issue 14): not shown
-        shown = share_shown(satisfied, answered, threshold)
-        enough_nps = int(part["nps"].notna().sum()) >= nps_min_n
-        n_low, n_high = nps_interval(part["nps"]) if enough_nps else (float("nan"),) * 2
         att = attendees.get(group if len(group) > 1 else group[0])
-        row |= {
-            "n_responses": n,
-            "attendees": att,
-            "response_rate": n / att if att and att == att else float("nan"),
-            "satisfaction_mean": mean, "satisfaction_low": low, "satisfaction_high": high,
-            "satisfied_share": satisfied / answered if answered and shown else float("nan"),
-            "satisfied_low": s_low if shown else float("nan"),
-            "satisfied_high": s_high if shown else float("nan"),
-            "nps": nps(part["nps"]) if enough_nps else float("nan"), "nps_low": n_low,
-            "nps_high": n_high,
-        }  # fmt: skip
-        row |= {f"satisfaction_{score}": int((part["satisfaction"] == score).sum())
-                for score in range(SCALE[0], SCALE[1] + 1)}  # fmt: skip
-        for item in LIKERT_ITEMS:
-            if item in part:
-                agree = int(part[item].isin(AGREE).sum())
-                total = int(part[item].notna().sum())
-                low_i, high_i = wilson_interval(agree, total)
-                if not (total and share_shown(agree, total, threshold)):
-                    low_i = high_i = float("nan")
-                row |= {item: agree / total if total and pd.notna(low_i) else float("nan"),
-                        f"{item}_low": low_i, f"{item}_high": high_i}  # fmt: skip
-        rows.append(row)
+        rows.append(
+            dict(zip(key, group, strict=True))
+            | _group_scores(part, att, threshold, mean_min_n, nps_min_n)
+        )
     out = pd.DataFrame(rows)
     if not len(out):
         return out
     if by == "event":
         out = out.merge(info[["event_id", "title", "date", "type"]], on="event_id", how="left")
+    return _protect_summary(out, data, key, feedback_text, threshold)
+
+
+def _group_scores(
+    part: pd.DataFrame, att: object, threshold: int, mean_min_n: int, nps_min_n: int
+) -> dict:
+    """The scores of one group's responses (`part`; `att` its attendees): response rate, mean
+    satisfaction, share satisfied, NPS, answers per score and share agreeing per statement."""
+    n = len(part)
+    answered = int(part["satisfaction"].notna().sum())
+    mean, low, high = (
+        bounded_mean_interval(part["satisfaction"], *SCALE)
+        if answered >= mean_min_n
+        else (float("nan"),) * 3
+    )
+    satisfied = int((part["satisfaction"] >= 4).sum())
+    s_low, s_high = wilson_interval(satisfied, answered)
+    # a share whose k or n - k is small gives that count away (issue 14): not shown
+    shown = share_shown(satisfied, answered, threshold)
+    enough_nps = int(part["nps"].notna().sum()) >= nps_min_n
+    n_low, n_high = nps_interval(part["nps"]) if enough_nps else (float("nan"),) * 2
+    row = {
+        "n_responses": n,
+        "attendees": att,
+        "response_rate": n / att if att and att == att else float("nan"),
+        "satisfaction_mean": mean, "satisfaction_low": low, "satisfaction_high": high,
+        "satisfied_share": satisfied / answered if answered and shown else float("nan"),
+        "satisfied_low": s_low if shown else float("nan"),
+        "satisfied_high": s_high if shown else float("nan"),
+        "nps": nps(part["nps"]) if enough_nps else float("nan"), "nps_low": n_low,
+        "nps_high": n_high,
+    }  # fmt: skip
+    row |= {f"satisfaction_{score}": int((part["satisfaction"] == score).sum())
+            for score in range(SCALE[0], SCALE[1] + 1)}  # fmt: skip
+    return row | _agreement(part, threshold)
+
+
+def _agreement(part: pd.DataFrame, threshold: int) -> dict:
+    """Per statement of LIKERT_ITEMS the group answered: the share agreeing with its Wilson
+    interval, NA where the count would be given away."""
+    row = {}
+    for item in LIKERT_ITEMS:
+        if item in part:
+            agree = int(part[item].isin(AGREE).sum())
+            total = int(part[item].notna().sum())
+            low_i, high_i = wilson_interval(agree, total)
+            if not (total and share_shown(agree, total, threshold)):
+                low_i = high_i = float("nan")
+            row |= {item: agree / total if total and pd.notna(low_i) else float("nan"),
+                    f"{item}_low": low_i, f"{item}_high": high_i}  # fmt: skip
+    return row
+
+
+def _protect_summary(
+    out: pd.DataFrame,
+    data: pd.DataFrame,
+    key: list[str],
+    feedback_text: pd.DataFrame | None,
+    threshold: int,
+) -> pd.DataFrame:
+    """The summary with the open answers' themes per group, and every estimate of a group
+    with fewer than `threshold` responses suppressed (`stats.suppress`)."""
     if feedback_text is not None and len(feedback_text):
         out["open_themes"] = (
             _open_themes(feedback_text, data, key)
@@ -182,51 +211,60 @@ def feedback_sentence(
     parts = [
         f"{num(n)} mensen vulden het feedbackformulier in{rate}."
         if nl
-        else f"{num(n)} people filled in the feedback form{rate}."
+        else f"{num(n)} people filled in the feedback form{rate}.",
+        _satisfaction_words(summary, nl, num, pct, mean_min_n),
+        _nps_words(summary, nl, num, nps_min_n),
     ]
+    return " ".join(part for part in parts if part is not None)
+
+
+def _satisfaction_words(summary: pd.Series, nl: bool, num, pct, mean_min_n: int) -> str | None:
+    """The mean satisfaction (with its interval when there is one), else the share 4-5 with
+    its interval; None when neither is shown."""
     mean, low, high = (summary.get(f"satisfaction_{k}") for k in ("mean", "low", "high"))
     if pd.notna(mean) and pd.notna(low):
-        parts.append(
+        return (
             f"Gemiddelde tevredenheid {num(mean, 1)} op 5 (95%-interval {num(low, 1)} tot "
             f"{num(high, 1)})."
             if nl
             else f"Mean satisfaction {num(mean, 1)} out of 5 (95% interval {num(low, 1)} to "
             f"{num(high, 1)})."
         )
-    elif pd.notna(mean):
-        parts.append(
+    if pd.notna(mean):
+        return (
             f"Gemiddelde tevredenheid {num(mean, 1)} op 5."
             if nl
             else f"Mean satisfaction {num(mean, 1)} out of 5."
         )
-    elif pd.notna(summary.get("satisfied_share")):
+    if pd.notna(summary.get("satisfied_share")):
         share, s_low, s_high = (summary[f"satisfied_{k}"] for k in ("share", "low", "high"))
-        parts.append(
+        return (
             f"{pct(share)} is tevreden of zeer tevreden (4 of 5; 95%-interval {pct(s_low)} tot "
             f"{pct(s_high)}). Een gemiddelde wordt pas vanaf {mean_min_n} antwoorden getoond."
             if nl
             else f"{pct(share)} are satisfied or very satisfied (4 or 5; 95% interval "
             f"{pct(s_low)} to {pct(s_high)}). A mean is shown only from {mean_min_n} answers."
         )
+    return None
+
+
+def _nps_words(summary: pd.Series, nl: bool, num, nps_min_n: int) -> str:
+    """The NPS with its interval, or from how many answers it is shown."""
     if pd.notna(summary.get("nps")):
-        parts.append(
+        return (
             f"NPS {num(summary['nps'])} (95%-interval {num(summary['nps_low'])} tot "
             f"{num(summary['nps_high'])})."
             if nl
             else f"NPS {num(summary['nps'])} (95% interval {num(summary['nps_low'])} to "
             f"{num(summary['nps_high'])})."
         )
-    else:
-        parts.append(
-            f"De NPS wordt pas vanaf {nps_min_n} antwoorden getoond."
-            if nl
-            else f"The NPS is shown only from {nps_min_n} answers."
-        )
-    return " ".join(parts)
+    return (
+        f"De NPS wordt pas vanaf {nps_min_n} antwoorden getoond."
+        if nl
+        else f"The NPS is shown only from {nps_min_n} answers."
+    )
 
 
-# What the cleaning step removes from every open answer (`privacy.scrub`), as the activity
-# sheet tells its readers. Automatic recognition can miss something: the sheet says so.
 SCRUBBED_SENTENCE = {
     "nl": "Wat deelnemers schreven, in willekeurige volgorde. Namen, adressen, e-mailadressen, "
     "telefoonnummers, rijksregisternummers, rekeningnummers, nummerplaten en links naar "

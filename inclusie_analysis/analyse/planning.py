@@ -62,6 +62,17 @@ def theme_signals(
     rated = latest.dropna(subset=["level", "group"])
     if "item" not in rated:
         rated = rated.assign(item=rated["theme"])
+    out = _need_signals(rated, respondents, resamples, seed)
+    out = _activity_signals(out, events, feedback, groups)
+    return _request_signals(out, answers_text)
+
+
+def _need_signals(
+    rated: pd.DataFrame, respondents: pd.DataFrame, resamples: int, seed: int
+) -> pd.DataFrame:
+    """Per theme group of the latest wave's rated items (`rated`, with `group` and `large`):
+    respondents, items, need share with its bootstrap interval and draws, breadth and draws,
+    provinces above the mean."""
     grid = rated.pivot_table(index="respondent_id", columns="item", values="large", aggfunc="max")
     item_group = rated.drop_duplicates("item").set_index("item")["group"].reindex(grid.columns)
     latest_first = (
@@ -94,6 +105,17 @@ def theme_signals(
     )
     out["need_draws"] = [draws["need"][t].to_numpy() for t in themes]
     out["breadth_draws"] = [draws["breadth"][t].to_numpy() for t in themes]
+    return out
+
+
+def _activity_signals(
+    out: pd.DataFrame,
+    events: pd.DataFrame | None,
+    feedback: pd.DataFrame | None,
+    groups: dict[str, str],
+) -> pd.DataFrame:
+    """`out` with the hours and events given per theme group and their mean satisfaction;
+    unknown (NA) without a register (`events` None), 0 for a theme without activities."""
     known = events is not None
     out["hours"] = 0.0 if known else float("nan")
     out["events"] = pd.array([0 if known else pd.NA] * len(out), dtype="Int64")
@@ -114,6 +136,11 @@ def theme_signals(
             )
             rating = scores.groupby("group")["satisfaction"].mean()
             out.loc[out.index.intersection(rating.index), "rating"] = rating
+    return out
+
+
+def _request_signals(out: pd.DataFrame, answers_text: pd.DataFrame | None) -> pd.DataFrame:
+    """`out` with `requests`: the respondents whose open answers ask for the theme."""
     out["requests"] = 0
     if answers_text is not None and "themes" in answers_text:
         asked = answers_text.assign(theme=answers_text["themes"].str.split(";")).explode("theme")

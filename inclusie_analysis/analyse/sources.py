@@ -141,111 +141,136 @@ def unavailable_signals(sources: list[dict]) -> list[str]:
 
 def sentence(source: dict, language: str = "nl") -> str:
     """What is missing, where it was looked for, and what that means for the figures."""
-    nl = language == "nl"
-    kind, year, status = source["kind"], source.get("year"), source["status"]
-    folder = source.get("folder", "")
-    unreadable = status == UNREADABLE
-    if kind == "register":
-        consequence = (
-            "de cijfers over activiteiten, bereik, feedback per activiteit en doelen ontbreken "
-            "daarom (ze zijn niet nul)."
-            if nl
-            else "figures on activities, reach, feedback per activity and targets are therefore "
-            "missing (they are not zero)."
-        )
-        if unreadable:
-            return (
-                f"Het activiteitenregister van {year} in {folder} kon niet gelezen worden; "
-                f"{consequence} Wat er mis is, staat in datakwaliteit.html."
-                if nl
-                else f"The {year} activity register in {folder} could not be read; {consequence}"
-            )
+    kind = source["kind"]
+    if kind not in _SENTENCES:
+        raise ValueError(f"unknown source kind {kind!r}")
+    return _SENTENCES[kind](source, language == "nl")
+
+
+def _register_sentence(source: dict, nl: bool) -> str:
+    """The activity register of the year is missing or unreadable."""
+    year, folder = source.get("year"), source.get("folder", "")
+    consequence = (
+        "de cijfers over activiteiten, bereik, feedback per activiteit en doelen ontbreken "
+        "daarom (ze zijn niet nul)."
+        if nl
+        else "figures on activities, reach, feedback per activity and targets are therefore "
+        "missing (they are not zero)."
+    )
+    if source["status"] == UNREADABLE:
         return (
-            f"Voor {year} is geen activiteitenregister gevonden in {folder}; {consequence}"
+            f"Het activiteitenregister van {year} in {folder} kon niet gelezen worden; "
+            f"{consequence} Wat er mis is, staat in datakwaliteit.html."
             if nl
-            else f"No activity register for {year} was found in {folder}; {consequence}"
+            else f"The {year} activity register in {folder} could not be read; {consequence}"
         )
-    if kind == "attendance":
-        consequence = (
-            "wie er aan de activiteiten deelnam (deelnemers, gemeenten, provincies) ontbreekt "
-            "daarom (het is niet nul)."
-            if nl
-            else "who took part in the activities (participants, municipalities, provinces) is "
-            "therefore missing (it is not zero)."
-        )
-        if unreadable:
-            why = (
-                (" omdat er geen activiteitenregister is om ze aan te koppelen" if nl
-                 else " because there is no activity register to link them to")
-                if source.get("reason") == NO_REGISTER
-                else ""
-            )  # fmt: skip
-            return (
-                f"De aanwezigheidslijsten van {year} in {folder} konden niet gelezen worden{why}; "
-                f"{consequence}"
-                if nl
-                else f"The {year} attendance lists in {folder} could not be read{why}; "
-                f"{consequence}"
-            )
+    return (
+        f"Voor {year} is geen activiteitenregister gevonden in {folder}; {consequence}"
+        if nl
+        else f"No activity register for {year} was found in {folder}; {consequence}"
+    )
+
+
+def _attendance_sentence(source: dict, nl: bool) -> str:
+    """The attendance lists of the year are missing or unreadable (also: no register)."""
+    year, folder = source.get("year"), source.get("folder", "")
+    consequence = (
+        "wie er aan de activiteiten deelnam (deelnemers, gemeenten, provincies) ontbreekt "
+        "daarom (het is niet nul)."
+        if nl
+        else "who took part in the activities (participants, municipalities, provinces) is "
+        "therefore missing (it is not zero)."
+    )
+    if source["status"] == UNREADABLE:
+        why = (
+            (" omdat er geen activiteitenregister is om ze aan te koppelen" if nl
+             else " because there is no activity register to link them to")
+            if source.get("reason") == NO_REGISTER
+            else ""
+        )  # fmt: skip
         return (
-            f"Voor {year} zijn geen aanwezigheidslijsten gevonden in {folder}; {consequence}"
+            f"De aanwezigheidslijsten van {year} in {folder} konden niet gelezen worden{why}; "
+            f"{consequence}"
             if nl
-            else f"No attendance lists for {year} were found in {folder}; {consequence}"
+            else f"The {year} attendance lists in {folder} could not be read{why}; {consequence}"
         )
-    if kind == "feedback":
-        consequence = (
-            "de feedback en de beoordeling van de activiteiten ontbreken daarom (ze zijn niet nul)."
-            if nl
-            else "feedback and ratings of the activities are therefore missing (they are not zero)."
-        )
-        if unreadable:
-            return (
-                f"Het feedbackformulier van {year} in {folder} kon niet gelezen worden; "
-                f"{consequence}"
-                if nl
-                else f"The {year} feedback form in {folder} could not be read; {consequence}"
-            )
+    return (
+        f"Voor {year} zijn geen aanwezigheidslijsten gevonden in {folder}; {consequence}"
+        if nl
+        else f"No attendance lists for {year} were found in {folder}; {consequence}"
+    )
+
+
+def _feedback_sentence(source: dict, nl: bool) -> str:
+    """The feedback form of the year is missing or unreadable."""
+    year, folder = source.get("year"), source.get("folder", "")
+    consequence = (
+        "de feedback en de beoordeling van de activiteiten ontbreken daarom (ze zijn niet nul)."
+        if nl
+        else "feedback and ratings of the activities are therefore missing (they are not zero)."
+    )
+    if source["status"] == UNREADABLE:
         return (
-            f"Voor {year} is geen feedbackformulier gevonden in {folder}; {consequence}"
+            f"Het feedbackformulier van {year} in {folder} kon niet gelezen worden; {consequence}"
             if nl
-            else f"No feedback form for {year} was found in {folder}; {consequence}"
+            else f"The {year} feedback form in {folder} could not be read; {consequence}"
         )
-    if kind == "targets":
-        where = source.get("file") or ""
-        if unreadable:
-            return (
-                f"De doelen van het actieplan {year} ({where}) konden niet gelezen worden; de "
-                "indicatoren ontbreken daarom."
-                if nl
-                else f"The {year} action-plan targets ({where}) could not be read; the "
-                "indicators are therefore missing."
-            )
+    return (
+        f"Voor {year} is geen feedbackformulier gevonden in {folder}; {consequence}"
+        if nl
+        else f"No feedback form for {year} was found in {folder}; {consequence}"
+    )
+
+
+def _targets_sentence(source: dict, nl: bool) -> str:
+    """The action-plan targets of the year are missing or unreadable, and how to make them."""
+    year, where = source.get("year"), source.get("file") or ""
+    if source["status"] == UNREADABLE:
         return (
-            f"Voor {year} zijn geen doelen van het actieplan gevonden (verwacht: {where}); de "
-            "indicatoren ontbreken daarom (ze zijn niet nul). Maak ze met 'inclusie targets "
-            f"draft --year {year}'."
+            f"De doelen van het actieplan {year} ({where}) konden niet gelezen worden; de "
+            "indicatoren ontbreken daarom."
             if nl
-            else f"No action-plan targets for {year} were found (expected: {where}); the "
-            "indicators are therefore missing (they are not zero). Make them with 'inclusie "
-            f"targets draft --year {year}'."
+            else f"The {year} action-plan targets ({where}) could not be read; the "
+            "indicators are therefore missing."
         )
-    if kind == "survey_previous":
-        expected = source.get("expected") or []
-        place = (
-            (" of " if nl else " or ").join(f"{e}/" for e in expected)
-            if expected
-            else f"{folder}/<{'jaar' if nl else 'year'}>/"
-        )
-        return (
-            f"Er is geen bevraging van vóór {year} gevonden; een vergelijking met een vorige "
-            f"bevraging is daarom niet mogelijk. Zet de exports van een vorige bevraging in "
-            f"{place} (met een codeboek voor die bevraging in {source.get('codebooks')})."
-            if nl
-            else f"No survey wave before {year} was found, so no comparison with an earlier "
-            f"survey is possible. Put the exports of an earlier survey in {place} (with a "
-            f"codebook for that wave in {source.get('codebooks')})."
-        )
-    raise ValueError(f"unknown source kind {kind!r}")
+    return (
+        f"Voor {year} zijn geen doelen van het actieplan gevonden (verwacht: {where}); de "
+        "indicatoren ontbreken daarom (ze zijn niet nul). Maak ze met 'inclusie targets "
+        f"draft --year {year}'."
+        if nl
+        else f"No action-plan targets for {year} were found (expected: {where}); the "
+        "indicators are therefore missing (they are not zero). Make them with 'inclusie "
+        f"targets draft --year {year}'."
+    )
+
+
+def _survey_previous_sentence(source: dict, nl: bool) -> str:
+    """No earlier survey wave to compare with, and where its exports must go."""
+    year, folder = source.get("year"), source.get("folder", "")
+    expected = source.get("expected") or []
+    place = (
+        (" of " if nl else " or ").join(f"{e}/" for e in expected)
+        if expected
+        else f"{folder}/<{'jaar' if nl else 'year'}>/"
+    )
+    return (
+        f"Er is geen bevraging van vóór {year} gevonden; een vergelijking met een vorige "
+        f"bevraging is daarom niet mogelijk. Zet de exports van een vorige bevraging in "
+        f"{place} (met een codeboek voor die bevraging in {source.get('codebooks')})."
+        if nl
+        else f"No survey wave before {year} was found, so no comparison with an earlier "
+        f"survey is possible. Put the exports of an earlier survey in {place} (with a "
+        f"codebook for that wave in {source.get('codebooks')})."
+    )
+
+
+_SENTENCES = {
+    "register": _register_sentence,
+    "attendance": _attendance_sentence,
+    "feedback": _feedback_sentence,
+    "targets": _targets_sentence,
+    "survey_previous": _survey_previous_sentence,
+}
 
 
 def missing_sentences(sources: list[dict], language: str = "nl") -> list[str]:

@@ -10,14 +10,14 @@ counts are never negative. For every hidden cell the audit computes, with linear
 cell is disclosed when that interval is narrower than the protection width, or when it shows
 the cell to be a small count (upper bound below the threshold).
 
-Tables come from each report's `tabellen.xlsx` + `tabellen.json` (`read_published`) or are
-made in memory (`PublishedTable`); `audit_tables` does the work, `audit_suite` reads a run's
-folder and audits it.
+Tables come from each report's `tabellen.xlsx` + `tabellen.json` (`published.read_published`) or
+are made in memory (`published.PublishedTable`); `audit_tables` does the work,
+`audit_suite` reads a run's folder and audits it. One count column of a single table is
+protected here too (`protect_count_column`), with the rule for which shares may be shown.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -27,96 +27,28 @@ import pandas as pd
 
 from inclusie_analysis.clean.geo import province_order
 from inclusie_analysis.errors import InputError
+from inclusie_analysis.publish.published import (
+    BY_AREA,
+    GEOGRAPHIC_ROWS,
+    MUNICIPALITY_ROWS,
+    NETWORK_WIDE,
+    NO_MUNICIPALITY_LABELS,
+    POPULATIONS,
+    SORTED_BY_COUNT,
+    SUMS_TO_N,
+    WITHHOLD_SMALL,
+    PublishedTable,
+    read_suite,
+    table_kind,
+    title_matches,
+    unread_reports,
+)
 
 FLANDERS_AND_BRUSSELS = "Vlaanderen en Brussel"
 PARTS = tuple(province_order())  # the areas that add up to Vlaanderen en Brussel
 TOTAL_LABELS = ("Totaal", "Total")
-HIDDEN = "x"
-
-# Which published tables count people that belong to one area (respondents, participants):
-# the parts' tables add up to the all-Flanders one. Matched on the start of the title.
-BY_AREA = (
-    "Antwoorden per gemeente en bevraging",
-    "Responses per municipality and survey wave",
-    "Bereikte deelnemers per gemeente",
-    "Participants reached per municipality",
-    "Antwoorden per provincie en bevraging",
-    "Responses per province and survey wave",
-    "Antwoorden per soort organisatie",
-    "Responses per organisation type",
-    "Bereikte deelnemers per soort organisatie",
-    "Participants reached per organisation type",
-    "Grote of zeer grote nood per thema",
-    "Large or very large need per theme",
-    "Verandering van de leernoden",
-    "Change in learning needs",
-)
-# Which people the BY_AREA tables count: tables of one population are linked through them
-# (see `_across_reports`); a BY_AREA kind not named here is a population of its own.
-POPULATIONS = {
-    "respondents": (
-        "Antwoorden per provincie en bevraging",
-        "Responses per province and survey wave",
-        "Antwoorden per soort organisatie",
-        "Responses per organisation type",
-        "Antwoorden per gemeente en bevraging",
-        "Responses per municipality and survey wave",
-    ),
-    "participants": (
-        "Bereikte deelnemers per soort organisatie",
-        "Participants reached per organisation type",
-        "Bereikte deelnemers per gemeente",
-        "Participants reached per municipality",
-    ),
-}
-# Tables whose rows are places: a cell counts the people of its report's area in the row's
-# place. Rows that are areas (a province, Brussels) and rows that are municipalities.
-AREA_ROWS = ("Antwoorden per provincie en bevraging", "Responses per province and survey wave")
-MUNICIPALITY_ROWS = (
-    "Antwoorden per gemeente en bevraging",
-    "Responses per municipality and survey wave",
-    "Bereikte deelnemers per gemeente",
-    "Participants reached per municipality",
-)
-GEOGRAPHIC_ROWS = AREA_ROWS + MUNICIPALITY_ROWS
-NO_MUNICIPALITY_LABELS = ("Geen gemeente opgegeven", "No municipality given")
-# Tables whose count column adds up to the n in the caption.
-SUMS_TO_N = (
-    "Bereikte deelnemers per soort organisatie",
-    "Participants reached per organisation type",
-    "Feedback per soort activiteit",
-    "Feedback per activity type",
-)
-# Tables that may list their rows by count, largest first: when the shown numbers are in
-# that order, a reader knows the hidden ones are too.
-SORTED_BY_COUNT = (
-    "Bereikte deelnemers per soort organisatie",
-    "Participants reached per organisation type",
-)
-# Tables of the whole network, the same in every report.
-NETWORK_WIDE = ("Feedback per soort activiteit", "Feedback per activity type")
-# Tables that leave out lines with fewer than threshold answers (they are not zero).
-WITHHOLD_SMALL = (
-    "Grote of zeer grote nood per thema",
-    "Large or very large need per theme",
-    "Verandering van de leernoden",
-    "Change in learning needs",
-)
 
 COLUMNS = ["Rapport", "Tabel", "Rij", "Kolom", "Ondergrens", "Bovengrens", "Breedte", "Probleem"]
-
-
-@dataclass(frozen=True)
-class PublishedTable:
-    """One published count table: `frame` has the row labels in its first column and the
-    `counts` columns hold numbers, hidden cells as NA; `n` is the caption's n (None: none)."""
-
-    report: str
-    title: str
-    frame: pd.DataFrame
-    counts: tuple[str, ...]
-    n: int | None = None
-    area: str | None = None  # the report's area (None: not an area report)
 
 
 @dataclass
@@ -162,83 +94,6 @@ class AuditResult:
 
 def _fmt(value: float) -> str:
     return "∞" if value == math.inf else f"{value:g}"
-
-
-def _matches(title: str, prefixes: tuple[str, ...]) -> bool:
-    return title.startswith(prefixes)
-
-
-def _kind(title: str) -> str:
-    """The table's title without its year part, so the same table matches across reports."""
-    return title.split(",")[0].strip()
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading what was published
-
-
-def parse_count(value: object) -> float | None:
-    """A published count as a number: None for hidden ("x" or empty); Dutch thousands
-    separators are read. Text that is no count raises ValueError."""
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    text = str(value).strip().replace("\u202f", "").replace("\xa0", "").replace(".", "")
-    if text in ("", HIDDEN, "–"):
-        return None
-    return float(int(text))
-
-
-def parse_caption_n(text: str | int | None) -> int | None:
-    """The caption's n when it is one whole number ("1.234" → 1234), else None."""
-    if text is None:
-        return None
-    try:
-        value = parse_count(text)
-    except ValueError:
-        return None
-    return None if value is None else int(value)
-
-
-def read_published(report_dir: Path, report: str, area: str | None = None) -> list[PublishedTable]:
-    """The count tables of one report as published in its `tabellen.xlsx` + `tabellen.json`."""
-    meta_file = report_dir / "tabellen.json"
-    if not meta_file.exists():
-        return []
-    meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    tables = []
-    for sheet, info in meta.items():
-        counts = tuple(info.get("counts") or ())
-        if not counts:
-            continue
-        frame = pd.read_excel(
-            report_dir / "tabellen.xlsx",
-            sheet_name=sheet,
-            header=2,
-            dtype=object,
-            engine="openpyxl",
-        )
-        frame.columns = [str(c) for c in frame.columns]
-        for column in counts:
-            frame[column] = pd.array([parse_count(v) for v in frame[column]], dtype="Float64")
-        tables.append(
-            PublishedTable(report, info["title"], frame, counts, parse_caption_n(info["n"]), area)
-        )
-    return tables
-
-
-def read_suite(year_dir: Path) -> list[PublishedTable]:
-    """Every published count table of the yearly reports of a run (`reports/<year>/`); the
-    area of each report comes from its parameters in `manifest.json`."""
-    year_dir = Path(year_dir)
-    manifest = json.loads((year_dir / "manifest.json").read_text(encoding="utf-8"))
-    tables = []
-    for report, entry in sorted(manifest.get("reports", {}).items()):
-        area = (entry.get("parameters") or {}).get("area")
-        if area is not None:
-            tables += read_published(year_dir / entry.get("folder", report), report, area)
-    return tables
 
 
 # ---------------------------------------------------------------------------------------------
@@ -317,11 +172,11 @@ def _table_sums(tables, cells, model, order: bool = True):
             for label in labels:
                 terms = {cells[t, label, c]: 1.0 for c in inner_cols}
                 model.equal({**terms, cells[t, label, total_col]: -1.0})
-        if table.n is not None and _matches(table.title, SUMS_TO_N) and len(inner_cols) == 1:
+        if table.n is not None and title_matches(table.title, SUMS_TO_N) and len(inner_cols) == 1:
             model.equal({cells[t, label, inner_cols[0]]: 1.0 for label in inner}, table.n)
         if (
             order
-            and _matches(table.title, SORTED_BY_COUNT)
+            and title_matches(table.title, SORTED_BY_COUNT)
             and len(inner_cols) == 1
             and _count_order(table, inner, inner_cols[0])
         ):
@@ -342,7 +197,7 @@ def _withheld(tables, cells, model, threshold, group):
     def cell(t, label, column):
         key = (t, label, column)
         if key not in cells:
-            small = _matches(tables[t].title, WITHHOLD_SMALL)
+            small = title_matches(tables[t].title, WITHHOLD_SMALL)
             high = (threshold - 1.0 if len(tables[t].counts) == 1 else None) if small else 0.0
             cells[key] = model.variable(0.0, high)
         return cells[key]
@@ -362,9 +217,9 @@ def _network_wide(tables, cells, model, members) -> None:
 def _population(title: str) -> str | None:
     """Which people a BY_AREA table counts: its tables are linked through them."""
     for name, prefixes in POPULATIONS.items():
-        if _matches(title, prefixes):
+        if title_matches(title, prefixes):
             return name
-    return _kind(title) if _matches(title, BY_AREA) else None
+    return table_kind(title) if title_matches(title, BY_AREA) else None
 
 
 class _Geography:
@@ -424,11 +279,11 @@ def _across_reports(tables, cells, model, threshold):
     tables are equal in every report."""
     kinds: dict[str, list[int]] = {}
     for t, table in enumerate(tables):
-        kinds.setdefault(_kind(table.title), []).append(t)
+        kinds.setdefault(table_kind(table.title), []).append(t)
     populations: dict[str, list[int]] = {}
     for members in kinds.values():
         title = tables[members[0]].title
-        if _matches(title, NETWORK_WIDE):
+        if title_matches(title, NETWORK_WIDE):
             _network_wide(tables, cells, model, members)
         elif _population(title) is not None:
             area_members = [t for t in members if tables[t].area is not None]
@@ -448,7 +303,7 @@ def _link_population(tables, cells, model, threshold, members, geography) -> Non
     """Every inner cell of the population's tables is the sum of its parts' unknowns (see
     `_across_reports`); a line a table leaves out is 0, or 0 to threshold − 1 in a
     WITHHOLD_SMALL table."""
-    geo = [t for t in members if _matches(tables[t].title, GEOGRAPHIC_ROWS)]
+    geo = [t for t in members if title_matches(tables[t].title, GEOGRAPHIC_ROWS)]
     other = [t for t in members if t not in geo]
     cell = _withheld(tables, cells, model, threshold, members)
     # the set of municipalities behind each cell of a non-geographic table is its area's
@@ -456,7 +311,7 @@ def _link_population(tables, cells, model, threshold, members, geography) -> Non
     geo_sets = {}
     for t in geo:
         area = geography.area(tables[t].area)
-        municipal = _matches(tables[t].title, MUNICIPALITY_ROWS)
+        municipal = title_matches(tables[t].title, MUNICIPALITY_ROWS)
         for label in {label for s in geo for label in _inner(tables[s])}:
             place = geography.place(label, municipal)
             if place is not None and place & area:
@@ -478,7 +333,7 @@ def _link_population(tables, cells, model, threshold, members, geography) -> Non
             area = geography.area(tables[t].area)
             for label in labels:  # a line left out is 0 (or small); a column left out is unknown
                 for column in _columns(tables, [t]):
-                    kind = _kind(tables[t].title)
+                    kind = table_kind(tables[t].title)
                     terms = {atom(kind, u, label, column): 1.0 for u in parts(coarse, area)}
                     model.equal({**terms, cell(t, label, column): -1.0})
     for (t, label), within in geo_sets.items():
@@ -508,7 +363,7 @@ def _columns(tables, members) -> list[str]:
 def _by_kind(tables, members) -> dict[str, list[int]]:
     kinds: dict[str, list[int]] = {}
     for t in members:
-        kinds.setdefault(_kind(tables[t].title), []).append(t)
+        kinds.setdefault(table_kind(tables[t].title), []).append(t)
     return kinds
 
 
@@ -607,23 +462,12 @@ def audit_suite(year_dir: Path, threshold: int = 5, protection_width: int = 3) -
     """Audit every published count table of a run's yearly reports (`reports/<year>/`); the
     result notes the reports it could not read (no `tabellen.json`: made without Excel)."""
     result = audit_tables(read_suite(year_dir), threshold, protection_width)
-    unread = _unread_reports(Path(year_dir))
+    unread = unread_reports(Path(year_dir))
     if unread:
         result.notes.append(
             f"Niet gecontroleerd (geen tabellen.json, gemaakt zonder Excel): {', '.join(unread)}."
         )
     return result
-
-
-def _unread_reports(year_dir: Path) -> list[str]:
-    manifest = json.loads((year_dir / "manifest.json").read_text(encoding="utf-8"))
-    return [
-        report
-        for report, entry in sorted(manifest.get("reports", {}).items())
-        if (entry.get("parameters") or {}).get("area") is not None
-        and (year_dir / entry.get("folder", report)).is_dir()
-        and not (year_dir / entry.get("folder", report) / "tabellen.json").exists()
-    ]
 
 
 # ---------------------------------------------------------------------------------------------

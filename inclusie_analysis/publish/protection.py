@@ -22,7 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from inclusie_analysis.analyse.stats import complete_suppression
-from inclusie_analysis.publish.disclosure import PublishedTable, _population, audit_tables
+from inclusie_analysis.publish.disclosure import _population, audit_tables
+from inclusie_analysis.publish.published import PublishedTable
 
 TOTAL = "Totaal"
 

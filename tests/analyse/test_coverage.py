@@ -10,7 +10,8 @@ from inclusie_analysis.analyse.coverage import (
     exclusions_sentence,
     unlinked_feedback,
 )
-from inclusie_analysis.analyse.yearly import key_findings, list_coverage, reach, reach_sentence
+from inclusie_analysis.analyse.findings import key_findings
+from inclusie_analysis.analyse.yearly import list_coverage, reach, reach_sentence
 
 
 def year_frames():

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from inclusie_analysis.analyse.needs_numbers import need_by_unit
 from inclusie_analysis.analyse.survey import (
     cluster_mean,
     cluster_proportion,
@@ -23,7 +24,6 @@ from inclusie_analysis.analyse.survey import (
     is_local_government,
     municipalities_in_area,
 )
-from inclusie_analysis.analyse.yearly import need_by_unit
 from inclusie_analysis.clean.geo import select_area
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -200,7 +200,7 @@ def test_demo_local_government_needs_match_r_survey(demo_needs, tmp_path):
     data = pd.concat(parts, ignore_index=True)[["group", "nis_code", "y", "N"]]
     r = _compare_with_r(data, tmp_path)
     assert len(r) == 4 and (r["df"] > 20).all()
-    # and the report's own numbers (yearly.need_by_unit) are R's
+    # and the report's own numbers (needs_numbers.need_by_unit) are R's
     units = need_by_unit(demo_needs.needs, respondents, 2025, "Vlaanderen en Brussel")
     municipal = units.loc[units["unit"] == "municipalities"].set_index("item")
     for item in items:

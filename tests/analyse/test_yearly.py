@@ -8,14 +8,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from inclusie_analysis.analyse.yearly import (
-    comparison_note,
-    key_findings,
-    large_need_by_item,
-    reach,
-    reach_sentence,
-    wave_change,
-)
+from inclusie_analysis.analyse.findings import key_findings
+from inclusie_analysis.analyse.needs_numbers import large_need_by_item
+from inclusie_analysis.analyse.waves import comparison_note, wave_change
+from inclusie_analysis.analyse.yearly import reach, reach_sentence
 from inclusie_analysis.publish.reportbook import ReportBook
 
 LEVELS = ["Geen nood", "Kleine nood", "Matige nood", "Grote nood", "Zeer grote nood"]

@@ -20,11 +20,11 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from inclusie_analysis.analyse.yearly import (
+from inclusie_analysis.analyse.findings import key_findings
+from inclusie_analysis.analyse.needs_numbers import large_need_by_item
+from inclusie_analysis.analyse.waves import (
     change_table,
     compare_items,
-    key_findings,
-    large_need_by_item,
     theme_change,
     wave_change,
     wording_changes,

@@ -8,8 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from inclusie_analysis.analyse.yearly import (
-    key_findings,
+from inclusie_analysis.analyse.findings import key_findings
+from inclusie_analysis.analyse.needs_numbers import (
     need_by_unit,
     need_unit_table,
     unit_counts,

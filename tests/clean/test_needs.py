@@ -269,9 +269,9 @@ def test_a_new_theme_flows_from_codebook_to_needs_table_and_ranking(export, code
     """A user's themes file with `ai`, a codebook item with `theme: ai`: cleaning accepts it,
     the item is in the needs table and `ai` is ranked under its label; open answers about
     ChatGPT are coded `ai`."""
+    from inclusie_analysis.analyse.needs_numbers import large_need_by_item
     from inclusie_analysis.analyse.planning import rank_themes, theme_signals
     from inclusie_analysis.analyse.themes import THEMES_FILE
-    from inclusie_analysis.analyse.yearly import large_need_by_item
 
     data = yaml.safe_load(THEMES_FILE.read_text(encoding="utf-8"))
     data["themes"]["ai"] = {"label": "Artificiële intelligentie", "kinds": ["opleidingsthema"],

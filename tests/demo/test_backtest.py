@@ -14,9 +14,9 @@ import re
 
 import pytest
 
+from inclusie_analysis.analyse.needs_numbers import large_need_by_item
 from inclusie_analysis.analyse.planning import rank_themes, theme_signals
 from inclusie_analysis.analyse.themes import group_of
-from inclusie_analysis.analyse.yearly import large_need_by_item
 from inclusie_analysis.clean.datasets import load_events, load_needs
 
 HEADLINE = {

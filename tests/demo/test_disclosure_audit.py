@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from inclusie_analysis.publish.disclosure import audit_suite, read_suite
+from inclusie_analysis.publish.disclosure import audit_suite
+from inclusie_analysis.publish.published import read_suite
 
 # Before the linked protection (issue 14), the same audit of the demo suite found 72 hidden
 # cells, the narrowest interval 0 and 48 cells it could work out (11 exactly); among them the

@@ -14,8 +14,9 @@ from inclusie_analysis.analyse.regions import (
 )
 from inclusie_analysis.clean import geo
 from inclusie_analysis.errors import InputError
-from inclusie_analysis.publish.disclosure import PublishedTable, audit_tables
+from inclusie_analysis.publish.disclosure import audit_tables
 from inclusie_analysis.publish.protection import CountTable, protect_linked
+from inclusie_analysis.publish.published import PublishedTable
 
 TITLE = "Antwoorden per soort organisatie"
 

@@ -8,15 +8,14 @@ import pandas as pd
 import pytest
 
 from inclusie_analysis.publish.disclosure import (
-    PublishedTable,
     _published,
     _with_totals,
     audit_tables,
     hide_small_shares,
     protect_count_column,
-    read_published,
     share_shown,
 )
+from inclusie_analysis.publish.published import PublishedTable, read_published
 
 NA = pd.NA
 
