@@ -6,5 +6,7 @@ feedback forms and communication outputs of the year. Out: the cleaned frames (`
 against their `schemas`, with municipalities resolved to 2025 NIS codes (`geo`), free text
 de-identified (`deidentify`, `privacy`), and every input row accounted for in the `ledger`
 (kept, merged or rejected with a reason), summed up in the data-quality report (`quality`).
-`needs` cleans the survey waves, `events` the registers and what hangs on them.
+`needs` cleans the survey waves (`duplicates` finds double submissions); `events` the
+activity registers (`register`), attendance lists (`attendance`), feedback forms
+(`feedback_forms`) and communication outputs (`communication`).
 """

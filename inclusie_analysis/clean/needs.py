@@ -217,7 +217,7 @@ def need_items(codebook: Codebook) -> pd.DataFrame:
     when unchanged), `previous` the old wording, `from_items` the old variable(s) joined by
     ";", and `comparable` whether its answers can be set beside the previous wave's: true
     when unchanged or reworded with `comparable: true`. Whether the previous wave asked it at
-    all is for the comparison to say (`yearly.compare_items`).
+    all is for the comparison to say (`waves.compare_items`).
     """
     rows = []
     for v in codebook.variables:
