@@ -401,21 +401,22 @@ def _report(
 def _keep_regions(settings, data_dir: Path) -> Path:
     """Keep the user's region mapping (if any) beside the cleaned data, checked: the reports
     and the audit use those regions. Returns the bundled referentieregio file (for meta)."""
-    from inclusie_analysis.clean import geo
+    from inclusie_analysis.clean import areas
+    from inclusie_analysis.clean.geo import reference_file
 
-    (data_dir / geo.REGIONS_FILE).unlink(missing_ok=True)
-    geo.use_regions(None)
+    (data_dir / areas.REGIONS_FILE).unlink(missing_ok=True)
+    areas.use_regions(None)
     if settings.region_mapping is not None:
-        mapping = geo.load_region_mapping(settings.region_mapping, settings.region_column)
-        geo.use_regions(mapping, settings.region_column)
-        geo.save_regions(mapping, settings.region_column, data_dir)
-    return geo.reference_file(geo.REFERENTIEREGIO_FILE)
+        mapping = areas.load_region_mapping(settings.region_mapping, settings.region_column)
+        areas.use_regions(mapping, settings.region_column)
+        areas.save_regions(mapping, settings.region_column, data_dir)
+    return reference_file(areas.REFERENTIEREGIO_FILE)
 
 
 def _protect(settings, data_dir: Path, year: int, language: str) -> None:
     """Protect the linked tables of every yearly report once, before the reports run (they
     read the result): the levels' tables together, with the audit as judge."""
-    from inclusie_analysis.clean.geo import use_data_regions
+    from inclusie_analysis.clean.areas import use_data_regions
     from inclusie_analysis.publish.protection import suite_protection
 
     start = time.perf_counter()
