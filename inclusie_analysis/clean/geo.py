@@ -2,7 +2,8 @@
 
 Survey respondents type their local government by hand ("St.-Niklaas", "OCMW Aalst", "9100",
 "Kruibeke"); this module turns such answers into the 2025 municipality with its NIS code,
-arrondissement, province and region, and says how each match was made.
+arrondissement, province and region, and says how each match was made. The report areas
+(provinces, referentieregio's, the user's regions) are in `areas`, re-exported here.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ One export plus its codebook gives four frames (see DESIGN.md):
 - `answers_text`: long, one row per open answer, personal data scrubbed.
 Names, e-mail addresses and phone numbers are used only to derive the pseudonym and then
 dropped. Everything that was changed or could not be read is written to the ledger.
+Each question type's cells are read by `answers`; repeated submissions across the exports of
+a wave are found afterwards by `duplicates`.
 """
 
 from __future__ import annotations
@@ -348,6 +350,10 @@ def _report_missing_theme(context: _Context, variable: Variable) -> None:
         f"Geef variabele '{variable.name}' een theme: in {context.codebook.path.name}.",
         sheet=context.raw.sheet,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Municipalities
 
 
 def _municipalities(
