@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml $(LOCK)
 	# deduce (de-identification of free text): build the project's small cache of its name
 	# lists once here (seconds), so no test or report run pays for it halfway. (deduce's own
 	# full cache, about 2 minutes to build, is not needed.)
-	$(BIN)/python -c "from inclusie_analysis.clean.deidentify import deduce_model; deduce_model()"
+	$(BIN)/python -c "from inclusie_analysis.clean.name_model import deduce_model; deduce_model()"
 	rm -f $(VENV)/.installed-*
 	touch $@
 

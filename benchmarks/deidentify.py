@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 LOAD_FULL = "import deduce; deduce.Deduce()"
-LOAD_PROJECT = "from inclusie_analysis.clean.deidentify import deduce_model; deduce_model()"
+LOAD_PROJECT = "from inclusie_analysis.clean.name_model import deduce_model; deduce_model()"
 
 
 def load_seconds(code: str, repeat: int) -> float:
@@ -39,8 +39,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from inclusie_analysis.clean.deidentify import deduce_model, deidentify, deidentify_many
+    from inclusie_analysis.clean.deidentify import deidentify, deidentify_many
     from inclusie_analysis.clean.deidentify_eval import evaluate, load_cases
+    from inclusie_analysis.clean.name_model import deduce_model
 
     bare = load_seconds("import sys", args.repeat)
     full = load_seconds(LOAD_FULL, args.repeat) - bare

@@ -9,133 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from inclusie_analysis.cli_parser import build_parser
 from inclusie_analysis.errors import InputError
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="inclusie",
-        description="Leernoden, activiteiten en feedback van het netwerk digitale inclusie: "
-        "opschonen, analyseren en het jaarrapport maken.",
-    )
-    parser.add_argument(
-        "--settings", type=Path, help="instellingenbestand (standaard: inclusie.toml)"
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    demo = sub.add_parser("demo", help="schrijf synthetische demo-exports")
-    demo.add_argument(
-        "--out", type=Path, help="doelmap (standaard: paths.demo uit de instellingen)"
-    )
-    demo.add_argument(
-        "--seed",
-        type=int,
-        default=1,
-        help="toevalsgetal: zelfde getal, zelfde bestanden (standaard: 1)",
-    )
-    demo.add_argument("--scale", type=int, default=1, help="vermenigvuldig het aantal rijen")
-    demo.add_argument("--only", choices=("surveys",), help="schrijf alleen de bevragingen")
-
-    inspect = sub.add_parser(
-        "inspect", help="toon hoe een export gelezen wordt: platform, kopregels, kolommen"
-    )
-    inspect.add_argument("file", type=Path, help="het exportbestand (.xlsx, .csv, .sav, ...)")
-    inspect.add_argument("--sheet", help="naam van het Excel-blad (standaard: het eerste)")
-
-    codebook = sub.add_parser("codebook", help="codeboeken van de bevragingen")
-    codebook_sub = codebook.add_subparsers(dest="codebook_command", required=True)
-    draft = codebook_sub.add_parser(
-        "draft", help="maak een ontwerp-codeboek voor een nieuwe export, om na te kijken"
-    )
-    draft.add_argument("export", type=Path, help="het exportbestand (.xlsx, .csv, ...)")
-    draft.add_argument(
-        "--from", dest="previous", type=Path, help="codeboek van de vorige golf (namen overnemen)"
-    )
-    draft.add_argument("--out", type=Path, help="schrijf naar dit bestand (standaard: scherm)")
-    draft.add_argument("--wave", type=int, help="jaar van de golf (standaard: uit de bestandsnaam)")
-    draft.add_argument("--instrument", help="naam van de vragenlijst (bv. leernoden)")
-
-    targets = sub.add_parser("targets", help="de doelen van het actieplan per jaar")
-    targets_sub = targets.add_subparsers(dest="targets_command", required=True)
-    draft_targets = targets_sub.add_parser(
-        "draft",
-        help="maak de doelen van een nieuw jaar uit die van een vorig jaar, om na te kijken",
-    )
-    draft_targets.add_argument("--year", type=int, required=True, help="het nieuwe jaar")
-    draft_targets.add_argument(
-        "--from",
-        dest="previous",
-        help="vertrek van dit jaar of dit bestand (standaard: het laatste jaar ervoor)",
-    )
-    draft_targets.add_argument(
-        "--out", type=Path, help="schrijf naar dit bestand (standaard: <paths.targets>/<jaar>.yaml)"
-    )
-
-    key = sub.add_parser(
-        "key",
-        help="toon of maak de geheime sleutel voor pseudoniemen",
-        description="De geheime sleutel voor pseudoniemen (paths.pseudonym_key, of de "
-        "omgevingsvariabele INCLUSIE_PSEUDONYM_KEY). Elke opdracht op echte gegevens vraagt "
-        "hem; de openbare demosleutel geldt alleen voor 'inclusie run --demo' op de map die "
-        "'inclusie demo' schreef. Een sleutel heeft minstens 32 tekens waarvan minstens 8 "
-        "verschillende. Zonder --create: waar hij staat en zijn vingerafdruk (die ook in "
-        "manifest.json staat).",
-    )
-    key.add_argument(
-        "--create",
-        action="store_true",
-        help="maak een nieuwe sleutel (eenmalig; bestand 0600, map 0700; overschrijft nooit)",
-    )
-
-    for name, text in (
-        ("clean", "schoon de exports op: tabellen, grootboek en datakwaliteitsrapport"),
-        ("report", "schoon de exports op en maak alle rapporten van het jaar"),
-        ("run", "alles in één keer: (demo,) opschonen en rapport"),
-    ):
-        p = sub.add_parser(name, help=text)
-        p.add_argument(
-            "--year",
-            type=int,
-            help="rapportjaar (standaard: report.year, of de recentste map met gegevens)",
-        )
-        p.add_argument(
-            "--input", type=Path, help="map met een submap per jaar (standaard: paths.raw)"
-        )
-        p.add_argument(
-            "--as-of", help="stand op deze datum (JJJJ-MM-DD) voor een rapport halfweg het jaar"
-        )
-        if name == "clean":
-            continue
-        p.add_argument("--lang", choices=("nl", "en"), help="taal van de rapporten")
-        p.add_argument(
-            "--only",
-            action="append",
-            metavar="GEBIED|ACTIVITEIT",
-            help="maak alleen dit rapport: een gebied (bv. Limburg), een activiteit (bv. "
-            "2025-003), 'jaarrapport' of 'activiteiten'; mag meermaals",
-        )
-        p.add_argument(
-            "--formats",
-            default="html,xlsx,pdf",
-            help="uitvoerformaten, komma-gescheiden (standaard: html,xlsx,pdf)",
-        )
-        p.add_argument(
-            "--jobs", type=int, help="zoveel rapporten tegelijk (standaard: het aantal kernen)"
-        )
-        p.add_argument(
-            "--kernel-per-report",
-            action="store_true",
-            help="start voor elk rapport een nieuwe kernel (trager, maar volledig gescheiden)",
-        )
-        p.add_argument("--no-progress", action="store_true", help="geen voortgangsbalk")
-        if name == "run":
-            p.add_argument(
-                "--demo",
-                action="store_true",
-                help="maak de demodata en gebruik ze met de openbare demosleutel (met --input: "
-                "alleen een ongewijzigde map van 'inclusie demo')",
-            )
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -305,28 +180,12 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None, demo
     --demo` (`demo`) uses the public demo key, and only on the unchanged folder `inclusie
     demo` wrote. Which key it was (its fingerprint, never the key) goes into meta.json."""
     from inclusie_analysis.analyse.indicators import TARGETS_DIR
-    from inclusie_analysis.analyse.sources import missing_sentences
-    from inclusie_analysis.clean.datasets import clean_year, write_frames, write_meta
-    from inclusie_analysis.clean.privacy import ENV_KEY, demo_key, key_fingerprint, load_key
+    from inclusie_analysis.clean.datasets import clean_year, write_frames
     from inclusie_analysis.clean.quality import write_quality_report
-    from inclusie_analysis.publish.paths import portable, portable_path
-    from inclusie_analysis.publish.report import log_line
+    from inclusie_analysis.publish.paths import portable
 
     start = time.perf_counter()
-    used: dict = {}
-    loaded: list[bytes] = []
-
-    def key() -> bytes:  # loaded once (the demo folder checked once), when first needed
-        if not loaded:
-            if demo:
-                loaded.append(demo_key(input_root))
-                source = "demo"
-            else:
-                loaded.append(load_key(settings.pseudonym_key))
-                source = "omgevingsvariabele" if ENV_KEY in os.environ else "bestand"
-            used.update(fingerprint=key_fingerprint(loaded[0]), demo=demo, source=source)
-        return loaded[0]
-
+    key, used = _key_loader(settings, input_root, demo)
     data, events = clean_year(
         input_root,
         year,
@@ -342,8 +201,53 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None, demo
     )
     out = settings.reports / str(year) / "data"
     write_frames({**data.frames(), **events.frames()}, out)
-    from inclusie_analysis.analyse.indicators import find_targets
+    _write_clean_meta(settings, out, input_root, year, as_of, events, used)
+    # What is published (the quality report, run.log) names folders relative to the settings
+    # folder, never with the home folder; the console keeps the user's own paths.
+    published = portable(events.sources, settings.root)
+    xlsx, _ = write_quality_report(
+        data.ledger,
+        _relative_paths(data.fixes, input_root, settings.root),
+        _relative_paths(data.files, input_root, settings.root),
+        out.parent,
+        year,
+        sources=published,
+    )
+    log = out.parent / "run.log"
+    _say_cleaned(settings, input_root, year, data, events, xlsx, log, start)
+    _say_clean_problems(data, events, published, log)
+    return data
+
+
+def _key_loader(settings, input_root: Path, demo: bool):
+    """A function giving the pseudonym key, loaded once (the demo folder checked once) when
+    first needed, and the dict it fills with which key it was (for meta.json)."""
+    from inclusie_analysis.clean.privacy import ENV_KEY, demo_key, key_fingerprint, load_key
+
+    used: dict = {}
+    loaded: list[bytes] = []
+
+    def key() -> bytes:
+        if not loaded:
+            if demo:
+                loaded.append(demo_key(input_root))
+                source = "demo"
+            else:
+                loaded.append(load_key(settings.pseudonym_key))
+                source = "omgevingsvariabele" if ENV_KEY in os.environ else "bestand"
+            used.update(fingerprint=key_fingerprint(loaded[0]), demo=demo, source=source)
+        return loaded[0]
+
+    return key, used
+
+
+def _write_clean_meta(
+    settings, out: Path, input_root: Path, year: int, as_of: str | None, events, used: dict
+) -> None:
+    """meta.json beside the cleaned data: sources, reference files and the key's fingerprint."""
+    from inclusie_analysis.analyse.indicators import TARGETS_DIR, find_targets
     from inclusie_analysis.analyse.themes import themes_file
+    from inclusie_analysis.clean.datasets import write_meta
 
     targets = find_targets(year, settings.targets or TARGETS_DIR)
     references = {"themes": themes_file(settings.themes), "targets": targets,
@@ -359,17 +263,15 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None, demo
         root=settings.root,
         key=used or None,
     )
-    # What is published (the quality report, run.log) names folders relative to the settings
-    # folder, never with the home folder; the console keeps the user's own paths.
-    published = portable(events.sources, settings.root)
-    xlsx, _ = write_quality_report(
-        data.ledger,
-        _relative_paths(data.fixes, input_root, settings.root),
-        _relative_paths(data.files, input_root, settings.root),
-        out.parent,
-        year,
-        sources=published,
-    )
+
+
+def _say_cleaned(
+    settings, input_root: Path, year: int, data, events, xlsx, log: Path, start: float
+) -> None:
+    """Print the one-line summary of the cleaning and add it to run.log."""
+    from inclusie_analysis.publish.paths import portable_path
+    from inclusie_analysis.publish.report import log_line
+
     files = data.files
     summary = (
         f"{int(files['rows_in'].sum())} rijen uit {len(files)} bestanden → "
@@ -379,12 +281,19 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None, demo
         f"afgewezen ({time.perf_counter() - start:.1f} s). Datakwaliteit: "
     )
     print(f"Opgeschoond: {summary}{xlsx}")
-    log = out.parent / "run.log"
     log_line(
         log,
         f"opschonen {year} uit {portable_path(input_root, settings.root)}: "
         f"{summary}{portable_path(xlsx, settings.root)}",
     )
+
+
+def _say_clean_problems(data, events, published, log: Path) -> None:
+    """Warn (console and run.log) about files not cleaned, sheets chosen and missing data."""
+    from inclusie_analysis.analyse.sources import missing_sentences
+    from inclusie_analysis.publish.report import log_line
+
+    files = data.files
     failures = files.loc[files["status"] != "ok"]
     unlinked = failures["error"].str.contains("geen activiteitenregister van", regex=False)
     for failure in failures.loc[~unlinked].itertuples():
@@ -407,7 +316,6 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None, demo
     ):  # last, so it is what staff see
         print(f"Gegevens ontbreken: {text}", file=sys.stderr)
         log_line(log, f"gegevens ontbreken: {said}")
-    return data
 
 
 def _relative_paths(frame, input_root: Path, root: Path):
@@ -493,21 +401,22 @@ def _report(
 def _keep_regions(settings, data_dir: Path) -> Path:
     """Keep the user's region mapping (if any) beside the cleaned data, checked: the reports
     and the audit use those regions. Returns the bundled referentieregio file (for meta)."""
-    from inclusie_analysis.clean import geo
+    from inclusie_analysis.clean import areas
+    from inclusie_analysis.clean.geo import reference_file
 
-    (data_dir / geo.REGIONS_FILE).unlink(missing_ok=True)
-    geo.use_regions(None)
+    (data_dir / areas.REGIONS_FILE).unlink(missing_ok=True)
+    areas.use_regions(None)
     if settings.region_mapping is not None:
-        mapping = geo.load_region_mapping(settings.region_mapping, settings.region_column)
-        geo.use_regions(mapping, settings.region_column)
-        geo.save_regions(mapping, settings.region_column, data_dir)
-    return geo.reference_file(geo.REFERENTIEREGIO_FILE)
+        mapping = areas.load_region_mapping(settings.region_mapping, settings.region_column)
+        areas.use_regions(mapping, settings.region_column)
+        areas.save_regions(mapping, settings.region_column, data_dir)
+    return reference_file(areas.REFERENTIEREGIO_FILE)
 
 
 def _protect(settings, data_dir: Path, year: int, language: str) -> None:
     """Protect the linked tables of every yearly report once, before the reports run (they
     read the result): the levels' tables together, with the audit as judge."""
-    from inclusie_analysis.clean.geo import use_data_regions
+    from inclusie_analysis.clean.areas import use_data_regions
     from inclusie_analysis.publish.protection import suite_protection
 
     start = time.perf_counter()

@@ -82,93 +82,23 @@ def find_settings_file(start: Path | None = None) -> Path | None:
 def load_settings(path: Path | str | None = None) -> Settings:
     """Read the settings file (or use the documented defaults when there is none)."""
     path = Path(path) if path else find_settings_file()
-    data: dict = {}
-    if path is not None:
-        if not path.is_file():
-            raise InputError("het instellingenbestand bestaat niet.", file=str(path))
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError(
-                f"het instellingenbestand is geen geldige TOML: {exc}.",
-                file=str(path),
-                hint="Vergelijk met de voorbeelden in inclusie.toml van het project.",
-            ) from None
+    data = _read_toml(path)
     root = path.parent.resolve() if path else Path.cwd().resolve()
-    for section, value in data.items():
-        if section not in _SECTIONS or not isinstance(value, dict):
-            raise InputError(
-                f"onbekende sectie [{section}] in de instellingen."
-                if section not in _SECTIONS
-                else f"[{section}] moet een sectie zijn, geen losse waarde.",
-                file=str(path),
-                hint=f"Gekende secties: {', '.join(f'[{s}]' for s in _SECTIONS)}.",
-            )
-        unknown = set(value) - _SECTIONS[section]
-        if unknown and section != "paths":
-            raise InputError(
-                f"onbekende instelling(en) in [{section}]: {', '.join(sorted(unknown))}.",
-                file=str(path),
-                hint=f"Gekende instellingen: {', '.join(sorted(_SECTIONS[section]))}.",
-            )
-    paths = {**_DEFAULT_PATHS, **data.get("paths", {})}
-    unknown = set(paths) - set(_DEFAULT_PATHS) - {"region_column"}
-    if unknown:
-        raise InputError(
-            f"onbekende instelling(en) in [paths]: {', '.join(sorted(unknown))}.",
-            file=str(path),
-            hint=f"Gekende instellingen: {', '.join(_DEFAULT_PATHS)}.",
-        )
-
-    def resolve(key: str) -> Path | None:
-        value = str(paths[key]).strip()
-        if not value:
-            return None
-        p = Path(value).expanduser()
-        return p if p.is_absolute() else root / p
-
+    _check_sections(data, path)
+    paths = _paths(data, path)
     privacy = data.get("privacy", {})
     report = data.get("report", {})
-    threshold = privacy.get("suppression_threshold", 5)
-    if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
-        raise InputError(
-            "suppression_threshold moet een geheel getal van minstens 1 zijn.",
-            file=str(path),
-            value=threshold,
-        )
-    statistics = {**_STATISTICS, **data.get("statistics", {})}
-    for key, value in statistics.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value < 2:
-            raise InputError(
-                f"{key} in [statistics] moet een geheel getal van minstens 2 zijn.",
-                file=str(path),
-                value=value,
-            )
-    width = privacy.get("protection_width", 3)
-    if not isinstance(width, int) or isinstance(width, bool) or width < 1:
-        raise InputError(
-            "protection_width moet een geheel getal van minstens 1 zijn.",
-            file=str(path),
-            value=width,
-        )
-    audit = privacy.get("audit", "refuse")
-    if audit not in ("warn", "refuse"):
-        raise InputError(
-            'audit in [privacy] moet "warn" of "refuse" zijn.', file=str(path), value=audit
-        )
-    year = report.get("year", LATEST)
-    if isinstance(year, str) and year.strip().lower() == LATEST:
-        year = None  # chosen per run: the latest year folder with data
-    elif not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
-        raise InputError(
-            f'year in [report] moet "{LATEST}" of een jaartal zijn, bv. 2025.',
-            file=str(path),
-            value=year,
-        )
+    # checked in this order, so the first mistake named is always the same one
+    threshold = _threshold(privacy, path)
+    statistics = _statistics(data, path)
+    width, audit = _protection(privacy, path)
+    year = _year(report, path)
     areas = _areas(report.get("areas", ["provincie", "referentieregio"]), paths, path)
-    language = report.get("language", "nl")
-    if language not in ("nl", "en"):
-        raise InputError("language moet 'nl' of 'en' zijn.", file=str(path), value=language)
+    language = _language(report, path)
+
+    def resolve(key: str) -> Path | None:
+        return _resolve(paths[key], root)
+
     return Settings(
         root=root,
         raw=resolve("raw"),
@@ -195,6 +125,133 @@ def load_settings(path: Path | str | None = None) -> Settings:
         language=language,
         source=path,
     )
+
+
+def _read_toml(path: Path | None) -> dict:
+    """The settings file's contents; empty when there is no settings file."""
+    if path is None:
+        return {}
+    if not path.is_file():
+        raise InputError("het instellingenbestand bestaat niet.", file=str(path))
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(
+            f"het instellingenbestand is geen geldige TOML: {exc}.",
+            file=str(path),
+            hint="Vergelijk met de voorbeelden in inclusie.toml van het project.",
+        ) from None
+
+
+def _check_sections(data: dict, path: Path | None) -> None:
+    """Only the known sections, each a table, and only known keys outside [paths]."""
+    for section, value in data.items():
+        if section not in _SECTIONS or not isinstance(value, dict):
+            raise InputError(
+                f"onbekende sectie [{section}] in de instellingen."
+                if section not in _SECTIONS
+                else f"[{section}] moet een sectie zijn, geen losse waarde.",
+                file=str(path),
+                hint=f"Gekende secties: {', '.join(f'[{s}]' for s in _SECTIONS)}.",
+            )
+        unknown = set(value) - _SECTIONS[section]
+        if unknown and section != "paths":
+            raise InputError(
+                f"onbekende instelling(en) in [{section}]: {', '.join(sorted(unknown))}.",
+                file=str(path),
+                hint=f"Gekende instellingen: {', '.join(sorted(_SECTIONS[section]))}.",
+            )
+
+
+def _paths(data: dict, path: Path | None) -> dict:
+    """[paths]: the defaults with the user's values over them; unknown keys refused."""
+    paths = {**_DEFAULT_PATHS, **data.get("paths", {})}
+    unknown = set(paths) - set(_DEFAULT_PATHS) - {"region_column"}
+    if unknown:
+        raise InputError(
+            f"onbekende instelling(en) in [paths]: {', '.join(sorted(unknown))}.",
+            file=str(path),
+            hint=f"Gekende instellingen: {', '.join(_DEFAULT_PATHS)}.",
+        )
+    return paths
+
+
+def _resolve(value: object, root: Path) -> Path | None:
+    """A path setting relative to the settings folder; None when empty."""
+    value = str(value).strip()
+    if not value:
+        return None
+    p = Path(value).expanduser()
+    return p if p.is_absolute() else root / p
+
+
+def _is_count(value: object, minimum: int) -> bool:
+    """True for a whole number (not a bool) of at least `minimum`."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+
+
+def _threshold(privacy: dict, path: Path | None) -> int:
+    """[privacy] suppression_threshold: the smallest group shown."""
+    threshold = privacy.get("suppression_threshold", 5)
+    if not _is_count(threshold, 1):
+        raise InputError(
+            "suppression_threshold moet een geheel getal van minstens 1 zijn.",
+            file=str(path),
+            value=threshold,
+        )
+    return threshold
+
+
+def _statistics(data: dict, path: Path | None) -> dict:
+    """[statistics]: the defaults with the user's values over them, each at least 2."""
+    statistics = {**_STATISTICS, **data.get("statistics", {})}
+    for key, value in statistics.items():
+        if not _is_count(value, 2):
+            raise InputError(
+                f"{key} in [statistics] moet een geheel getal van minstens 2 zijn.",
+                file=str(path),
+                value=value,
+            )
+    return statistics
+
+
+def _protection(privacy: dict, path: Path | None) -> tuple[int, str]:
+    """[privacy] protection_width and audit ("warn" or "refuse")."""
+    width = privacy.get("protection_width", 3)
+    if not _is_count(width, 1):
+        raise InputError(
+            "protection_width moet een geheel getal van minstens 1 zijn.",
+            file=str(path),
+            value=width,
+        )
+    audit = privacy.get("audit", "refuse")
+    if audit not in ("warn", "refuse"):
+        raise InputError(
+            'audit in [privacy] moet "warn" of "refuse" zijn.', file=str(path), value=audit
+        )
+    return width, audit
+
+
+def _year(report: dict, path: Path | None) -> int | None:
+    """[report] year: a year, or None for "latest" (chosen per run)."""
+    year = report.get("year", LATEST)
+    if isinstance(year, str) and year.strip().lower() == LATEST:
+        return None  # chosen per run: the latest year folder with data
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+        raise InputError(
+            f'year in [report] moet "{LATEST}" of een jaartal zijn, bv. 2025.',
+            file=str(path),
+            value=year,
+        )
+    return year
+
+
+def _language(report: dict, path: Path | None) -> str:
+    """[report] language of the reports: "nl" or "en"."""
+    language = report.get("language", "nl")
+    if language not in ("nl", "en"):
+        raise InputError("language moet 'nl' of 'en' zijn.", file=str(path), value=language)
+    return language
 
 
 def _areas(value: object, paths: dict, path: Path) -> tuple[str, ...]:

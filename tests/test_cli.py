@@ -12,7 +12,8 @@ import pytest
 
 from inclusie_analysis import cli
 from inclusie_analysis.analyse.indicators import TARGETS_DIR, load_targets
-from inclusie_analysis.cli import build_parser, main
+from inclusie_analysis.cli import main
+from inclusie_analysis.cli_parser import build_parser
 from inclusie_analysis.settings import ENV_VAR, load_settings
 
 

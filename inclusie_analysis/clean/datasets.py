@@ -20,12 +20,12 @@ from inclusie_analysis.analyse.sources import (
     targets_source,
 )
 from inclusie_analysis.analyse.themes import Taxonomy, check_theme_ids, code_answers
+from inclusie_analysis.clean.duplicates import find_duplicates
 from inclusie_analysis.clean.geo import MunicipalityMatcher, load_aliases, load_region_mapping
 from inclusie_analysis.clean.ledger import Ledger
 from inclusie_analysis.clean.needs import (
     FileResult,
     clean_needs_export,
-    find_duplicates,
     need_items,
     need_items_table,
 )

@@ -20,10 +20,10 @@ set in tests/data/pii_sentences.yaml measures recall per category and the clean 
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
+
+from inclusie_analysis.clean.name_model import deduce_model, word_list
 
 LABELS = {
     "email": "[e-mail]",
@@ -50,32 +50,6 @@ KIND_NAMES = {
     "name": "naam",
     "number": "lang nummer",
 }
-
-# deduce's annotators left out (see DEDUCE_ANNOTATORS for the ones kept): dates, times and
-# ages are the answer's content; institutions and place names are the subject ("het OCMW
-# van Aalst", "de bib van Leuven"); phone, e-mail, url and identifiers (Dutch BSN) are done
-# by the Belgian patterns below; eponymous diseases are a medical list we do not need; the
-# Dutch street list (30 MB, most of the load time) misses Flemish streets that the suffix
-# rules below catch, and postal codes there are Dutch (1234 AB).
-DEDUCE_DISABLED = frozenset(
-    {
-        "dates",
-        "ages",
-        "institutions",
-        "identifiers",
-        "phone_numbers",
-        "email_addresses",
-        "urls",
-        "placename",
-        "street_pattern",
-        "street_lookup",
-        "housenumber",
-        "postal_code",
-        "postbus",
-        "eponymous_disease",
-    }
-)
-
 
 # --- patterns -------------------------------------------------------------------------------
 
@@ -209,19 +183,7 @@ def iban_valid(iban: str) -> bool:
     return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
 
 
-# --- word lists (deduce's own lists, read as text) ------------------------------------------
-
-
-def _deduce_lists() -> Path:
-    import deduce
-
-    return Path(deduce.__file__).parent / "data" / "lookup" / "src"
-
-
-@cache
-def _word_list(relative: str) -> frozenset[str]:
-    path = _deduce_lists() / relative / "items.txt"
-    return frozenset(w.strip().lower() for w in path.read_text(encoding="utf-8").splitlines())
+# --- name words (deduce's word lists: name_model) -------------------------------------------
 
 
 @cache
@@ -251,172 +213,27 @@ def _is_name_word(word: str) -> bool:
     low = word.lower().strip("'’")
     if low in _NOT_NAMES or len(low) < 2:
         return False
-    if low in _word_list("whitelist/lst_common_word") or low in _word_list(
-        "whitelist/lst_stop_word"
-    ):
-        return word[:1].isupper() and low in _word_list("names/lst_surname")
-    return low in _word_list("names/lst_first_name") or low in _word_list("names/lst_surname")
+    if low in word_list("whitelist/lst_common_word") or low in word_list("whitelist/lst_stop_word"):
+        return word[:1].isupper() and low in word_list("names/lst_surname")
+    return low in word_list("names/lst_first_name") or low in word_list("names/lst_surname")
 
 
 def _plain_first_name(word: str) -> bool:
     return (
-        word in _word_list("names/lst_first_name")
-        and word not in _word_list("whitelist/lst_common_word")
-        and word not in _word_list("whitelist/lst_stop_word")
+        word in word_list("names/lst_first_name")
+        and word not in word_list("whitelist/lst_common_word")
+        and word not in word_list("whitelist/lst_stop_word")
         and word not in _NOT_NAMES
     )
 
 
 def _plain_surname(word: str) -> bool:
     return (
-        (
-            word in _word_list("names/lst_surname")
-            or word in _word_list("names/lst_interfix_surname")
-        )
-        and word not in _word_list("whitelist/lst_common_word")
-        and word not in _word_list("whitelist/lst_stop_word")
+        (word in word_list("names/lst_surname") or word in word_list("names/lst_interfix_surname"))
+        and word not in word_list("whitelist/lst_common_word")
+        and word not in word_list("whitelist/lst_stop_word")
         and word not in _NOT_NAMES
     )
-
-
-# --- deduce ---------------------------------------------------------------------------------
-
-_DEDUCE = None
-_DEDUCE_LOCK = threading.Lock()
-# The lookup structures the kept annotators use. deduce's own cache (76 MB, all lists, ~7 s
-# to load) also holds Dutch streets, place names and care institutions; a cache of only
-# these lists loads in well under a second. Streets come from the Flemish suffix rules below.
-DEDUCE_LISTS = (
-    "first_name",
-    "surname",
-    "interfix_surname",
-    "prefix",
-    "interfix",
-    "initial",
-    "whitelist",
-    "common_word",
-    "stop_word",
-)
-DEDUCE_ANNOTATORS = frozenset(
-    {
-        "prefix_with_initial",
-        "prefix_with_interfix",
-        "prefix_with_name",
-        "interfix_with_name",
-        "initial_with_name",
-        "initial_interfix",
-        "first_name_lookup",
-        "surname_lookup",
-        "patient_name",
-        "name_context",
-    }
-)
-
-
-def cache_dir() -> Path:
-    """The reduced deduce cache: $INCLUSIE_CACHE_DIR, else ~/.cache/inclusie-analysis."""
-    import os
-
-    base = os.environ.get("INCLUSIE_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "inclusie-analysis"
-    )
-    import deduce
-
-    return Path(base) / f"deduce-{deduce.__version__}"
-
-
-def _build_lists():
-    """DEDUCE_LISTS built from deduce's source lists, as deduce builds them (seconds; its own
-    full build, with the Dutch streets and institutions, takes about 2 minutes)."""
-    from deduce import lookup_structs as structs
-    from deduce.data.lookup.src import all_lists
-    from deduce.deduce import _LOOKUP_LIST_PATH, Deduce
-    from docdeid.ds import DsCollection, LookupSet
-
-    tokenizer = Deduce._initialize_tokenizer(Path(_LOOKUP_LIST_PATH))
-    needed = {*DEDUCE_LISTS, "medical_term"}  # the whitelist includes medical terms
-    subdirs = [d for d in all_lists if d.split("/")[-1].removeprefix("lst_") in needed]
-    raw = structs.load_raw_itemsets(base_path=Path(_LOOKUP_LIST_PATH), subdirs=subdirs)
-    lists = DsCollection()
-    for name in DEDUCE_LISTS:
-        if name in structs._LOOKUP_SET_LOADERS:
-            lists[name] = structs._LOOKUP_SET_LOADERS[name](raw)
-        elif name in structs._LOOKUP_TRIE_LOADERS:
-            lists[name] = structs._LOOKUP_TRIE_LOADERS[name](raw, tokenizer)
-        else:
-            lookup = LookupSet()
-            lookup.add_items_from_iterable(raw[name])
-            lists[name] = lookup
-    return lists
-
-
-def _reduced_cache(path: Path) -> None:
-    """Write the lists of DEDUCE_LISTS from deduce's full cache (built if need be)."""
-    import os
-    import pickle
-    import tempfile
-    from datetime import datetime
-
-    import deduce
-    from docdeid.ds import DsCollection
-
-    try:
-        lists = _build_lists()
-    except Exception:  # deduce's internals moved: take the lists from its full cache
-        full = deduce.Deduce().lookup_structs
-        lists = DsCollection()
-        for name in DEDUCE_LISTS:
-            lists[name] = full[name]
-    target = path / "cache" / "lookup_structs.pickle"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    cache = {
-        "deduce_version": deduce.__version__,
-        "saved_datetime": str(datetime.now()),
-        "lookup_structs": lists,
-    }
-    with tempfile.NamedTemporaryFile("wb", dir=target.parent, delete=False) as f:
-        pickle.dump(cache, f)
-    os.replace(f.name, target)  # atomic: parallel report kernels may build it at once
-
-
-def deduce_model():
-    """deduce's de-identifier with only the name annotators, loaded once per process.
-
-    The first call on a machine writes a reduced lookup cache (see `cache_dir`); `make`
-    does that at install time.
-    """
-    global _DEDUCE
-    with _DEDUCE_LOCK:
-        if _DEDUCE is None:
-            import json
-            import logging
-
-            import deduce
-
-            root = logging.getLogger()
-            previous, root.disabled = root.disabled, True  # deduce logs to the root logger
-            try:
-                path = cache_dir()
-                if not (path / "cache" / "lookup_structs.pickle").is_file():
-                    try:
-                        _reduced_cache(path)
-                    except OSError:  # no writable cache folder: use a temporary one
-                        import tempfile
-
-                        path = Path(tempfile.mkdtemp(prefix="inclusie-deduce-"))
-                        _reduced_cache(path)
-                config = json.loads(
-                    (Path(deduce.__file__).parent / "base_config.json").read_text("utf-8")
-                )
-                config["annotators"] = {
-                    name: spec
-                    for name, spec in config["annotators"].items()
-                    if name in DEDUCE_ANNOTATORS
-                }
-                _DEDUCE = deduce.Deduce(load_base_config=False, config=config, cache_path=path)
-            finally:
-                root.disabled = previous
-    return _DEDUCE
 
 
 def _deduce_spans(text: str) -> list[tuple[int, int, str]]:
