@@ -100,8 +100,7 @@ def protect_linked(
                     withheld[i] = True
             continue
         alone = _failing_alone(audited, failing, threshold, protection_width)
-        state = (tables, fulls, hidden, fixed, withheld, frozen)
-        _hide_one_per_table(result.findings, alone, *state)
+        _hide_one_per_table(result.findings, alone, tables, fulls, hidden, fixed, withheld, frozen)
     return [None if withheld[i] else _published(fulls[i], hidden[i]) for i in range(len(tables))]
 
 
