@@ -164,54 +164,22 @@ def area_map(geojson: dict, values: pd.Series, key: str, title: str, source: str
     """A choropleth from real boundaries (GeoJSON polygons; `key` is the feature property
     matched to `values`' index). Areas with NA (suppressed) are grey and hatched."""
     import numpy as np
-    from matplotlib.collections import PatchCollection
-    from matplotlib.patches import Polygon
 
     plt = _plt()
     fig, ax = plt.subplots(figsize=(8, 4.6))
     finite = values.dropna().astype(float)
     vmax = float(finite.max()) if len(finite) else 1.0
     cmap = plt.get_cmap("Blues")
-
-    def area(feature: dict) -> float:
-        geometry = feature["geometry"]
-        rings = (
-            geometry["coordinates"]
-            if geometry["type"] == "MultiPolygon"
-            else [geometry["coordinates"]]
-        )
-        total = 0.0
-        for polygon in rings:
-            xy = np.asarray(polygon[0])
-            total += abs(
-                np.dot(xy[:, 0], np.roll(xy[:, 1], 1)) - np.dot(xy[:, 1], np.roll(xy[:, 0], 1))
-            )
-        return total
-
-    width = 0.6 if len(geojson["features"]) < 50 else 0.15  # municipalities: hairlines
+    labelled = len(geojson["features"]) < 50  # the number itself, so colour is not the only carrier
+    width = 0.6 if labelled else 0.15  # municipalities: hairlines
     # Largest first, so an area inside another (Brussels in Vlaams-Brabant) is drawn on top.
-    for feature in sorted(geojson["features"], key=area, reverse=True):
-        code = feature["properties"].get(key)
-        value = values.get(code, np.nan)
-        geometry = feature["geometry"]
-        polygons = (
-            geometry["coordinates"]
-            if geometry["type"] == "MultiPolygon"
-            else [geometry["coordinates"]]
-        )
-        patches = [Polygon(np.asarray(poly[0]), closed=True) for poly in polygons]
+    for feature in sorted(geojson["features"], key=_feature_area, reverse=True):
+        value = values.get(feature["properties"].get(key), np.nan)
         shown = bool(pd.notna(value))
         colour = cmap(0.15 + 0.85 * value / vmax) if shown else SUPPRESSED
-        collection = PatchCollection(patches, facecolor=colour, edgecolor="white", linewidth=width,
-                                     hatch=None if shown else "///")  # fmt: skip
-        ax.add_collection(collection)
-        if len(geojson["features"]) < 50:  # the number itself, so colour is not the only carrier
-            ring = np.asarray(max(polygons, key=lambda poly: len(poly[0]))[0])
-            text = format_number(value, language) if shown else "–"
-            ax.text(ring[:, 0].mean(), ring[:, 1].mean(), text, ha="center", va="center",
-                    fontsize=FONT_SIZE, color="#111111",
-                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none",
-                          "alpha": 0.8})  # fmt: skip
+        _draw_area(ax, _polygons(feature), colour, shown, width)
+        if labelled:
+            _label_area(ax, _polygons(feature), value, language)
     ax.autoscale_view()
     ax.set_aspect(1 / np.cos(np.deg2rad(50.8)))  # degrees of longitude are shorter at 51° N
     ax.axis("off")
@@ -223,6 +191,51 @@ def area_map(geojson: dict, values: pd.Series, key: str, title: str, source: str
     bar.set_label(label)
     _footer(fig, n, source, language)
     return fig
+
+
+def _polygons(feature: dict) -> list:
+    """The feature's polygons (a Polygon is a MultiPolygon of one)."""
+    geometry = feature["geometry"]
+    return (
+        geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    )
+
+
+def _feature_area(feature: dict) -> float:
+    """Twice the area of the feature's outer rings (shoelace), to draw the largest first."""
+    import numpy as np
+
+    total = 0.0
+    for polygon in _polygons(feature):
+        xy = np.asarray(polygon[0])
+        total += abs(
+            np.dot(xy[:, 0], np.roll(xy[:, 1], 1)) - np.dot(xy[:, 1], np.roll(xy[:, 0], 1))
+        )
+    return total
+
+
+def _draw_area(ax, polygons: list, colour, shown: bool, width: float) -> None:
+    """One area filled in its colour, hatched when its value is not shown (hidden)."""
+    import numpy as np
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import Polygon
+
+    patches = [Polygon(np.asarray(poly[0]), closed=True) for poly in polygons]
+    collection = PatchCollection(patches, facecolor=colour, edgecolor="white", linewidth=width,
+                                 hatch=None if shown else "///")  # fmt: skip
+    ax.add_collection(collection)
+
+
+def _label_area(ax, polygons: list, value: float, language: str) -> None:
+    """The area's value written in the middle of its largest ring ("–" when hidden)."""
+    import numpy as np
+
+    ring = np.asarray(max(polygons, key=lambda poly: len(poly[0]))[0])
+    text = format_number(value, language) if pd.notna(value) else "–"
+    ax.text(ring[:, 0].mean(), ring[:, 1].mean(), text, ha="center", va="center",
+            fontsize=FONT_SIZE, color="#111111",
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none",
+                  "alpha": 0.8})  # fmt: skip
 
 
 def province_map(

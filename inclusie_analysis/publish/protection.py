@@ -76,11 +76,7 @@ def protect_linked(
     give away is hidden in the other tables, or those are withheld."""
     frozen = frozen or {}
     fulls = [t.full() for t in tables]
-    fixed = [_fixed_mask(t, f) for t, f in zip(tables, fulls, strict=True)]
-    hidden = [((f >= 1) & (f < threshold)) & ~x for f, x in zip(fulls, fixed, strict=True)]
-    for i, published in frozen.items():
-        hidden[i] = published.isna().reindex_like(fulls[i]).fillna(False).astype(bool)
-        fixed[i] = ~hidden[i]
+    hidden, fixed = _starting_masks(tables, fulls, threshold, frozen)
     withheld = [False] * len(tables)
     for round_ in range(rounds + len(tables)):
         import os
@@ -104,28 +100,51 @@ def protect_linked(
                 else:
                     withheld[i] = True
             continue
-        alone = {
-            (int(a.report), r.Rij, r.Kolom)
-            for a in audited
-            if int(a.report) in failing
-            for r in audit_tables([a], threshold, protection_width).findings.itertuples()
-        }
-        done: set[int] = set()  # one cell per table and round: the audit judges again
-        for finding in result.findings.itertuples(index=False):
-            i, row, column = int(finding.Rapport), str(finding.Rij), str(finding.Kolom)
-            if i in done:
-                continue
-            done.add(i)
-            if (i, row, column) in alone:
-                changed = _hide_next(fulls[i], hidden[i], row, column, fixed[i])
-            else:
-                changed = _hide_linked(i, row, column, tables, fulls, hidden, fixed, withheld)
-                changed = changed or _hide_next(fulls[i], hidden[i], row, column, fixed[i])
-            if not changed and i in frozen:
-                changed = _withhold_linked(i, tables, withheld, frozen)
-            if not changed:
-                withheld[i] = True
+        alone = _failing_alone(audited, failing, threshold, protection_width)
+        _hide_one_per_table(result.findings, alone, tables, fulls, hidden, fixed, withheld, frozen)
     return [None if withheld[i] else _published(fulls[i], hidden[i]) for i in range(len(tables))]
+
+
+def _starting_masks(tables, fulls, threshold, frozen) -> tuple[list, list]:
+    """Per table, the cells hidden to begin with (the small ones, or a frozen table's hidden
+    cells) and the fixed ones (never hidden: a frozen table's shown cells)."""
+    fixed = [_fixed_mask(t, f) for t, f in zip(tables, fulls, strict=True)]
+    hidden = [((f >= 1) & (f < threshold)) & ~x for f, x in zip(fulls, fixed, strict=True)]
+    for i, published in frozen.items():
+        hidden[i] = published.isna().reindex_like(fulls[i]).fillna(False).astype(bool)
+        fixed[i] = ~hidden[i]
+    return hidden, fixed
+
+
+def _failing_alone(audited, failing, threshold, protection_width) -> set[tuple]:
+    """The (table, row, column) cells a failing table gives away on its own, without the
+    tables linked to it."""
+    return {
+        (int(a.report), r.Rij, r.Kolom)
+        for a in audited
+        if int(a.report) in failing
+        for r in audit_tables([a], threshold, protection_width).findings.itertuples()
+    }
+
+
+def _hide_one_per_table(findings, alone, tables, fulls, hidden, fixed, withheld, frozen) -> None:
+    """Hide one more cell per failing table (the audit judges again next round): in the table
+    itself when it fails alone, else in a linked table first; withhold what cannot be saved."""
+    done: set[int] = set()
+    for finding in findings.itertuples(index=False):
+        i, row, column = int(finding.Rapport), str(finding.Rij), str(finding.Kolom)
+        if i in done:
+            continue
+        done.add(i)
+        if (i, row, column) in alone:
+            changed = _hide_next(fulls[i], hidden[i], row, column, fixed[i])
+        else:
+            changed = _hide_linked(i, row, column, tables, fulls, hidden, fixed, withheld)
+            changed = changed or _hide_next(fulls[i], hidden[i], row, column, fixed[i])
+        if not changed and i in frozen:
+            changed = _withhold_linked(i, tables, withheld, frozen)
+        if not changed:
+            withheld[i] = True
 
 
 def _withhold_linked(i, tables, withheld, frozen) -> bool:

@@ -174,17 +174,7 @@ class ReportBook:
 
         frame = frame.reset_index() if index else frame.reset_index(drop=True)
         frame.columns = [str(c) for c in frame.columns]
-        hidden = False
-        for column in counts:
-            if column not in frame.columns:
-                raise KeyError(f"count column {column!r} is not in the table {title!r}")
-            values = pd.to_numeric(frame[column], errors="coerce")
-            small = values.isna() | ((values >= 1) & (values < self.threshold))
-            hidden |= bool(small.any())
-            frame[column] = [
-                HIDDEN if is_small else int(v) for v, is_small in zip(values, small, strict=True)
-            ]
-            frame[column] = frame[column].astype(object)
+        frame, hidden = self._hide_small_counts(frame, counts, title)
         number = len(self.tables) + 1
         notes = [note] if isinstance(note, str) else list(note or [])
         if hidden:
@@ -202,6 +192,29 @@ class ReportBook:
                 "notes": notes,
             }
         )
+        return HTML(self._table_html(frame, number, title, footer, notes))
+
+    def _hide_small_counts(
+        self, frame: pd.DataFrame, counts: list[str] | tuple[str, ...], title: str
+    ) -> tuple[pd.DataFrame, bool]:
+        """The table with its small and missing counts shown as "x", and whether any was."""
+        hidden = False
+        for column in counts:
+            if column not in frame.columns:
+                raise KeyError(f"count column {column!r} is not in the table {title!r}")
+            values = pd.to_numeric(frame[column], errors="coerce")
+            small = values.isna() | ((values >= 1) & (values < self.threshold))
+            hidden |= bool(small.any())
+            frame[column] = [
+                HIDDEN if is_small else int(v) for v, is_small in zip(values, small, strict=True)
+            ]
+            frame[column] = frame[column].astype(object)
+        return frame, hidden
+
+    def _table_html(
+        self, frame: pd.DataFrame, number: int, title: str, footer: str, notes: list[str]
+    ) -> str:
+        """The numbered table as HTML: caption, column headers, and its n, source and notes."""
         shown = frame.map(self._cell)
         body = shown.to_html(index=False, border=0, classes="rapport-tabel", escape=True)
         body = body.replace("<th>", '<th scope="col">')
@@ -210,7 +223,7 @@ class ReportBook:
             'class="dataframe rapport-tabel">', f'class="rapport-tabel">{caption}', 1
         )
         extra = "".join(f"<br>{html.escape(text)}" for text in notes)
-        return HTML(
+        return (
             f'<div class="tabel-blok">{body}<p class="tabel-voet">{html.escape(footer)}{extra}</p>'
             "</div>"
         )

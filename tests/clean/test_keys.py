@@ -20,7 +20,7 @@ from inclusie_analysis.clean.privacy import (
     load_key,
 )
 from inclusie_analysis.errors import InputError
-from inclusie_analysis.publish.report import key_record, write_index
+from inclusie_analysis.publish.index import key_record, write_index
 
 GOOD = "Kerkstraat-is-geen-sleutel, maar deze zin van 52 tekens wel"
 WEAK = [

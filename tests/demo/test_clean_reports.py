@@ -12,7 +12,9 @@ import pytest
 from tiny import tiny_notebook
 
 from inclusie_analysis.cli import main
-from inclusie_analysis.publish.report import ReportJob, move_stderr_to_log, plan_suite, run_suite
+from inclusie_analysis.publish.kernels import move_stderr_to_log
+from inclusie_analysis.publish.report import run_suite
+from inclusie_analysis.publish.suite import ReportJob, plan_suite
 
 ROOT = Path(__file__).resolve().parents[2]
 LONG = "Een heel lange omschrijving van een leernood zoals een codeboek ze soms heeft " * 4

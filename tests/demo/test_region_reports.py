@@ -10,7 +10,7 @@ import pandas as pd
 
 from inclusie_analysis.clean.geo import level_regions
 from inclusie_analysis.cli import main
-from inclusie_analysis.publish.report import make_report_id
+from inclusie_analysis.publish.suite import make_report_id
 
 REGIONS = list(level_regions("referentieregio"))
 

@@ -24,10 +24,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+import inclusie_analysis.publish.kernels as kernels
 import inclusie_analysis.publish.report as report
 from inclusie_analysis.clean.datasets import load_events
 from inclusie_analysis.cli import main
-from inclusie_analysis.publish.report import MAX_REPORT_ID, make_report_id, plan_suite, run_suite
+from inclusie_analysis.publish.report import run_suite
+from inclusie_analysis.publish.suite import MAX_REPORT_ID, make_report_id, plan_suite
 
 ROOT = Path(__file__).resolve().parents[2]
 LONG_ID = "2025-" + "lange-activiteit-" * 17 + "x" * 6  # 300 characters
@@ -190,7 +192,7 @@ def test_history_is_off_by_the_kernel_option(tmp_path, monkeypatch):
     """Without the option, IPython keeps the parameters cell; with it, nothing."""
     from tiny import tiny_notebook
 
-    from inclusie_analysis.publish.report import ReportJob
+    from inclusie_analysis.publish.suite import ReportJob
 
     notebook = tiny_notebook(
         tmp_path / "a.ipynb", "open(output_dir + '/tabellen.xlsx', 'w').close()"
@@ -199,7 +201,7 @@ def test_history_is_off_by_the_kernel_option(tmp_path, monkeypatch):
 
     def sources(options: tuple[str, ...], name: str) -> list[str]:
         monkeypatch.setenv("IPYTHONDIR", str(tmp_path / name))
-        monkeypatch.setattr(report, "KERNEL_OPTIONS", options)
+        monkeypatch.setattr(kernels, "KERNEL_OPTIONS", options)
         [result] = run_suite([job], tmp_path / name / "uit", formats=("xlsx",), workers=1,
                              progress=False)  # fmt: skip
         assert result.ok, result.error
@@ -209,7 +211,7 @@ def test_history_is_off_by_the_kernel_option(tmp_path, monkeypatch):
                 found += [r[0] for r in db.execute("select source from history")]
         return found
 
-    options = report.KERNEL_OPTIONS
+    options = kernels.KERNEL_OPTIONS
     assert any("output_dir = " in s for s in sources((), "met")), "the control keeps history"
     assert not any("output_dir" in s for s in sources(options, "zonder"))
 
@@ -218,7 +220,7 @@ def test_a_report_after_a_failed_one_runs_in_the_same_kernel(tmp_path):
     """The failed report's folder is gone: the kernel leaves it before anything else."""
     from tiny import tiny_notebook
 
-    from inclusie_analysis.publish.report import ReportJob
+    from inclusie_analysis.publish.suite import ReportJob
 
     bad = tiny_notebook(tmp_path / "a.ipynb", "raise RuntimeError('opzettelijk')")
     good = tiny_notebook(tmp_path / "b.ipynb", "open(output_dir + '/tabellen.xlsx', 'w').close()")

@@ -18,7 +18,8 @@ from tiny import tiny_notebook
 from inclusie_analysis.analyse.yearly import areas
 from inclusie_analysis.cli import main
 from inclusie_analysis.errors import InputError
-from inclusie_analysis.publish.report import ReportJob, check_parameters, plan_suite, run_suite
+from inclusie_analysis.publish.report import run_suite
+from inclusie_analysis.publish.suite import ReportJob, check_parameters, plan_suite
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 
 from inclusie_analysis.cli import _say_audit
-from inclusie_analysis.publish.report import audit_disclosure, write_index
+from inclusie_analysis.publish.index import audit_disclosure, write_index
 from inclusie_analysis.publish.reportbook import ReportBook
 
 
