@@ -79,10 +79,6 @@ def protect_linked(
     hidden, fixed = _starting_masks(tables, fulls, threshold, frozen)
     withheld = [False] * len(tables)
     for round_ in range(rounds + len(tables)):
-        import os
-
-        if os.environ.get("PDEBUG"):
-            print("round", round_, sum(withheld))
         hidden = [
             complete_suppression(f, h, keep_grand_total=True, fixed=x)
             for f, h, x in zip(fulls, hidden, fixed, strict=True)
