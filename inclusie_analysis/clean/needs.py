@@ -33,7 +33,8 @@ from inclusie_analysis.clean.privacy import (
 )
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.read.choices import ChoiceSplitter
-from inclusie_analysis.read.codebook import Codebook, ColumnMatch, Variable, match_export
+from inclusie_analysis.read.codebook import Codebook, ColumnMatch, Variable
+from inclusie_analysis.read.codebook_columns import match_export
 from inclusie_analysis.read.readers import RawExport
 
 ANSWER_TYPES = ("single_choice", "check_all", "scale", "number", "free_text", "municipality")
