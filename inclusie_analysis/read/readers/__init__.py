@@ -20,8 +20,6 @@ import re
 from inclusie_analysis.read.readers._base import CheckAllRule
 from inclusie_analysis.read.readers._describe import describe_export
 from inclusie_analysis.read.readers._files import (
-    DELIMITERS,
-    ENCODINGS,
     EXCEL_SUFFIXES,
     SPSS_SUFFIXES,
     TEXT_SUFFIXES,
@@ -29,6 +27,7 @@ from inclusie_analysis.read.readers._files import (
     read_export,
 )
 from inclusie_analysis.read.readers._registry import PLATFORMS, detect_platform
+from inclusie_analysis.read.readers._text import DELIMITERS, ENCODINGS
 
 PLATFORM_NAMES: dict[str, str] = {name: module.LABEL for name, module in PLATFORMS.items()}
 
