@@ -38,7 +38,8 @@ from inclusie_analysis.clean.answers import (
 from inclusie_analysis.clean.geo import MunicipalityMatcher, load_reference, normalise_name
 from inclusie_analysis.clean.ledger import KEPT, REJECTED, Ledger
 from inclusie_analysis.errors import InputError
-from inclusie_analysis.read.codebook import Codebook, ColumnMatch, Variable, match_export
+from inclusie_analysis.read.codebook import Codebook, ColumnMatch, Variable
+from inclusie_analysis.read.codebook_columns import match_export
 from inclusie_analysis.read.readers import RawExport
 
 ANSWER_TYPES = ("single_choice", "check_all", "scale", "number", "free_text", "municipality")
@@ -291,7 +292,7 @@ def need_items_table(rows: list[dict]) -> pd.DataFrame:
 
 
 def resolve_columns(raw: RawExport, codebook: Codebook) -> ColumnMatch:
-    """Which export column(s) hold each variable (see `codebook.match_export`).
+    """Which export column(s) hold each variable (see `codebook_columns.match_export`).
 
     An export of another wave, or a required question without a column, is an InputError
     naming the closest headers. The municipality question counts as required: without it no

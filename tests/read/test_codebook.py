@@ -10,13 +10,8 @@ import pytest
 
 from inclusie_analysis.demo import write_demo
 from inclusie_analysis.errors import InputError
-from inclusie_analysis.read.codebook import (
-    check_wave,
-    load_codebook,
-    load_codebooks,
-    match_export,
-    parse_codebook,
-)
+from inclusie_analysis.read.codebook import load_codebook, load_codebooks, parse_codebook
+from inclusie_analysis.read.codebook_columns import check_wave, match_export
 from inclusie_analysis.read.readers import read_export
 
 ROOT = Path(__file__).resolve().parents[2]

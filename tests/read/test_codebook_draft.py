@@ -15,13 +15,11 @@ from hypothesis import strategies as st
 
 from inclusie_analysis.cli import main
 from inclusie_analysis.demo import write_demo
-from inclusie_analysis.read.codebook import load_codebook, match_export, parse_codebook
-from inclusie_analysis.read.codebook_draft import (
-    DEFAULT_THRESHOLD,
-    _fit_scale,
-    draft_codebook,
-    quote,
-)
+from inclusie_analysis.read.codebook import load_codebook, parse_codebook
+from inclusie_analysis.read.codebook_columns import match_export
+from inclusie_analysis.read.codebook_draft import DEFAULT_THRESHOLD, draft_codebook
+from inclusie_analysis.read.codebook_draft_scales import _fit_scale
+from inclusie_analysis.read.codebook_draft_yaml import quote
 from inclusie_analysis.read.readers import read_export
 
 ROOT = Path(__file__).resolve().parents[2]

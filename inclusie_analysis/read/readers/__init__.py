@@ -8,9 +8,9 @@ One module per platform says how its export looks (see ../shared/samples/FORMATS
 `plain` for a table no platform made. Each holds how the platform is recognised from the first
 header row(s), its header layout, its metadata columns, its check-all rule (`CHECK_ALL`) and
 the decoration of grid items (`GRID`); `_base.py` describes that interface. A new platform is
-one new module here plus its fixtures. The shared machinery (decoding, delimiters, Excel,
-SPSS, turning rows into the table) is in `_files.py`; `inclusie inspect`'s summary in
-`_describe.py`.
+one new module here plus its fixtures. The shared machinery is in the modules starting with
+"_": `_files.py` (the entry point and turning rows into the table), `_text.py` (decoding and
+delimiters), `_excel.py`, `_spss.py`; `inclusie inspect`'s summary in `_describe.py`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ import re
 from inclusie_analysis.read.readers._base import CheckAllRule
 from inclusie_analysis.read.readers._describe import describe_export
 from inclusie_analysis.read.readers._files import (
-    DELIMITERS,
-    ENCODINGS,
     EXCEL_SUFFIXES,
     SPSS_SUFFIXES,
     TEXT_SUFFIXES,
@@ -29,6 +27,7 @@ from inclusie_analysis.read.readers._files import (
     read_export,
 )
 from inclusie_analysis.read.readers._registry import PLATFORMS, detect_platform
+from inclusie_analysis.read.readers._text import DELIMITERS, ENCODINGS
 
 PLATFORM_NAMES: dict[str, str] = {name: module.LABEL for name, module in PLATFORMS.items()}
 
