@@ -40,6 +40,7 @@ class CountTable:
     counts: pd.DataFrame
     fixed: set[tuple[str, str]] = field(default_factory=set)
     column_total: bool = True
+    level: str = ""  # the report level ("vlaanderen", "provincie", "referentieregio", …)
 
     def full(self) -> pd.DataFrame:
         full = self.counts.astype("int64").copy()
@@ -296,7 +297,8 @@ def _respondent_tables(respondents, levels, language, latest_wave) -> list[Count
         org = org_type_counts(mine, language)
         org.columns = [str(c) for c in org.columns]
         org = org.reindex(columns=[str(latest_wave)] if regional else waves, fill_value=0)
-        tables.append(CountTable(title("org", language), area, org, {(TOTAL, c) for c in org}))
+        tables.append(CountTable(title("org", language), area, org, {(TOTAL, c) for c in org},
+                                 level=level))  # fmt: skip
         if regional:
             continue
         by_province = count_responses_by_province(mine, language).iloc[:-1]
@@ -305,7 +307,9 @@ def _respondent_tables(respondents, levels, language, latest_wave) -> list[Count
             by_province = by_province.loc[by_province.sum(axis=1) > 0]
         # the responses per area and wave are public (the method section gives them)
         fixed = {(str(r), c) for r in [*by_province.index, TOTAL] for c in [*waves, TOTAL]}
-        tables.append(CountTable(title("province", language), area, by_province, fixed))
+        tables.append(
+            CountTable(title("province", language), area, by_province, fixed, level=level)
+        )
     return tables
 
 
@@ -316,12 +320,13 @@ def _participant_tables(attendance, events, levels, language) -> list[CountTable
     order = [*names, "onbekend"]
     column = PARTICIPANTS[language]
     tables = []
-    for _level, area in suite_areas(levels):
+    for level, area in suite_areas(levels):
         reached = reach(attendance, events, area)
         by_type = reached["by_type"]
         by_type = by_type.reindex([t for t in order if t in by_type.index]).rename(index=names)
         frame = by_type.rename(column).to_frame()
-        tables.append(CountTable(title("reach_type", language), area, frame, column_total=False))
+        tables.append(CountTable(title("reach_type", language), area, frame, column_total=False,
+                                 level=level))  # fmt: skip
     return tables
 
 
@@ -334,9 +339,10 @@ def protect_suite(
     threshold: int = 5,
     protection_width: int = 3,
     language: str = "nl",
-) -> dict[tuple[str, str], pd.DataFrame | None]:
+) -> dict[tuple[str, str, str], pd.DataFrame | None]:
     """Every linked table of the suite's yearly reports, protected together per population:
-    {(title, area): published frame with totals, hidden cells NA; None when withheld}.
+    {(title, level, area): published frame with totals, hidden cells NA; None when withheld}
+    (the level tells the province Limburg from the referentieregio Limburg).
     `events` are the year's events."""
     out = {}
     for tables in (
@@ -345,7 +351,7 @@ def protect_suite(
     ):
         for table, frame in zip(tables, _by_level(tables, threshold, protection_width),
                                 strict=True):  # fmt: skip
-            out[table.title, table.area] = frame
+            out[table.title, table.level, table.area] = frame
     return out
 
 
@@ -353,10 +359,7 @@ def _by_level(tables: list[CountTable], threshold: int, width: int) -> list[pd.D
     """Everyone and the provinces first, as if there were no regions; then the regions, with
     the first ones kept as they are: a region that would give a province's hidden cell away
     hides more, or is withheld, never the province."""
-    from inclusie_analysis.clean.geo import FLANDERS_AND_BRUSSELS, level_regions
-
-    first = {FLANDERS_AND_BRUSSELS, *level_regions("provincie")}
-    upper = [i for i, t in enumerate(tables) if t.area in first]
+    upper = [i for i, t in enumerate(tables) if t.level in ("vlaanderen", "provincie")]
     if len(upper) == len(tables):
         return protect_linked(tables, threshold, width)
     published = protect_linked([tables[i] for i in upper], threshold, width)
@@ -372,7 +375,7 @@ def _by_level(tables: list[CountTable], threshold: int, width: int) -> list[pd.D
     return out
 
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 def suite_protection(
@@ -382,7 +385,7 @@ def suite_protection(
     threshold: int = 5,
     protection_width: int = 3,
     language: str = "nl",
-) -> dict[tuple[str, str], pd.DataFrame | None]:
+) -> dict[tuple[str, str, str], pd.DataFrame | None]:
     """`protect_suite` on the cleaned data of `data_dir`, computed once per data and settings:
     the result is kept in `data_dir/bescherming/` (keyed by the data files' hashes and the
     settings), so every report of a run, in any worker, publishes the same cells."""
@@ -422,9 +425,9 @@ def _write_cache(path: Path, tables: dict) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = [
-        {"title": t, "area": a, "table": None if f is None else json.loads(
+        {"title": t, "level": lv, "area": a, "table": None if f is None else json.loads(
             f.astype("object").where(f.notna(), None).to_json(orient="split"))}
-        for (t, a), f in tables.items()
+        for (t, lv, a), f in tables.items()
     ]  # fmt: skip
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
@@ -442,5 +445,5 @@ def _read_cache(path: Path) -> dict:
             frame = pd.DataFrame(
                 table["data"], index=table["index"], columns=table["columns"]
             ).astype("Float64")
-        out[entry["title"], entry["area"]] = frame
+        out[entry["title"], entry["level"], entry["area"]] = frame
     return out

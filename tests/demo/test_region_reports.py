@@ -41,7 +41,9 @@ def test_the_audit_covers_every_level_and_passes(run):
     _, out = run
     audit = json.loads((out / "onthulling.json").read_text(encoding="utf-8"))
     assert audit["ok"], audit["lines"]
-    cells = pd.read_excel(out / "onthulling.xlsx", sheet_name="Alle verborgen cellen")
+    cells = pd.read_excel(
+        out / "onthulling.xlsx", sheet_name="Alle verborgen cellen", engine="openpyxl"
+    )
     reports = set(cells["Rapport"])
     assert reports & set(_region_ids()), "no hidden cell of a region report was audited"
     assert (cells["Breedte"] >= 3).all()
@@ -126,6 +128,13 @@ def test_the_regions_cost_the_province_reports_no_cell(run):
     alone = protect_suite(*args, ["provincie"], 2025)
     with_regions = protect_suite(*args, ["provincie", "referentieregio"], 2025)
     assert set(alone) < set(with_regions)
+    # Limburg is a province and a referentieregio: two reports, two tables (all waves / the
+    # latest), never one for both
+    org = "Antwoorden per soort organisatie"
+    province = with_regions[org, "provincie", "Limburg"]
+    region = with_regions[org, "referentieregio", "Limburg"]
+    assert list(province.columns) == ["2020", "2025", "Totaal"]
+    assert region is None or list(region.columns) == ["2025", "Totaal"]
     for key, frame in alone.items():
         other = with_regions[key]
         assert (frame is None) == (other is None), key
