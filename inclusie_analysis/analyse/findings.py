@@ -12,6 +12,7 @@ from inclusie_analysis.analyse.needs_numbers import unit_counts
 from inclusie_analysis.analyse.sources import is_missing
 from inclusie_analysis.analyse.yearly import partial_lists
 from inclusie_analysis.clean.geo import FLANDERS_AND_BRUSSELS
+from inclusie_analysis.publish.disclosure import share_shown
 from inclusie_analysis.publish.text import format_number, format_percent
 
 
@@ -224,13 +225,6 @@ def _recommendation_finding(ranking: pd.DataFrame, year: int, language: str) -> 
         if language == "nl"
         else f"Recommended themes for {year + 1}: {top3}."
     )
-
-
-def share_shown(k: int, n: int, threshold: int) -> bool:
-    """Whether k of n may be given when n is public (`disclosure.share_shown`)."""
-    from inclusie_analysis.publish.disclosure import share_shown as shown
-
-    return shown(k, n, threshold)
 
 
 def _response_finding(

@@ -34,7 +34,7 @@ def municipality_status(
     """One row per 2025 municipality of `area` (by name): whether it answered survey `wave`,
     whether someone from it attended one of `events` (the year's), and its status (one of
     STATUS); the municipalities not yet reached first, then by name."""
-    from inclusie_analysis.publish.protection import region_municipalities
+    from inclusie_analysis.clean.areas import region_municipalities
 
     places = region_municipalities(area)
     answered = set(

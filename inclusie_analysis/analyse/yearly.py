@@ -12,7 +12,12 @@ from __future__ import annotations
 import pandas as pd
 
 from inclusie_analysis.analyse.sources import section_note
-from inclusie_analysis.clean.geo import FLANDERS_AND_BRUSSELS, province_order, select_area
+from inclusie_analysis.clean.geo import (
+    FLANDERS_AND_BRUSSELS,
+    area_size,
+    province_order,
+    select_area,
+)
 from inclusie_analysis.publish.text import format_number
 
 ORG_TYPES = {
@@ -51,7 +56,7 @@ def reach(attendance: pd.DataFrame, events: pd.DataFrame, area: str) -> dict:
     present = select_area(present, area)
     people = present.drop_duplicates("participant_id")
     local = present.loc[present["org_type"] == "lokaal_bestuur"]
-    municipalities = _municipalities(area)
+    municipalities = area_size(area)
     by_province = people.groupby("province")["participant_id"].nunique()
     return {
         "participants": int(people["participant_id"].nunique()),
@@ -83,12 +88,6 @@ def list_coverage(attendance: pd.DataFrame, events: pd.DataFrame) -> dict:
 def partial_lists(reached: dict) -> bool:
     """Whether only some of the year's activities have attendance lists (reach a lower bound)."""
     return reached.get("events_with_lists", 0) < reached.get("events_total", 0)
-
-
-def _municipalities(area: str) -> int:
-    from inclusie_analysis.clean.geo import area_size
-
-    return area_size(area)
 
 
 def org_type_counts(respondents: pd.DataFrame, language: str = "nl") -> pd.DataFrame:

@@ -285,6 +285,16 @@ def area_size(area: str) -> int:
     return len(load_reference().municipalities) if codes is None else len(codes)
 
 
+def region_municipalities(area: str) -> pd.DataFrame:
+    """The 2025 municipalities of a region (`nis_code`, `municipality`), by name."""
+    from inclusie_analysis.clean.geo import load_reference
+
+    muni = load_reference().municipalities
+    codes = area_codes(area)
+    rows = muni.loc[muni["nis_code"].astype(str).isin(codes), ["nis_code", "name_nl"]]
+    return rows.rename(columns={"name_nl": "municipality"}).sort_values("municipality")
+
+
 def select_area(frame: pd.DataFrame, area: str) -> pd.DataFrame:
     """Rows of one report area: "Vlaanderen en Brussel" (everyone, also organisations without
     a municipality), "Brussel" (the 19 municipalities), a province by its Dutch name, or a

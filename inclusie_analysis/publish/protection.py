@@ -244,17 +244,9 @@ def _hide_linked(i, row, column, tables, fulls, hidden, fixed, withheld) -> bool
 TITLES = {
     "province": ("Antwoorden per provincie en bevraging", "Responses per province and survey wave"),
     "org": ("Antwoorden per soort organisatie", "Responses per organisation type"),
-    "municipality": (
-        "Antwoorden per gemeente en bevraging",
-        "Responses per municipality and survey wave",
-    ),
     "reach_type": (
         "Bereikte deelnemers per soort organisatie",
         "Participants reached per organisation type",
-    ),
-    "reach_municipality": (
-        "Bereikte deelnemers per gemeente",
-        "Participants reached per municipality",
     ),
 }
 PARTICIPANTS = {"nl": "Deelnemers", "en": "Participants"}
@@ -272,16 +264,6 @@ def suite_areas(levels: list[str]) -> list[tuple[str, str]]:
     return [("vlaanderen", FLANDERS_AND_BRUSSELS)] + [
         (level, name) for level in levels for name in level_regions(level)
     ]
-
-
-def region_municipalities(area: str) -> pd.DataFrame:
-    """The 2025 municipalities of a region (`nis_code`, `municipality`), by name."""
-    from inclusie_analysis.clean.geo import area_codes, load_reference
-
-    muni = load_reference().municipalities
-    codes = area_codes(area)
-    rows = muni.loc[muni["nis_code"].astype(str).isin(codes), ["nis_code", "name_nl"]]
-    return rows.rename(columns={"name_nl": "municipality"}).sort_values("municipality")
 
 
 def _respondent_tables(respondents, levels, language, latest_wave) -> list[CountTable]:
