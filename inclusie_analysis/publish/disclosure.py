@@ -30,7 +30,6 @@ from inclusie_analysis.errors import InputError
 from inclusie_analysis.publish.published import (
     BY_AREA,
     GEOGRAPHIC_ROWS,
-    MUNICIPALITY_ROWS,
     NETWORK_WIDE,
     NO_MUNICIPALITY_LABELS,
     POPULATIONS,
@@ -233,8 +232,6 @@ class _Geography:
 
         muni = load_reference().municipalities
         self.everything = frozenset(muni["nis_code"].astype(str)) | {self.UNKNOWN}
-        self.by_name = {str(n): frozenset([str(c)]) for n, c in zip(
-            muni["name_nl"], muni["nis_code"], strict=True)}  # fmt: skip
         self._areas: dict[str, frozenset[str]] = {}
 
     def area(self, name: str) -> frozenset[str]:
@@ -245,13 +242,11 @@ class _Geography:
             self._areas[name] = self.everything if codes is None else frozenset(codes)
         return self._areas[name]
 
-    def place(self, label: str, municipality: bool) -> frozenset[str] | None:
-        """The municipalities a geographic row names (a municipality's name, or an area's:
-        "Brussel" is a municipality and an area); None when the label names no place."""
+    def place(self, label: str) -> frozenset[str] | None:
+        """The municipalities a geographic row names (an area: a province, Brussels); None
+        when the label names no place."""
         if label in NO_MUNICIPALITY_LABELS:
             return frozenset([self.UNKNOWN])
-        if municipality:
-            return self.by_name.get(label)
         try:
             return self.area(label)
         except InputError:
@@ -273,7 +268,7 @@ def _across_reports(tables, cells, model, threshold):
     for geographic rows, of the row's place; the counts of each part of the map (the smallest
     pieces those sets cut it into) are unknowns ≥ 0, and every cell is the sum of its parts'.
     So a province is the sum of its regions, everyone the sum of the provinces plus those
-    without a municipality, a region the sum of its municipalities, for every level at once.
+    without a municipality, for every level at once, nested or not.
     Tables of one population (respondents, participants) are linked across kinds too: per
     part, the organisation-type rows add up to what the geographic tables count. Network-wide
     tables are equal in every report."""
@@ -311,9 +306,8 @@ def _link_population(tables, cells, model, threshold, members, geography) -> Non
     geo_sets = {}
     for t in geo:
         area = geography.area(tables[t].area)
-        municipal = title_matches(tables[t].title, MUNICIPALITY_ROWS)
         for label in {label for s in geo for label in _inner(tables[s])}:
-            place = geography.place(label, municipal)
+            place = geography.place(label)
             if place is not None and place & area:
                 geo_sets[t, label] = place & area
     fine = _units([*coarse, *geo_sets.values()], geography.everything) if geo else coarse

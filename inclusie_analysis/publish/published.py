@@ -20,10 +20,6 @@ HIDDEN = "x"
 # Which published tables count people that belong to one area (respondents, participants):
 # the parts' tables add up to the all-Flanders one. Matched on the start of the title.
 BY_AREA = (
-    "Antwoorden per gemeente en bevraging",
-    "Responses per municipality and survey wave",
-    "Bereikte deelnemers per gemeente",
-    "Participants reached per municipality",
     "Antwoorden per provincie en bevraging",
     "Responses per province and survey wave",
     "Antwoorden per soort organisatie",
@@ -43,26 +39,18 @@ POPULATIONS = {
         "Responses per province and survey wave",
         "Antwoorden per soort organisatie",
         "Responses per organisation type",
-        "Antwoorden per gemeente en bevraging",
-        "Responses per municipality and survey wave",
     ),
     "participants": (
         "Bereikte deelnemers per soort organisatie",
         "Participants reached per organisation type",
-        "Bereikte deelnemers per gemeente",
-        "Participants reached per municipality",
     ),
 }
-# Tables whose rows are places: a cell counts the people of its report's area in the row's
-# place. Rows that are areas (a province, Brussels) and rows that are municipalities.
-AREA_ROWS = ("Antwoorden per provincie en bevraging", "Responses per province and survey wave")
-MUNICIPALITY_ROWS = (
-    "Antwoorden per gemeente en bevraging",
-    "Responses per municipality and survey wave",
-    "Bereikte deelnemers per gemeente",
-    "Participants reached per municipality",
+# Tables whose rows are places (a province, Brussels): a cell counts the people of its
+# report's area in the row's place.
+GEOGRAPHIC_ROWS = (
+    "Antwoorden per provincie en bevraging",
+    "Responses per province and survey wave",
 )
-GEOGRAPHIC_ROWS = AREA_ROWS + MUNICIPALITY_ROWS
 NO_MUNICIPALITY_LABELS = ("Geen gemeente opgegeven", "No municipality given")
 # Tables whose count column adds up to the n in the caption.
 SUMS_TO_N = (
