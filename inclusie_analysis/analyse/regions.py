@@ -34,6 +34,7 @@ def municipality_status(
     """One row per 2025 municipality of `area` (by name): whether it answered survey `wave`,
     whether someone from it attended one of `events` (the year's), and its status (one of
     STATUS); the municipalities not yet reached first, then by name."""
+    from inclusie_analysis.analyse.yearly import present_in
     from inclusie_analysis.clean.areas import region_municipalities
 
     places = region_municipalities(area)
@@ -43,9 +44,7 @@ def municipality_status(
         .dropna()
         .astype(str)
     )
-    listed = attendance["event_id"].isin(events["event_id"])
-    present = attendance.loc[attendance["present"] & listed]
-    reached = set(select_area(present, area)["nis_code"].dropna().astype(str))
+    reached = set(present_in(attendance, events, area)["nis_code"].dropna().astype(str))
     yes, no = YES_NO[language]
     both, survey, activity, none = STATUS[language]
     rows = []

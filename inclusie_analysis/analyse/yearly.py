@@ -46,14 +46,17 @@ def areas() -> list[str]:
     return [FLANDERS_AND_BRUSSELS, *province_order()]
 
 
+def present_in(attendance: pd.DataFrame, events: pd.DataFrame, area: str) -> pd.DataFrame:
+    """The attendances of `events` (the year's) where the person was present, in an area."""
+    listed = attendance["event_id"].isin(events["event_id"])
+    return select_area(attendance.loc[attendance["present"] & listed], area)
+
+
 def reach(attendance: pd.DataFrame, events: pd.DataFrame, area: str) -> dict:
     """Who the year's activities reached in an area: participants present (each person once),
     the municipalities and local governments they came from, per organisation type and per
     province. `events` are the year's events."""
-    present = attendance.loc[
-        attendance["present"] & attendance["event_id"].isin(events["event_id"])
-    ]
-    present = select_area(present, area)
+    present = present_in(attendance, events, area)
     people = present.drop_duplicates("participant_id")
     local = present.loc[present["org_type"] == "lokaal_bestuur"]
     municipalities = area_size(area)
