@@ -476,18 +476,6 @@ def share_shown(k: int, n: int, threshold: int = 5) -> bool:
     return not any(1 <= v < threshold for v in (k, n - k))
 
 
-def _with_totals(counts: pd.DataFrame) -> pd.DataFrame:
-    full = counts.astype("int64").copy()
-    full["Totaal"] = full.sum(axis=1)
-    full.loc["Totaal"] = full.sum(axis=0)
-    return full
-
-
-def _published(full: pd.DataFrame, hidden: pd.DataFrame, single: bool) -> pd.DataFrame:
-    out = full.astype("Float64").mask(hidden)
-    return out.drop(columns="Totaal") if single else out
-
-
 def protect_count_column(
     table: pd.DataFrame,
     column: str,
