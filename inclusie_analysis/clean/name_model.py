@@ -77,14 +77,33 @@ def cache_dir() -> Path:
     base = os.environ.get("INCLUSIE_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "inclusie-analysis"
     )
-    import deduce
+    return Path(base) / f"deduce-{_deduce().__version__}"
 
-    return Path(base) / f"deduce-{deduce.__version__}"
+
+def _deduce():
+    """The deduce module, imported without its side effect on logging: on import it calls
+    `logging.basicConfig(stream=sys.stdout, level=DEBUG)`, which would print every library's
+    debug messages (papermill, traitlets) into a user's terminal. The root logger's handlers
+    and level are put back as they were."""
+    import logging
+    import sys
+
+    if "deduce" in sys.modules:
+        return sys.modules["deduce"]
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        import deduce
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    return deduce
 
 
 def _build_lists():
     """DEDUCE_LISTS built from deduce's source lists, as deduce builds them (seconds; its own
     full build, with the Dutch streets and institutions, takes about 2 minutes)."""
+    _deduce()
     from deduce import lookup_structs as structs
     from deduce.data.lookup.src import all_lists
     from deduce.deduce import _LOOKUP_LIST_PATH, Deduce
@@ -114,9 +133,9 @@ def _reduced_cache(path: Path) -> None:
     import tempfile
     from datetime import datetime
 
-    import deduce
     from docdeid.ds import DsCollection
 
+    deduce = _deduce()
     try:
         lists = _build_lists()
     except Exception:  # deduce's internals moved: take the lists from its full cache
@@ -148,8 +167,7 @@ def deduce_model():
             import json
             import logging
 
-            import deduce
-
+            deduce = _deduce()
             root = logging.getLogger()
             previous, root.disabled = root.disabled, True  # deduce logs to the root logger
             try:
@@ -180,9 +198,7 @@ def deduce_model():
 
 
 def _deduce_lists() -> Path:
-    import deduce
-
-    return Path(deduce.__file__).parent / "data" / "lookup" / "src"
+    return Path(_deduce().__file__).parent / "data" / "lookup" / "src"
 
 
 @cache

@@ -8,6 +8,7 @@ prints the table.
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -214,3 +215,23 @@ def test_deduce_loads_in_a_fresh_process_and_builds_its_small_cache(tmp_path):
 )
 def test_organisations_places_and_languages_are_kept(text):
     assert deidentify(text) == (text, [])
+
+
+def test_loading_deduce_leaves_the_logging_as_it_was():
+    """deduce calls logging.basicConfig(stream=sys.stdout, level=DEBUG) on import; without the
+    guard every papermill and traitlets debug line of a `--jobs 1` report run was printed into
+    the user's terminal. A fresh interpreter, so deduce is imported here for the first time."""
+    import subprocess
+    import sys
+
+    code = (
+        "import logging\n"
+        "from inclusie_analysis.clean.name_model import deduce_model\n"
+        "deduce_model()\n"
+        "root = logging.getLogger()\n"
+        "print(len(root.handlers), root.level)\n"
+        "logging.getLogger('traitlets').debug('should not be printed')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == f"0 {logging.WARNING}"
+    assert "should not be printed" not in done.stdout + done.stderr
