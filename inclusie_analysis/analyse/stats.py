@@ -133,6 +133,12 @@ def suppress(
     return out
 
 
+def share_shown(k: int, n: int, threshold: int = 5) -> bool:
+    """Whether a share k/n may be shown: not when k or n − k is 1 to threshold − 1 (a reader
+    would learn a small count: "100 %" of 6 says no one answered otherwise)."""
+    return not any(1 <= v < threshold for v in (k, n - k))
+
+
 # ---------------------------------------------------------------------------------------------
 # Proportions, check-all questions, crosstabs, wave-to-wave change, Likert summaries
 

@@ -18,7 +18,7 @@ from inclusie_analysis.clean.geo import (
     province_order,
     select_area,
 )
-from inclusie_analysis.publish.text import format_number
+from inclusie_analysis.formats import format_number
 
 ORG_TYPES = {
     "nl": {
