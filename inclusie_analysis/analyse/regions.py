@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from inclusie_analysis.clean.geo import select_area
+from inclusie_analysis.clean.areas import select_area
 
 STATUS = {
     "nl": ("Bevraging en activiteiten", "Alleen de bevraging", "Alleen activiteiten",

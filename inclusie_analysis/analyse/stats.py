@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from inclusie_analysis.clean.geo import province_order
+from inclusie_analysis.clean.areas import province_order
 
 NO_MUNICIPALITY = {"nl": "Geen gemeente opgegeven", "en": "No municipality given"}
 TOTAL = {"nl": "Totaal", "en": "Total"}

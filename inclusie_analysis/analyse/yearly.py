@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from inclusie_analysis.analyse.sources import section_note
-from inclusie_analysis.clean.geo import (
+from inclusie_analysis.clean.areas import (
     FLANDERS_AND_BRUSSELS,
     area_size,
     province_order,

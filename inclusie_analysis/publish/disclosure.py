@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from inclusie_analysis.analyse.stats import share_shown
-from inclusie_analysis.clean.geo import province_order
+from inclusie_analysis.clean.areas import province_order
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.publish.published import (
     BY_AREA,
@@ -237,7 +237,7 @@ class _Geography:
 
     def area(self, name: str) -> frozenset[str]:
         if name not in self._areas:
-            from inclusie_analysis.clean.geo import area_codes
+            from inclusie_analysis.clean.areas import area_codes
 
             codes = area_codes(name)
             self._areas[name] = self.everything if codes is None else frozenset(codes)
