@@ -10,6 +10,7 @@ import pytest
 from inclusie_analysis.analyse.regions import (
     municipality_status,
     not_reached_sentence,
+    reached_by,
     status_counts,
 )
 from inclusie_analysis.clean import areas, geo
@@ -192,3 +193,6 @@ def test_municipality_status_by_hand():
     sentence = not_reached_sentence(status, "Middenkust", 2025)
     assert sentence.startswith(f"{len(codes) - 2} van de {len(codes)} gemeenten")
     assert names[codes[2]] in sentence and names[codes[0]] not in sentence
+    reached = reached_by(status)  # what a region map colours: 2, 1, and 0 for the rest
+    assert reached[codes[0]] == 2 and reached[codes[1]] == 1 and reached[codes[2]] == 0
+    assert reached.sum() == 3
