@@ -186,6 +186,7 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None, demo
 
     start = time.perf_counter()
     key, used = _key_loader(settings, input_root, demo)
+    regions = _load_regions(settings)  # read and checked once, for the frames and for the reports
     data, events = clean_year(
         input_root,
         year,
@@ -195,13 +196,13 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None, demo
         targets_dir=settings.targets or TARGETS_DIR,
         key=key,
         aliases=settings.aliases,
-        region_mapping=settings.region_mapping,
+        region_mapping=regions,
         region_column=settings.region_column,
         as_of=as_of,
     )
     out = settings.reports / str(year) / "data"
     write_frames({**data.frames(), **events.frames()}, out)
-    _write_clean_meta(settings, out, input_root, year, as_of, events, used)
+    _write_clean_meta(settings, out, input_root, year, as_of, events, used, regions)
     # What is published (the quality report, run.log) names folders relative to the settings
     # folder, never with the home folder; the console keeps the user's own paths.
     published = portable(events.sources, settings.root)
@@ -242,7 +243,14 @@ def _key_loader(settings, input_root: Path, demo: bool):
 
 
 def _write_clean_meta(
-    settings, out: Path, input_root: Path, year: int, as_of: str | None, events, used: dict
+    settings,
+    out: Path,
+    input_root: Path,
+    year: int,
+    as_of: str | None,
+    events,
+    used: dict,
+    regions=None,
 ) -> None:
     """meta.json beside the cleaned data: sources, reference files and the key's fingerprint."""
     from inclusie_analysis.analyse.indicators import TARGETS_DIR, find_targets
@@ -251,7 +259,7 @@ def _write_clean_meta(
 
     targets = find_targets(year, settings.targets or TARGETS_DIR)
     references = {"themes": themes_file(settings.themes), "targets": targets,
-                  "referentieregios": _keep_regions(settings, out),
+                  "referentieregios": _keep_regions(settings, out, regions),
                   "region_mapping": settings.region_mapping}  # fmt: skip
     write_meta(
         out,
@@ -398,16 +406,28 @@ def _report(
     return 1 if (data.files["status"] != "ok").any() else 0
 
 
-def _keep_regions(settings, data_dir: Path) -> Path:
+def _load_regions(settings):
+    """The user's region mapping (`paths.region_mapping`) read and checked, or None."""
+    from inclusie_analysis.clean import areas
+
+    if settings.region_mapping is None:
+        return None
+    return areas.load_region_mapping(settings.region_mapping, settings.region_column)
+
+
+def _keep_regions(settings, data_dir: Path, mapping=None) -> Path:
     """Keep the user's region mapping (if any) beside the cleaned data, checked: the reports
-    and the audit use those regions. Returns the bundled referentieregio file (for meta)."""
+    and the audit use those regions. `mapping` is the mapping the clean step already read
+    (`_load_regions`); None reads it here. Returns the bundled referentieregio file (for
+    meta)."""
     from inclusie_analysis.clean import areas
     from inclusie_analysis.clean.geo import reference_file
 
     (data_dir / areas.REGIONS_FILE).unlink(missing_ok=True)
     areas.use_regions(None)
     if settings.region_mapping is not None:
-        mapping = areas.load_region_mapping(settings.region_mapping, settings.region_column)
+        if mapping is None:
+            mapping = _load_regions(settings)
         areas.use_regions(mapping, settings.region_column)
         areas.save_regions(mapping, settings.region_column, data_dir)
     return reference_file(areas.REFERENTIEREGIO_FILE)

@@ -111,3 +111,50 @@ def test_the_readme_commands_table_lists_every_option():
     ]
     assert missing == []
     assert len(commands) == 9 and "--kernel-per-report" in _options(commands["inclusie run"])
+
+
+def test_a_clean_reads_the_region_mapping_once(tmp_path, monkeypatch, capsys):
+    """`inclusie clean` with paths.region_mapping reads and checks the user's mapping once and
+    hands the frame to both users: the respondents get their region, and the mapping is kept
+    beside the cleaned data for the reports."""
+    import pandas as pd
+
+    from inclusie_analysis.clean import areas, datasets
+    from inclusie_analysis.demo import write_demo
+
+    raw = write_demo(tmp_path / "raw", only="surveys").out
+    west = sorted(areas.level_regions("provincie")["West-Vlaanderen"])
+    mapping = tmp_path / "zones.csv"
+    zones = ["Zone Noord"] * 20 + ["Zone Zuid"] * (len(west) - 20)
+    pd.DataFrame({"nis_code": west, "zone": zones}).to_csv(mapping, index=False)
+    root = Path(__file__).resolve().parents[1]
+    settings = tmp_path / "inclusie.toml"
+    settings.write_text(
+        f'[paths]\nraw = "{raw.as_posix()}"\n'
+        f'codebooks = "{(root / "surveys" / "codebooks").as_posix()}"\n'
+        f'reports = "{(tmp_path / "reports").as_posix()}"\n'
+        f'region_mapping = "{mapping.as_posix()}"\nregion_column = "zone"\n',
+        encoding="utf-8",
+    )
+    reads: list[Path] = []
+    real = areas.load_region_mapping
+
+    def counting(path, column="referentieregio"):
+        reads.append(Path(path))
+        return real(path, column)
+
+    monkeypatch.setattr(areas, "load_region_mapping", counting)
+    monkeypatch.setattr(datasets, "load_region_mapping", counting)
+    try:
+        main(["--settings", str(settings), "clean", "--year", "2025"])
+    finally:
+        areas.use_regions(None)  # forget the zones for the tests after this one
+    capsys.readouterr()
+    assert reads == [mapping]
+    data = tmp_path / "reports" / "2025" / "data"
+    respondents = pd.read_parquet(data / "respondents.parquet")
+    in_west = respondents["nis_code"].isin(west)
+    assert in_west.any()
+    assert respondents.loc[in_west, "zone"].notna().all()
+    assert respondents.loc[~in_west, "zone"].isna().all()
+    assert (data / areas.REGIONS_FILE).exists()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from inclusie_analysis.publish.text import format_number
+from inclusie_analysis.formats import format_number
 
 
 def dont_know_counts(needs: pd.DataFrame, respondents: pd.DataFrame) -> pd.Series:

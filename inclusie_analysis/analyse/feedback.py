@@ -13,10 +13,10 @@ from inclusie_analysis.analyse.stats import (
     bounded_mean_interval,
     nps,
     nps_interval,
+    share_shown,
     suppress,
     wilson_interval,
 )
-from inclusie_analysis.publish.disclosure import share_shown
 
 SCALE = (1, 5)  # the satisfaction scale
 MEAN_MIN_N = 10  # defaults of [statistics] in inclusie.toml
@@ -197,7 +197,7 @@ def feedback_sentence(
     """The scores of one group in words: the mean satisfaction with its interval inside 1-5
     (from `mean_min_n` answers), else the share 4-5 with its Wilson interval; the NPS with its
     interval from `nps_min_n` answers, else why it is not shown."""
-    from inclusie_analysis.publish.text import format_number, format_percent
+    from inclusie_analysis.formats import format_number, format_percent
 
     nl = language == "nl"
     num = lambda v, d=0: format_number(v, language, d)  # noqa: E731

@@ -350,7 +350,7 @@ def _due_share(
 def expected_sentence(indicators: pd.DataFrame, as_of: date | str, language: str = "nl") -> str:
     """Mid-year: how 'Verwacht' was found, with the number of earlier years used, and when an
     indicator is 'achter'. Empty at year end (no expected values)."""
-    from inclusie_analysis.publish.text import format_date
+    from inclusie_analysis.formats import format_date
 
     if not indicators["expected"].notna().any():
         return ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from inclusie_analysis.analyse.stats import likert_summary, wilson_interval
-from inclusie_analysis.publish.text import format_number, format_percent
+from inclusie_analysis.formats import format_number, format_percent
 
 
 def large_need_by_item(
@@ -131,8 +131,8 @@ def without_hidden_units(table: pd.DataFrame) -> pd.DataFrame:
 def _share_text(row: pd.Series, threshold: int, language: str) -> str:
     """'42 % (35–49 %)' for a row of `need_by_unit`; '–' for none or fewer than `threshold`
     units, and 'x' where the share would give away a small count (k or n − k from 1 to
-    threshold − 1, `disclosure.share_shown`; a municipality's weighted k rounded)."""
-    from inclusie_analysis.publish.disclosure import share_shown
+    threshold − 1, `stats.share_shown`; a municipality's weighted k rounded)."""
+    from inclusie_analysis.analyse.stats import share_shown
 
     if pd.isna(row["n"]) or row["n"] < threshold or pd.isna(row["low"]):
         return "–"

@@ -309,7 +309,7 @@ def weights_sentence(
     weights: dict[str, float] | None = None, unavailable: Iterable[str] = (), language: str = "nl"
 ) -> str:
     """How the ranking weighs its signals, naming those left out for want of data."""
-    from inclusie_analysis.publish.text import format_percent
+    from inclusie_analysis.formats import format_percent
 
     nl = language == "nl"
     words = SIGNAL_WORDS["nl" if nl else "en"]

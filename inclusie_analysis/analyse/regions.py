@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from inclusie_analysis.clean.geo import select_area
+from inclusie_analysis.clean.areas import select_area
 
 STATUS = {
     "nl": ("Bevraging en activiteiten", "Alleen de bevraging", "Alleen activiteiten",
@@ -94,26 +94,12 @@ def not_reached_sentence(status: pd.DataFrame, area: str, year: int, language: s
             f"door de activiteiten van {year} bereikt: {', '.join(names)}.")  # fmt: skip
 
 
-def status_chart(status: pd.DataFrame, area: str, source: str, boundaries: dict | None = None,
-                 language: str = "nl"):  # fmt: skip
-    """A map of the region's municipalities coloured by how they were reached (0, 1 or 2 of
-    survey and activities) when municipal boundaries are given, else a bar chart of how many
-    municipalities have each status."""
-    from inclusie_analysis.publish import plots
-
-    nl = language == "nl"
-    title = (f"Gemeenten van {area}: hoe bereikt" if nl
-             else f"Municipalities of {area}: how reached")  # fmt: skip
+def reached_by(status: pd.DataFrame, language: str = "nl") -> pd.Series:
+    """Per municipality (index nis_code) by how many of survey and activities it was reached:
+    0, 1 or 2 (the value a region map colours)."""
     yes = YES_NO[language][0]
-    if boundaries is not None:
-        codes = set(status["nis_code"])
-        features = [f for f in boundaries["features"] if str(f["properties"]["nis_code"]) in codes]
-        values = pd.Series(
-            (status["answered"] == yes).astype(int).to_numpy()
-            + (status["reached"] == yes).astype(int).to_numpy(),
-            index=status["nis_code"],
-        )
-        label = "bereikt via (0–2)" if nl else "reached by (0–2)"
-        return plots.area_map({"type": "FeatureCollection", "features": features}, values,
-                              "nis_code", title, source, len(status), language, label)  # fmt: skip
-    return plots.status_bars(status_counts(status, language), title, source, len(status), language)
+    return pd.Series(
+        (status["answered"] == yes).astype(int).to_numpy()
+        + (status["reached"] == yes).astype(int).to_numpy(),
+        index=status["nis_code"],
+    )

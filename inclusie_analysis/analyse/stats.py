@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from inclusie_analysis.clean.geo import province_order
+from inclusie_analysis.clean.areas import province_order
 
 NO_MUNICIPALITY = {"nl": "Geen gemeente opgegeven", "en": "No municipality given"}
 TOTAL = {"nl": "Totaal", "en": "Total"}
@@ -131,6 +131,12 @@ def suppress(
         out[column] = out[column].astype("Float64").mask(small)
     out["suppressed"] = small
     return out
+
+
+def share_shown(k: int, n: int, threshold: int = 5) -> bool:
+    """Whether a share k/n may be shown: not when k or n − k is 1 to threshold − 1 (a reader
+    would learn a small count: "100 %" of 6 says no one answered otherwise)."""
+    return not any(1 <= v < threshold for v in (k, n - k))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -60,7 +60,7 @@ def is_local_government(respondents: pd.DataFrame) -> pd.Series:
 
 def municipalities_in_area(area: str) -> int:
     """N of the finite population correction: the municipalities of a report area (2025)."""
-    from inclusie_analysis.clean.geo import area_size
+    from inclusie_analysis.clean.areas import area_size
 
     return area_size(area)
 

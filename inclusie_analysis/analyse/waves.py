@@ -12,7 +12,7 @@ import pandas as pd
 from inclusie_analysis.analyse.needs_numbers import large_need_by_item
 from inclusie_analysis.analyse.sources import section_note
 from inclusie_analysis.analyse.stats import holm, holm_levels, newcombe_difference, newcombe_pvalue
-from inclusie_analysis.publish.text import format_number, format_percent
+from inclusie_analysis.formats import format_number, format_percent
 
 CHANGED = "changed"
 MARKS = {"changed": "¹", "comparable": "²"}

@@ -12,13 +12,13 @@ from __future__ import annotations
 import pandas as pd
 
 from inclusie_analysis.analyse.sources import section_note
-from inclusie_analysis.clean.geo import (
+from inclusie_analysis.clean.areas import (
     FLANDERS_AND_BRUSSELS,
     area_size,
     province_order,
     select_area,
 )
-from inclusie_analysis.publish.text import format_number
+from inclusie_analysis.formats import format_number
 
 ORG_TYPES = {
     "nl": {

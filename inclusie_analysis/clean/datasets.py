@@ -20,8 +20,9 @@ from inclusie_analysis.analyse.sources import (
     targets_source,
 )
 from inclusie_analysis.analyse.themes import Taxonomy, check_theme_ids, code_answers
+from inclusie_analysis.clean.areas import load_region_mapping
 from inclusie_analysis.clean.duplicates import find_duplicates
-from inclusie_analysis.clean.geo import MunicipalityMatcher, load_aliases, load_region_mapping
+from inclusie_analysis.clean.geo import MunicipalityMatcher, load_aliases
 from inclusie_analysis.clean.ledger import Ledger
 from inclusie_analysis.clean.needs import (
     FileResult,
@@ -87,7 +88,7 @@ def clean_needs(
     *,
     key: bytes | Callable[[], bytes],
     aliases: Path | None = None,
-    region_mapping: Path | None = None,
+    region_mapping: Path | pd.DataFrame | None = None,
     region_column: str = "referentieregio",
     ledger: Ledger | None = None,
     taxonomy: Taxonomy = None,
@@ -98,7 +99,9 @@ def clean_needs(
     still cleaned; only when no file at all could be cleaned is that an error. `key` is the
     pseudonym key, or a function that loads it (called only once there is something to clean).
     `taxonomy` is the themes file (default: the configured one); a codebook with a `theme:`
-    outside it stops cleaning with an InputError.
+    outside it stops cleaning with an InputError. `region_mapping` is the user's region
+    mapping: its CSV, or the frame `areas.load_region_mapping` made of it (the CLI reads it
+    once for the frames and the reports).
     """
     pairs = [
         (p, cb) for p, cb in find_survey_exports(input_root, codebooks_dir) if cb.wave <= up_to_year
@@ -132,7 +135,8 @@ def clean_needs(
         raise InputError(f"geen enkele bevragingsexport kon opgeschoond worden: {failures}")
     data = _combine(results, ledger, describe_items(cb for _, cb in pairs), taxonomy)
     if region_mapping is not None:
-        mapping = load_region_mapping(region_mapping, region_column)
+        mapping = (region_mapping if isinstance(region_mapping, pd.DataFrame)
+                   else load_region_mapping(region_mapping, region_column))  # fmt: skip
         data.respondents = data.respondents.merge(mapping, on="nis_code", how="left")
     return data
 
@@ -244,7 +248,7 @@ def clean_year(
     events_config: Path | None = None,
     key: bytes | Callable[[], bytes],
     aliases: Path | None = None,
-    region_mapping: Path | None = None,
+    region_mapping: Path | pd.DataFrame | None = None,
     region_column: str = "referentieregio",
     as_of=None,
     taxonomy: Taxonomy = None,

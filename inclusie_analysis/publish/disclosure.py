@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from inclusie_analysis.clean.geo import province_order
+from inclusie_analysis.analyse.stats import share_shown
+from inclusie_analysis.clean.areas import province_order
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.publish.published import (
     BY_AREA,
@@ -236,7 +237,7 @@ class _Geography:
 
     def area(self, name: str) -> frozenset[str]:
         if name not in self._areas:
-            from inclusie_analysis.clean.geo import area_codes
+            from inclusie_analysis.clean.areas import area_codes
 
             codes = area_codes(name)
             self._areas[name] = self.everything if codes is None else frozenset(codes)
@@ -468,12 +469,6 @@ def audit_suite(year_dir: Path, threshold: int = 5, protection_width: int = 3) -
 # Protecting one table (the suite's linked tables: `inclusie_analysis.publish.protection`)
 
 TOTAL = {"nl": "Totaal", "en": "Total"}
-
-
-def share_shown(k: int, n: int, threshold: int = 5) -> bool:
-    """Whether a share k/n may be shown: not when k or n − k is 1 to threshold − 1 (a reader
-    would learn a small count: "100 %" of 6 says no one answered otherwise)."""
-    return not any(1 <= v < threshold for v in (k, n - k))
 
 
 def protect_count_column(

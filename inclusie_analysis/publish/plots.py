@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from inclusie_analysis.publish.text import format_number
+from inclusie_analysis.formats import format_number
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -291,3 +291,23 @@ def status_bars(counts: pd.Series, title: str, source: str, n: int, language: st
     _footer(fig, n, source, language)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
+
+
+def region_status_chart(status: pd.DataFrame, area: str, source: str,
+                        boundaries: dict | None = None, language: str = "nl"):  # fmt: skip
+    """A map of the region's municipalities coloured by how they were reached (0, 1 or 2 of
+    survey and activities, `regions.reached_by`) when municipal boundaries are given, else a
+    bar chart of how many municipalities have each status (`regions.status_counts`)."""
+    from inclusie_analysis.analyse.regions import reached_by, status_counts
+
+    nl = language == "nl"
+    title = (f"Gemeenten van {area}: hoe bereikt" if nl
+             else f"Municipalities of {area}: how reached")  # fmt: skip
+    if boundaries is not None:
+        codes = set(status["nis_code"])
+        features = [f for f in boundaries["features"] if str(f["properties"]["nis_code"]) in codes]
+        label = "bereikt via (0–2)" if nl else "reached by (0–2)"
+        return area_map({"type": "FeatureCollection", "features": features},
+                        reached_by(status, language), "nis_code", title, source, len(status),
+                        language, label)  # fmt: skip
+    return status_bars(status_counts(status, language), title, source, len(status), language)

@@ -147,7 +147,7 @@ def _hide_one_per_table(findings, alone, tables, fulls, hidden, fixed, withheld,
 def _withhold_linked(i, tables, withheld, frozen) -> bool:
     """Withhold every table of the population that overlaps the frozen table i's province and
     is not frozen itself: what i would give away then no longer follows."""
-    from inclusie_analysis.clean.geo import area_codes
+    from inclusie_analysis.clean.areas import area_codes
 
     family = _family(tables[i].area)
     population = _population(tables[i].title)
@@ -202,7 +202,7 @@ def _hide_next(full, hidden, row, column, fixed) -> bool:
 def _family(area: str) -> set[str] | None:
     """The municipalities of the provinces an area lies in (None: everything): the tables
     that can give a cell of the area away by differencing are those that overlap them."""
-    from inclusie_analysis.clean.geo import area_codes, level_regions
+    from inclusie_analysis.clean.areas import area_codes, level_regions
 
     codes = area_codes(area)
     if codes is None:
@@ -259,7 +259,7 @@ def title(kind: str, language: str = "nl") -> str:
 
 def suite_areas(levels: list[str]) -> list[tuple[str, str]]:
     """(level, area) of every yearly report of a suite: everyone, then each level's areas."""
-    from inclusie_analysis.clean.geo import FLANDERS_AND_BRUSSELS, level_regions
+    from inclusie_analysis.clean.areas import FLANDERS_AND_BRUSSELS, level_regions
 
     return [("vlaanderen", FLANDERS_AND_BRUSSELS)] + [
         (level, name) for level in levels for name in level_regions(level)
@@ -269,7 +269,7 @@ def suite_areas(levels: list[str]) -> list[tuple[str, str]]:
 def _respondent_tables(respondents, levels, language, latest_wave) -> list[CountTable]:
     from inclusie_analysis.analyse.stats import count_responses_by_province
     from inclusie_analysis.analyse.yearly import org_type_counts
-    from inclusie_analysis.clean.geo import FLANDERS_AND_BRUSSELS, PROVINCE_LEVEL, select_area
+    from inclusie_analysis.clean.areas import FLANDERS_AND_BRUSSELS, PROVINCE_LEVEL, select_area
 
     waves = [str(w) for w in sorted(respondents["wave"].unique())]
     tables = []
@@ -383,7 +383,7 @@ def suite_protection(
     for name in ("respondents.parquet", "attendance.parquet", "events.parquet"):
         path = data_dir / name
         digest.update(path.read_bytes() if path.exists() else b"-")
-    from inclusie_analysis.clean.geo import user_regions_digest
+    from inclusie_analysis.clean.areas import user_regions_digest
 
     digest.update(user_regions_digest().encode())
     cache = data_dir / "bescherming" / f"{digest.hexdigest()[:16]}.json"

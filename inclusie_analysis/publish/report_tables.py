@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from inclusie_analysis.analyse.feedback import feedback_labels
-from inclusie_analysis.publish.text import format_number
+from inclusie_analysis.formats import format_number
 
 
 def indicator_table(indicators: pd.DataFrame, language: str = "nl") -> pd.DataFrame:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from inclusie_analysis.publish.text import format_date, format_number
+from inclusie_analysis.formats import format_date, format_number
 
 HIDDEN = "x"
 TOC_MARKER = "<!--inhoudstafel-->"

@@ -16,6 +16,7 @@ from inclusie_analysis.analyse.stats import (
     newcombe_difference,
     poststratification_weights,
     proportion_table,
+    share_shown,
     suppress_table,
     wilson_interval,
 )
@@ -185,3 +186,10 @@ def test_holm_levels_agree_with_the_verdict():
     assert (first, second) == pytest.approx((0.975, 0.95))
     assert newcombe_difference(3, 10, 8, 10, first)[1] > 0
     assert newcombe_difference(2, 10, 4, 10, second)[1] < 0
+
+
+def test_shares_over_small_groups_are_not_shown():
+    assert share_shown(0, 6) and share_shown(5, 10) and share_shown(10, 10)
+    assert not share_shown(6, 6 + 1)  # n − k = 1
+    assert not share_shown(4, 20)  # k = 4
+    assert share_shown(4, 20, threshold=4)

@@ -24,7 +24,7 @@ from inclusie_analysis.analyse.survey import (
     is_local_government,
     municipalities_in_area,
 )
-from inclusie_analysis.clean.geo import select_area
+from inclusie_analysis.clean.areas import select_area
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,15 +13,14 @@ import unicodedata
 import pandas as pd
 import pytest
 
+from inclusie_analysis.clean.areas import province_order, select_area
 from inclusie_analysis.clean.geo import (
     MATCH_METHODS,
     MunicipalityMatcher,
     load_reference,
     name_parts,
     normalise_name,
-    province_order,
     resolve_municipalities,
-    select_area,
 )
 from inclusie_analysis.errors import InputError
 

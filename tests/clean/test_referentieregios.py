@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from inclusie_analysis.clean import geo
-from inclusie_analysis.clean.geo import load_reference, referentieregio_mapping
+from inclusie_analysis.clean import areas, geo
+from inclusie_analysis.clean.areas import referentieregio_mapping
+from inclusie_analysis.clean.geo import load_reference
 from inclusie_analysis.errors import InputError
 
 REGIONS = {
@@ -61,7 +62,7 @@ def test_fifteen_regions_with_stable_codes_and_the_governments_names():
 
 
 def test_the_file_lists_the_300_municipalities_of_the_decision_once_each():
-    facts = yaml.safe_load(geo._reference_file(geo.REFERENTIEREGIO_FILE).read_text("utf-8"))
+    facts = yaml.safe_load(geo._reference_file(areas.REFERENTIEREGIO_FILE).read_text("utf-8"))
     names = [name for region in facts["regions"] for name in region["municipalities"]]
     assert len(names) == len(set(names)) == 300  # 285 + the 15 that merged away in 2025
 
@@ -76,23 +77,23 @@ def test_merged_municipalities_follow_their_parts():
 
 
 def write_facts(tmp_path, monkeypatch, regions, merged=None) -> None:
-    (tmp_path / geo.REFERENTIEREGIO_FILE).write_text(
+    (tmp_path / areas.REFERENTIEREGIO_FILE).write_text(
         yaml.safe_dump({"regions": regions, "merged_2025": merged or {}}), encoding="utf-8"
     )
     real = geo._reference_file
     monkeypatch.setattr(
         geo,
         "_reference_file",
-        lambda name: tmp_path / name if name == geo.REFERENTIEREGIO_FILE else real(name),
+        lambda name: tmp_path / name if name == areas.REFERENTIEREGIO_FILE else real(name),
     )
-    geo._referentieregio_mapping.cache_clear()
+    areas._referentieregio_mapping.cache_clear()
 
 
 @pytest.fixture
 def fresh_cache():
-    geo._referentieregio_mapping.cache_clear()
+    areas._referentieregio_mapping.cache_clear()
     yield
-    geo._referentieregio_mapping.cache_clear()
+    areas._referentieregio_mapping.cache_clear()
 
 
 def test_an_unknown_name_is_an_error_naming_the_region_and_the_name(

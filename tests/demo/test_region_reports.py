@@ -8,7 +8,7 @@ import json
 import openpyxl
 import pandas as pd
 
-from inclusie_analysis.clean.geo import level_regions
+from inclusie_analysis.clean.areas import level_regions
 from inclusie_analysis.cli import main
 from inclusie_analysis.publish.suite import make_report_id
 

@@ -10,9 +10,10 @@ import pytest
 from inclusie_analysis.analyse.regions import (
     municipality_status,
     not_reached_sentence,
+    reached_by,
     status_counts,
 )
-from inclusie_analysis.clean import geo
+from inclusie_analysis.clean import areas, geo
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.publish.disclosure import audit_tables
 from inclusie_analysis.publish.protection import CountTable, protect_linked
@@ -25,13 +26,13 @@ TITLE = "Antwoorden per soort organisatie"
 def north_south():
     """West-Vlaanderen split in two user regions: its first 20 municipalities (by NIS code)
     are "Noord", the others "Zuid"."""
-    west = sorted(geo.level_regions("provincie")["West-Vlaanderen"])
+    west = sorted(areas.level_regions("provincie")["West-Vlaanderen"])
     mapping = pd.DataFrame(
         {"nis_code": west, "zone": ["Noord"] * 20 + ["Zuid"] * (len(west) - 20)}
     ).astype("string")
-    geo.use_regions(mapping, "zone")
+    areas.use_regions(mapping, "zone")
     yield west
-    geo.use_regions(None)
+    areas.use_regions(None)
 
 
 def _table(area: str, a: float | None, b: float | None, total: float) -> PublishedTable:
@@ -41,12 +42,12 @@ def _table(area: str, a: float | None, b: float | None, total: float) -> Publish
 
 
 def test_user_regions_are_areas_and_select_by_municipality(north_south):
-    assert geo.area_size("Noord") == 20
-    assert geo.area_size("Noord") + geo.area_size("Zuid") == geo.area_size("West-Vlaanderen")
+    assert areas.area_size("Noord") == 20
+    assert areas.area_size("Noord") + areas.area_size("Zuid") == areas.area_size("West-Vlaanderen")
     frame = pd.DataFrame({"nis_code": [north_south[0], north_south[-1], None], "x": [1, 2, 3]})
-    assert geo.select_area(frame, "Noord")["x"].tolist() == [1]
-    assert geo.select_area(frame, "Zuid")["x"].tolist() == [2]
-    assert "zone" in geo.area_levels()
+    assert areas.select_area(frame, "Noord")["x"].tolist() == [1]
+    assert areas.select_area(frame, "Zuid")["x"].tolist() == [2]
+    assert "zone" in areas.area_levels()
 
 
 def test_a_small_region_is_protected_by_hand(north_south):
@@ -133,31 +134,31 @@ def test_a_table_that_cannot_be_protected_is_withheld(north_south):
 
 
 def test_the_referentieregios_nest_in_the_provinces():
-    provinces = geo.level_regions("provincie")
-    for name, codes in geo.level_regions("referentieregio").items():
+    provinces = areas.level_regions("provincie")
+    for name, codes in areas.level_regions("referentieregio").items():
         assert sum(codes <= p for p in provinces.values()) == 1, name
-    assert geo.area_codes("Limburg") == provinces["Limburg"]  # province and region alike
+    assert areas.area_codes("Limburg") == provinces["Limburg"]  # province and region alike
 
 
 def test_an_unknown_area_lists_the_choices():
     with pytest.raises(InputError) as caught:
-        geo.area_codes("Regio Gend")
+        areas.area_codes("Regio Gend")
     assert "Regio Gent" in caught.value.hint
 
 
 def test_a_user_region_named_like_another_area_is_an_error():
-    codes = sorted(geo.level_regions("referentieregio")["Regio Gent"])[:3]
+    codes = sorted(areas.level_regions("referentieregio")["Regio Gent"])[:3]
     mapping = pd.DataFrame({"nis_code": codes, "zone": "Limburg"}).astype("string")
     with pytest.raises(InputError, match="dezelfde naam"):
-        geo.use_regions(mapping, "zone")
-    geo.use_regions(None)
+        areas.use_regions(mapping, "zone")
+    areas.use_regions(None)
 
 
 def test_a_mapping_with_an_unknown_nis_code_names_the_row(tmp_path):
     path = tmp_path / "zones.csv"
     path.write_text("nis_code,zone\n44021,Gent-Noord\n99999,Nergens\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
-        geo.load_region_mapping(path, "zone")
+        areas.load_region_mapping(path, "zone")
     assert caught.value.row == 3 and caught.value.column == "nis_code"
     assert caught.value.file == str(path)
 
@@ -166,14 +167,14 @@ def test_a_municipality_in_two_regions_is_an_error(tmp_path):
     path = tmp_path / "zones.csv"
     path.write_text("nis_code,zone\n44021,Noord\n44021,Zuid\n", encoding="utf-8")
     with pytest.raises(InputError, match="twee regio's") as caught:
-        geo.load_region_mapping(path, "zone")
+        areas.load_region_mapping(path, "zone")
     assert caught.value.row == 3
 
 
 def test_municipality_status_by_hand():
     """Middenkust: one municipality answered and attended, one only attended (a cancelled
     activity of another year does not count), the rest not reached."""
-    codes = sorted(geo.level_regions("referentieregio")["Middenkust"])
+    codes = sorted(areas.level_regions("referentieregio")["Middenkust"])
     names = geo.load_reference().municipalities.set_index("nis_code")["name_nl"]
     respondents = pd.DataFrame({"nis_code": [codes[0], codes[0]], "wave": [2025, 2020]})
     attendance = pd.DataFrame({
@@ -192,3 +193,6 @@ def test_municipality_status_by_hand():
     sentence = not_reached_sentence(status, "Middenkust", 2025)
     assert sentence.startswith(f"{len(codes) - 2} van de {len(codes)} gemeenten")
     assert names[codes[2]] in sentence and names[codes[0]] not in sentence
+    reached = reached_by(status)  # what a region map colours: 2, 1, and 0 for the rest
+    assert reached[codes[0]] == 2 and reached[codes[1]] == 1 and reached[codes[2]] == 0
+    assert reached.sum() == 3

@@ -11,7 +11,6 @@ from inclusie_analysis.publish.disclosure import (
     audit_tables,
     hide_small_shares,
     protect_count_column,
-    share_shown,
 )
 from inclusie_analysis.publish.protection import CountTable, protect_linked
 from inclusie_analysis.publish.published import PublishedTable, read_published
@@ -171,13 +170,6 @@ def test_tables_read_back_from_the_report_book(tmp_path):
 
 
 # --- protection ------------------------------------------------------------------------------
-
-
-def test_shares_over_small_groups_are_not_shown():
-    assert share_shown(0, 6) and share_shown(5, 10) and share_shown(10, 10)
-    assert not share_shown(6, 6 + 1)  # n − k = 1
-    assert not share_shown(4, 20)  # k = 4
-    assert share_shown(4, 20, threshold=4)
 
 
 def test_a_count_column_summing_to_the_caption_gets_a_second_hidden_cell():

@@ -99,7 +99,7 @@ def test_municipality_map_from_the_configured_boundaries(out, shared_reference):
 
 
 def test_referentieregio_map(out, shared_reference):
-    from inclusie_analysis.clean.geo import load_region_mapping
+    from inclusie_analysis.clean.areas import load_region_mapping
 
     geo = json.loads((shared_reference / "municipalities_2025.geojson").read_text(encoding="utf-8"))
     key = next(k for k in geo["features"][0]["properties"] if "nis" in k.lower())
