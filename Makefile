@@ -36,12 +36,12 @@ report: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadgroup
 
 # The unit layer only (read, clean, analyse, publish, settings, CLI): about a minute. `make test`
 # stays the full gate (the demo suite, scenarios, bad inputs, notebooks).
 test-fast: $(STAMP)
-	$(BIN)/pytest -q tests/read tests/clean tests/analyse tests/publish tests/test_cli.py \
+	$(BIN)/pytest -q -n auto tests/read tests/clean tests/analyse tests/publish tests/test_cli.py \
 		tests/test_settings.py tests/test_package.py
 
 # JupyterLab with a kernel registered for this project's venv.

@@ -57,3 +57,21 @@ def shared_samples() -> Path:
     if not folder.is_dir():
         pytest.skip(f"../shared/samples is absent ({folder}); these checks run in CI")
     return folder
+
+
+# Parallel runs (pytest-xdist, `make test` uses `-n auto --dist loadgroup`): a worker builds a
+# session or module fixture for itself, so the tests that share an expensive one go to the same
+# worker. Every test that reads the session's demo suite (`run` of tests/demo) is one group, so
+# the 62 reports are built once; each other module of the end-to-end layers (demo, scenarios,
+# bad inputs, notebooks) is a group of its own, since its fixtures run the CLI. Unit tests are
+# spread one by one.
+END_TO_END = ("tests/demo/", "tests/scenarios/", "tests/bad_inputs/", "tests/test_notebooks.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(item.path).resolve().relative_to(ROOT).as_posix()
+        if path.startswith("tests/demo/") and "run" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("demo-suite"))
+        elif path.startswith(END_TO_END):
+            item.add_marker(pytest.mark.xdist_group(path))
