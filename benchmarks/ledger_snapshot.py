@@ -40,9 +40,7 @@ def ledger_frames(folder: Path, scale: int) -> tuple[dict[str, pd.DataFrame], fl
 
 
 def _sorted(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.sort_values(SORT[name], na_position="first", kind="stable").reset_index(
-        drop=True
-    )
+    return frame.sort_values(SORT[name], na_position="first", kind="stable").reset_index(drop=True)
 
 
 def main() -> None:

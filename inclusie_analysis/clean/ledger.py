@@ -70,14 +70,10 @@ def _missing(value: object) -> bool:
 
 def _stored(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """`frame`'s `columns` (absent ones empty) as plain objects, rows numbered from 0."""
-    out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
-    for column in columns:
-        values = frame[column].to_numpy(dtype=object) if column in frame else None
-        out[column] = values
-    for column in ("row", "kept_row"):
-        if column in out:
-            out[column] = out[column].astype("Int64")
-    return out
+    empty = np.full(len(frame), None, dtype=object)
+    data = {c: frame[c].to_numpy(dtype=object) if c in frame else empty for c in columns}
+    out = pd.DataFrame(data, dtype=object)
+    return out.astype({c: "Int64" for c in ("row", "kept_row") if c in out})
 
 
 def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
@@ -113,16 +109,15 @@ class Outcomes:
         kept_row: int | None = None,
         record_id: str | None = None,
         message: str | None = None,
+        sheet: str | None = None,
     ) -> None:
-        self.items.append((row, status, reason, message, kept_row, record_id))
+        """One row's fate; `sheet` (default: the outcomes' sheet) for a row of another."""
+        self.items.append((row, status, reason, message, kept_row, record_id, sheet or self.sheet))
 
     def frame(self) -> pd.DataFrame:
         """The outcomes as a frame with the ledger's row columns."""
-        frame = pd.DataFrame(
-            self.items, columns=["row", "status", "reason", "message", "kept_row", "record_id"],
-            dtype=object,
-        )  # fmt: skip
-        return frame.assign(file=self.file, sheet=self.sheet)
+        columns = ["row", "status", "reason", "message", "kept_row", "record_id", "sheet"]
+        return pd.DataFrame(self.items, columns=columns, dtype=object).assign(file=self.file)
 
 
 @dataclass
@@ -147,9 +142,7 @@ class FixLog:
         personal: bool | None = None,
     ) -> None:
         """One fix, with the arguments of `Ledger.fix` (the file and sheet are the log's)."""
-        self.items.append(
-            (row, column, variable, value, result, action, message, advice, personal)
-        )
+        self.items.append((row, column, variable, value, result, action, message, advice, personal))
 
     def frame(self) -> pd.DataFrame:
         """The fixes as a frame with the fix columns and `personal`, not yet de-identified."""
@@ -253,9 +246,7 @@ class Ledger:
     ) -> None:
         """Record one row's fate (a one-off; a step records its rows with `record_rows`)."""
         outcomes = Outcomes(file, sheet)
-        outcomes.add(
-            row, status, reason, kept_row=kept_row, record_id=record_id, message=message
-        )
+        outcomes.add(row, status, reason, kept_row=kept_row, record_id=record_id, message=message)
         self.record_rows(outcomes.frame())
 
     def fix(
