@@ -15,6 +15,7 @@ through `privacy.scrub`, like every open answer.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -68,21 +69,40 @@ def _missing(value: object) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
-def _stored(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """`frame`'s `columns` (absent ones empty) as plain objects, rows numbered from 0."""
+def _columns(frame: pd.DataFrame, columns: list[str]) -> dict[str, np.ndarray]:
+    """`frame`'s `columns` as arrays of plain objects (absent ones empty), row numbers as
+    Python integers (converted to Int64 once, when the frames are read)."""
     empty = np.full(len(frame), None, dtype=object)
     data = {c: frame[c].to_numpy(dtype=object) if c in frame else empty for c in columns}
-    out = pd.DataFrame(data, dtype=object)
-    return out.astype({c: "Int64" for c in ("row", "kept_row") if c in out})
+    for column in ("row", "kept_row"):
+        if column in data:
+            data[column] = np.array(
+                [None if _missing(v) else int(v) for v in data[column]], dtype=object
+            )
+    return data
+
+
+def _stored(data: dict[str, np.ndarray], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: data[c] for c in columns}, dtype=object)
 
 
 def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     """The recorded parts as one frame (and the only part from now on)."""
     if len(parts) != 1:
         parts[:] = [
-            pd.concat(parts, ignore_index=True) if parts else _stored(pd.DataFrame(), columns)
+            pd.concat(parts, ignore_index=True)
+            if parts
+            else _stored(_columns(pd.DataFrame(), columns), columns)
         ]
     return parts[0]
+
+
+def _transposed(items: list[tuple], width: int) -> list[np.ndarray]:
+    """Tuples of one row each as arrays of one column each (plain objects)."""
+    return [
+        np.fromiter((item[k] for item in items), dtype=object, count=len(items))
+        for k in range(width)
+    ]
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -117,7 +137,9 @@ class Outcomes:
     def frame(self) -> pd.DataFrame:
         """The outcomes as a frame with the ledger's row columns."""
         columns = ["row", "status", "reason", "message", "kept_row", "record_id", "sheet"]
-        return pd.DataFrame(self.items, columns=columns, dtype=object).assign(file=self.file)
+        data = dict(zip(columns, _transposed(self.items, len(columns)), strict=True))
+        index = pd.RangeIndex(len(self.items))
+        return pd.DataFrame({"file": self.file, **data}, index=index, dtype=object)
 
 
 @dataclass
@@ -146,8 +168,11 @@ class FixLog:
 
     def frame(self) -> pd.DataFrame:
         """The fixes as a frame with the fix columns and `personal`, not yet de-identified."""
-        frame = pd.DataFrame(self.items, columns=FIX_INPUT[2:], dtype=object)
-        return frame.assign(file=self.file, sheet=self.sheet)
+        data = dict(zip(FIX_INPUT[2:], _transposed(self.items, 9), strict=True))
+        index = pd.RangeIndex(len(self.items))
+        return pd.DataFrame(
+            {"file": self.file, "sheet": self.sheet, **data}, index=index, dtype=object
+        )
 
     def record(self, ledger: Ledger) -> None:
         """Record the collected fixes in `ledger` and start an empty log."""
@@ -172,6 +197,8 @@ class Ledger:
     _row_parts: list[pd.DataFrame] = field(default_factory=list, repr=False)
     _fix_parts: list[pd.DataFrame] = field(default_factory=list, repr=False)
     _scrubbed: dict = field(default_factory=dict, repr=False)
+    # rows per file, sheet and status, counted as each part is recorded (for `file`)
+    _counts: dict[str, Counter] = field(default_factory=dict, repr=False)
 
     @property
     def rows(self) -> list[dict]:
@@ -200,11 +227,30 @@ class Ledger:
         and `status` and any of the others (absent: empty; no message: the reason's)."""
         if not len(outcomes):
             return
-        part = _stored(outcomes, ROW_COLUMNS)
-        default = part["reason"].map(REASONS).fillna("")
-        given = part["message"].notna() & (part["message"] != "")
-        part["message"] = part["message"].where(given, default)
-        self._row_parts.append(part)
+        data = _columns(outcomes, ROW_COLUMNS)
+        data["message"] = np.array(
+            [
+                message
+                if not _missing(message) and message != ""
+                else ("" if _missing(reason) else REASONS.get(reason, ""))
+                for message, reason in zip(data["message"], data["reason"], strict=True)
+            ],
+            dtype=object,
+        )
+        self._row_parts.append(_stored(data, ROW_COLUMNS))
+        self._count(data["file"], data["sheet"], data["status"])
+
+    def _counted(self, file: str, sheet: str | None) -> dict[str, int]:
+        """The rows of a file (of one sheet, or all when `sheet` is None) by status."""
+        found = self._counts.get(file, Counter())
+        return {
+            s: sum(n for (at, status), n in found.items() if status == s and sheet in (None, at))
+            for s in (KEPT, MERGED, REJECTED)
+        }
+
+    def _count(self, files, sheets, statuses) -> None:
+        for file, sheet, status in zip(files, sheets, statuses, strict=True):
+            self._counts.setdefault(file, Counter())[(sheet, status)] += 1
 
     def record_fixes(self, fixes: pd.DataFrame) -> None:
         """Record a step's field-level events at once (columns FIX_INPUT; absent: empty).
@@ -216,21 +262,34 @@ class Ledger:
         personal data and is not scrubbed again, but dropped for a personal column."""
         if not len(fixes):
             return
-        part = _stored(fixes, FIX_INPUT)
-        given = part["personal"]
-        personal = given.where(given.notna(), part["variable"].isin(PERSONAL_FIELDS)).astype(bool)
-        places = [
-            f"rij {row}, kolom {column}" if not _missing(row) else f"kolom {column}"
-            for row, column in zip(part["row"].astype(object), part["column"], strict=True)
+        data = _columns(fixes, FIX_INPUT)
+        personal = [
+            variable in PERSONAL_FIELDS if _missing(given) else bool(given)
+            for given, variable in zip(data["personal"], data["variable"], strict=True)
         ]
-        part["value"] = [
-            None if _missing(value) else place if mine else self.quoted(value)
-            for value, place, mine in zip(part["value"], places, personal, strict=True)
-        ]
-        result = part["result"]
-        part["result"] = result.map(str, na_action="ignore").where(~personal & result.notna())
-        part["result"] = part["result"].astype(object).where(part["result"].notna(), None)
-        self._fix_parts.append(part[FIX_COLUMNS])
+        data["value"] = np.array(
+            [
+                None
+                if _missing(value)
+                else self.quoted(value)
+                if not mine
+                else f"kolom {column}"
+                if row is None
+                else f"rij {row}, kolom {column}"
+                for value, mine, row, column in zip(
+                    data["value"], personal, data["row"], data["column"], strict=True
+                )
+            ],
+            dtype=object,
+        )
+        data["result"] = np.array(
+            [
+                None if mine or _missing(result) else str(result)
+                for result, mine in zip(data["result"], personal, strict=True)
+            ],
+            dtype=object,
+        )
+        self._fix_parts.append(_stored(data, FIX_COLUMNS))
 
     def row(
         self,
@@ -279,12 +338,7 @@ class Ledger:
         sheet: str | None = None,
     ):
         """Close a file (or one sheet of it): count its rows by fate and check none was lost."""
-        rows = _concat(self._row_parts, ROW_COLUMNS)
-        mine = rows["file"] == file
-        if sheet is not None:
-            mine &= rows["sheet"] == sheet
-        found = rows.loc[mine, "status"].value_counts()
-        counts = {s: int(found.get(s, 0)) for s in (KEPT, MERGED, REJECTED)}
+        counts = self._counted(file, sheet)
         if error is None and sum(counts.values()) != rows_in:
             raise LedgerError(
                 f"{file}{f' [{sheet}]' if sheet else ''}: {rows_in} rijen gelezen maar "
@@ -316,6 +370,7 @@ class Ledger:
         """Drop the rows and fixes of a file whose cleaning failed; how it was read stays."""
         rows = _concat(self._row_parts, ROW_COLUMNS)
         self._row_parts[:] = [rows.loc[rows["file"] != file].reset_index(drop=True)]
+        self._counts.pop(file, None)
         fixes = _concat(self._fix_parts, FIX_COLUMNS)
         keep = (fixes["file"] != file) | fixes["action"].isin(READ_ACTIONS)
         self._fix_parts[:] = [fixes.loc[keep].reset_index(drop=True)]
@@ -344,19 +399,13 @@ class Ledger:
         ]
         rows.loc[at, "kept_row"] = duplicates["kept_row"].astype("Int64").to_numpy()
         rows.loc[at, "record_id"] = duplicates["record_id"].to_numpy(dtype=object)
+        self._counts = {}
+        self._count(rows["file"], rows["sheet"], rows["status"])
 
     def recount(self) -> None:
         """Recount the per-file totals after duplicates were merged across files."""
-        rows = _concat(self._row_parts, ROW_COLUMNS)
-        by_file = rows.groupby("file")["status"].value_counts()
-        by_sheet = rows.groupby(["file", "sheet"])["status"].value_counts()
         for summary in self.files:
-            for status in (KEPT, MERGED, REJECTED):
-                if summary["sheet"] is None:
-                    summary[status] = int(by_file.get((summary["file"], status), 0))
-                else:
-                    key = (summary["file"], summary["sheet"], status)
-                    summary[status] = int(by_sheet.get(key, 0))
+            summary.update(self._counted(summary["file"], summary["sheet"]))
             if (
                 summary["status"] == "ok"
                 and summary[KEPT] + summary[MERGED] + summary[REJECTED] != summary["rows_in"]
