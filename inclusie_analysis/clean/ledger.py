@@ -185,7 +185,7 @@ FIX_INPUT = ["file", "sheet", "row", "column", "variable", "value", "result", "a
              "message", "advice", "personal"]  # fmt: skip
 
 
-@dataclass
+@dataclass(eq=False)  # holds frames: compare `frames()` instead
 class Ledger:
     """Collects the fate of every row and every field-level fix during one cleaning run.
 
