@@ -18,7 +18,7 @@ import pandas as pd
 
 from inclusie_analysis.analyse.themes import NO_THEME
 from inclusie_analysis.clean.deidentify import KIND_NAMES
-from inclusie_analysis.clean.ledger import Ledger
+from inclusie_analysis.clean.ledger import FixLog, Ledger
 from inclusie_analysis.clean.privacy import (
     inert,
     is_formula_like,
@@ -45,6 +45,7 @@ class _Context:
     rows: pd.Series
     ledger: Ledger
     match: ColumnMatch
+    fixes: FixLog  # the file's fixes, recorded in the ledger once the file is read
 
     def column(self, name: str) -> pd.Series | None:
         found = self.match.column(name)
@@ -52,8 +53,7 @@ class _Context:
 
     def fix(self, i, column, variable, value, result, action, message, advice=""):
         personal = any(v.name == variable and v.type == "pii_drop" for v in self.codebook.variables)
-        self.ledger.fix(
-            self.raw.path.name,
+        self.fixes.add(
             int(self.rows[i]),
             column,
             variable,
@@ -62,7 +62,6 @@ class _Context:
             action,
             message,
             advice,
-            sheet=self.raw.sheet,
             personal=personal or None,
         )
 

@@ -25,7 +25,7 @@ from inclusie_analysis.clean.events import (
     _trailing_blanks,
 )
 from inclusie_analysis.clean.geo import MunicipalityMatcher, load_reference
-from inclusie_analysis.clean.ledger import KEPT, MERGED, REJECTED, Ledger
+from inclusie_analysis.clean.ledger import KEPT, MERGED, REJECTED, Ledger, Outcomes
 from inclusie_analysis.clean.privacy import normalise_email, pseudonym
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.read.readers import RawExport, read_export
@@ -57,8 +57,10 @@ def _attendance(
         matcher=matcher,
         fix=_Fixes(ledger, path.name, columns),
     )
-    out = reader.rows(raw)
-    _trailing_blanks(ledger, path.name, raw)
+    out, outcomes = reader.rows(raw)
+    ledger.record_rows(outcomes)
+    ledger.record_rows(_trailing_blanks(path.name, raw))
+    reader.fix.record()
     ledger.file(path.name, "aanwezigheden", raw.platform, len(raw.frame) + raw.trailing_blank_rows)
     return pd.DataFrame(out, columns=ATTENDANCE_COLUMNS)
 
@@ -102,22 +104,22 @@ class _AttendanceReader:
     def __post_init__(self) -> None:
         self.muni = load_reference().municipalities.set_index("nis_code")
 
-    def rows(self, raw: RawExport) -> list[dict]:
-        """One record per participant, in list order; a participant's second row is merged."""
-        ledger, name = self.fix.ledger, self.fix.file
+    def rows(self, raw: RawExport) -> tuple[list[dict], pd.DataFrame]:
+        """One record per participant, in list order, and every row's outcome for the ledger:
+        blank rows rejected, a participant's second row merged, the others kept."""
+        outcomes = Outcomes(self.fix.file)
         out, seen = [], {}
         for i, record in enumerate(raw.frame.itertuples(index=False)):
             row = raw.spreadsheet_row(i)
             cells = dict(zip(raw.frame.columns, record, strict=True))
             if all(_blank(v) for v in cells.values()):
-                ledger.row(name, row, REJECTED, "blank")
+                outcomes.add(row, REJECTED, "blank")
                 continue
             participant = self.participant(cells)
             present = self.present(row, cells)
             if participant in seen:
                 kept = out[seen[participant]]
-                ledger.row(
-                    name,
+                outcomes.add(
                     row,
                     MERGED,
                     "duplicate",
@@ -129,8 +131,8 @@ class _AttendanceReader:
                 continue
             seen[participant] = len(out)
             out.append(self.record(row, cells, participant, present) | {"source_row": row})
-            ledger.row(name, row, KEPT, record_id=participant)
-        return out
+            outcomes.add(row, KEPT, record_id=participant)
+        return out, outcomes.frame()
 
     def cell(self, cells: dict, field: str) -> object:
         """The cell of a field (None when the list has no such column)."""
@@ -242,17 +244,26 @@ def _attach_attendance(
     disagree = (
         events["attended_list"].notna() & register.notna() & (events["attended_list"] != register)
     )
-    for row in events.loc[disagree].itertuples():
-        ledger.fix(
-            row.source_file,
-            row.source_row,
-            "aanwezig",
-            "attended",
-            row.attended_register,
-            row.attended_list,
-            "attendance_mismatch",
-            f"Het register telt {row.attended_register} aanwezigen, de aanwezigheidslijst "
-            f"{row.attended_list}; de lijst wordt gebruikt omdat ze per persoon is nagekeken.",
-            "Pas het register aan, of de lijst als die onvolledig is.",
+    mismatched = events.loc[disagree]
+    said = mismatched["attended_register"].astype(str)
+    counted = mismatched["attended_list"].astype(str)
+    ledger.record_fixes(
+        pd.DataFrame(
+            {
+                "file": mismatched["source_file"],
+                "row": mismatched["source_row"],
+                "column": "aanwezig",
+                "variable": "attended",
+                "value": mismatched["attended_register"].astype(object),
+                "result": mismatched["attended_list"].astype(object),
+                "action": "attendance_mismatch",
+                "message": "Het register telt "
+                + said
+                + " aanwezigen, de aanwezigheidslijst "
+                + counted
+                + "; de lijst wordt gebruikt omdat ze per persoon is nagekeken.",
+                "advice": "Pas het register aan, of de lijst als die onvolledig is.",
+            }
         )
+    )
     return events

@@ -19,7 +19,7 @@ from inclusie_analysis.clean.events import (
     _vocabulary,
     parse_date,
 )
-from inclusie_analysis.clean.ledger import KEPT, REJECTED, Ledger
+from inclusie_analysis.clean.ledger import KEPT, REJECTED, FixLog, Ledger, Outcomes
 from inclusie_analysis.read.readers import RawExport
 
 
@@ -31,18 +31,17 @@ def _communication_sheet(
     columns = _find_columns(raw, spec["communication_columns"], ["type"], "communicatieblad")
     vocabulary = _vocabulary(config.section("communication_types"))
     labels = {k: v["label"] for k, v in config.section("communication_types").items()}
-    out = []
+    out, outcomes, fixes = [], Outcomes(raw.path.name, raw.sheet), FixLog(raw.path.name, raw.sheet)
     for i, record in enumerate(raw.frame.itertuples(index=False)):
         row = raw.spreadsheet_row(i)
         cells = dict(zip(raw.frame.columns, record, strict=True))
         if all(_blank(v) for v in cells.values()):
-            ledger.row(raw.path.name, row, REJECTED, "blank", sheet=raw.sheet)
+            outcomes.add(row, REJECTED, "blank")
             continue
         written = cells.get(columns["type"])
         kind = vocabulary.get(_norm(written)) if not _blank(written) else None
         if kind is None:
-            ledger.fix(
-                raw.path.name,
+            fixes.add(
                 row,
                 columns["type"],
                 "type",
@@ -52,7 +51,6 @@ def _communication_sheet(
                 "Onbekend soort communicatie; geteld als 'andere'.",
                 "Voeg de schrijfwijze toe aan communication_types in events.yaml "
                 "(instelling paths.events_config).",
-                sheet=raw.sheet,
             )
             kind = "other"
         day = parse_date(cells.get(columns["date"])) if "date" in columns else None
@@ -71,5 +69,7 @@ def _communication_sheet(
                 "source_row": row,
             }
         )
-        ledger.row(raw.path.name, row, KEPT, sheet=raw.sheet, record_id=activity_id)
+        outcomes.add(row, KEPT, record_id=activity_id)
+    ledger.record_rows(outcomes.frame())
+    fixes.record(ledger)
     return pd.DataFrame(out, columns=ACTIVITY_COLUMNS)

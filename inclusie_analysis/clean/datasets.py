@@ -169,16 +169,18 @@ def _combine(
     respondents = pd.concat([r.respondents for r in results])
     signature = pd.concat([r.signature for r in results])
     dropped = find_duplicates(respondents, signature.reindex(respondents.index))
-    for drop, keep in dropped.items():
-        kept = respondents.loc[keep]
-        entry = ledger.redirect(
-            respondents.loc[drop, "source_file"],
-            int(respondents.loc[drop, "source_row"]),
-            int(kept["source_row"]),
-            kept["respondent_id"],
+    drop, kept = respondents.loc[list(dropped)], respondents.loc[list(dropped.values())]
+    ledger.merge(
+        pd.DataFrame(
+            {
+                "file": drop["source_file"].to_numpy(),
+                "row": drop["source_row"].to_numpy(),
+                "kept_file": kept["source_file"].to_numpy(),
+                "kept_row": kept["source_row"].to_numpy(),
+                "record_id": kept["respondent_id"].to_numpy(),
+            }
         )
-        if respondents.loc[drop, "source_file"] != kept["source_file"]:
-            entry["message"] += f" (in {kept['source_file']})"
+    )
     ledger.recount()
     keep = ~respondents.index.isin(list(dropped))
     respondents = respondents.loc[keep].drop(columns=["_place_key"], errors="ignore")

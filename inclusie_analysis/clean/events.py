@@ -21,7 +21,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -30,7 +30,7 @@ import yaml
 
 from inclusie_analysis.analyse.themes import Taxonomy
 from inclusie_analysis.clean.geo import MunicipalityMatcher
-from inclusie_analysis.clean.ledger import REJECTED, Ledger
+from inclusie_analysis.clean.ledger import REJECTED, FixLog, Ledger, Outcomes
 from inclusie_analysis.clean.privacy import scrub_column
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.read.readers import RawExport
@@ -458,21 +458,23 @@ FEEDBACK_COLUMNS = [
 FEEDBACK_TEXT_COLUMNS = ["response_id", "event_id", "question", "text", "scrubbed", "formula"]
 
 
-def _trailing_blanks(ledger: Ledger, name: str, raw, sheet: str | None = None) -> None:
-    """Empty rows at the end of a file, which the reader leaves out of the frame but counts:
-    each is rejected as blank, so the file's rows add up."""
-    for k in range(raw.trailing_blank_rows):
-        ledger.row(name, raw.spreadsheet_row(len(raw.frame) + k), REJECTED, "blank", sheet=sheet)
+def _trailing_blanks(name: str, raw, sheet: str | None = None) -> pd.DataFrame:
+    """Empty rows at the end of a file, which the reader leaves out of the frame but counts,
+    as the ledger's outcomes: each is rejected as blank, so the file's rows add up."""
+    rows = [raw.spreadsheet_row(len(raw.frame) + k) for k in range(raw.trailing_blank_rows)]
+    return pd.DataFrame({"row": rows}, dtype=object).assign(
+        file=name, sheet=sheet, status=REJECTED, reason="blank"
+    )
 
 
-def _records(raw: RawExport, columns: dict[str, str], ledger: Ledger):
-    """Each non-blank data row as (spreadsheet row, field → cell getter); blank rows are
-    written to the ledger as rejected."""
+def _records(raw: RawExport, columns: dict[str, str], outcomes: Outcomes):
+    """Each non-blank data row as (spreadsheet row, field → cell getter); blank rows go to
+    `outcomes` as rejected (the caller records them in the ledger with its own)."""
     for i, record in enumerate(raw.frame.itertuples(index=False)):
         row = raw.spreadsheet_row(i)
         cells = dict(zip(raw.frame.columns, record, strict=True))
         if all(_blank(v) for v in cells.values()):
-            ledger.row(raw.path.name, row, REJECTED, "blank", sheet=raw.sheet)
+            outcomes.add(row, REJECTED, "blank", sheet=raw.sheet)
             continue
 
         def get(field: str, cells: dict = cells) -> object:
@@ -490,13 +492,17 @@ def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
 
 @dataclass
 class _Fixes:
-    """Writes the field-level fixes of one file (or sheet) to the ledger; the column is the
-    one the field was found in."""
+    """Collects the field-level fixes of one file (or sheet), the column being the one the
+    field was found in; `record` writes them to the ledger at once when the file is read."""
 
     ledger: Ledger
     file: str
     columns: dict[str, str]
     sheet: str | None = None
+    log: FixLog = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.log = FixLog(self.file, self.sheet)
 
     def __call__(
         self,
@@ -508,15 +514,8 @@ class _Fixes:
         message: str,
         advice: str = "",
     ) -> None:
-        self.ledger.fix(
-            self.file,
-            row,
-            self.columns.get(field),
-            field,
-            value,
-            result,
-            action,
-            message,
-            advice,
-            sheet=self.sheet,
-        )
+        self.log.add(row, self.columns.get(field), field, value, result, action, message, advice)
+
+    def record(self) -> None:
+        """Write the collected fixes to the ledger."""
+        self.log.record(self.ledger)

@@ -27,7 +27,7 @@ from inclusie_analysis.clean.events import (
     _trailing_blanks,
     parse_date,
 )
-from inclusie_analysis.clean.ledger import KEPT, Ledger
+from inclusie_analysis.clean.ledger import KEPT, Ledger, Outcomes
 from inclusie_analysis.clean.privacy import inert, is_formula_like, pseudonym, scrub
 from inclusie_analysis.read.readers import read_export
 
@@ -48,8 +48,8 @@ def _feedback(
     name = path.name
     fix = _Fixes(ledger, name, columns)
     linker = _EventLinker(events[events["year"].between(year - 1, year)] if len(events) else events)
-    out, texts = [], []
-    for row, get in _records(raw, columns, ledger):
+    out, texts, outcomes = [], [], Outcomes(name)
+    for row, get in _records(raw, columns, outcomes):
         response_id = pseudonym(key, f"feedback|{name}|{get('submitted_at')}|{row}", "r")
         event_id, method = _response_event(row, get, linker, fix)
         entry = {
@@ -66,8 +66,10 @@ def _feedback(
         }
         out.append(entry | _likert_answers(row, get, likert_keys, fix))
         texts += _open_answers(row, get, response_id, event_id, fix)
-        ledger.row(name, row, KEPT, record_id=response_id)
-    _trailing_blanks(ledger, name, raw)
+        outcomes.add(row, KEPT, record_id=response_id)
+    ledger.record_rows(outcomes.frame())
+    ledger.record_rows(_trailing_blanks(name, raw))
+    fix.record()
     ledger.file(name, "feedback", raw.platform, len(raw.frame) + raw.trailing_blank_rows)
     frame = pd.DataFrame(out, columns=FEEDBACK_COLUMNS)
     for item in LIKERT_ITEMS:
@@ -79,10 +81,8 @@ def _response_event(row: int, get, linker: _EventLinker, fix: _Fixes) -> tuple[s
     """(event id, link method) of a response; an unlinked response is a fix."""
     event_id, method = linker.link(get("event"))
     if event_id is None:
-        fix.ledger.fix(
-            fix.file,
+        fix(
             row,
-            fix.columns["event"],
             "event",
             get("event"),
             None,

@@ -15,8 +15,10 @@ through `privacy.scrub`, like every open answer.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 KEPT, MERGED, REJECTED = "kept", "merged", "rejected"
@@ -63,16 +65,150 @@ class LedgerError(RuntimeError):
     """Rows were lost or counted twice: a bug in the cleaner, never a user's mistake."""
 
 
-@dataclass
-class Ledger:
-    """Collects the fate of every row and every field-level fix during one cleaning run."""
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
-    rows: list[dict] = field(default_factory=list)
-    fixes: list[dict] = field(default_factory=list)
+
+def _columns(frame: pd.DataFrame, columns: list[str]) -> dict[str, np.ndarray]:
+    """`frame`'s `columns` as arrays of plain objects (absent ones empty), row numbers as
+    Python integers (converted to Int64 once, when the frames are read)."""
+    empty = np.full(len(frame), None, dtype=object)
+    data = {c: frame[c].to_numpy(dtype=object) if c in frame else empty for c in columns}
+    for column in ("row", "kept_row"):
+        if column in data:
+            data[column] = np.array(
+                [None if _missing(v) else int(v) for v in data[column]], dtype=object
+            )
+    return data
+
+
+def _stored(data: dict[str, np.ndarray], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: data[c] for c in columns}, dtype=object)
+
+
+def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    """The recorded parts as one frame (and the only part from now on)."""
+    if len(parts) != 1:
+        parts[:] = [
+            pd.concat(parts, ignore_index=True)
+            if parts
+            else _stored(_columns(pd.DataFrame(), columns), columns)
+        ]
+    return parts[0]
+
+
+def _transposed(items: list[tuple], width: int) -> list[np.ndarray]:
+    """Tuples of one row each as arrays of one column each (plain objects)."""
+    return [
+        np.fromiter((item[k] for item in items), dtype=object, count=len(items))
+        for k in range(width)
+    ]
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """A frame as a list of dicts with None for every missing value."""
+    plain = frame.astype(object)
+    return plain.where(plain.notna(), None).to_dict("records")
+
+
+@dataclass
+class Outcomes:
+    """The fate of each row of one step, collected while the step reads its records and
+    recorded in the ledger once (`Ledger.record_rows`)."""
+
+    file: str
+    sheet: str | None = None
+    items: list[tuple] = field(default_factory=list)
+
+    def add(
+        self,
+        row: int,
+        status: str,
+        reason: str | None = None,
+        *,
+        kept_row: int | None = None,
+        record_id: str | None = None,
+        message: str | None = None,
+        sheet: str | None = None,
+    ) -> None:
+        """One row's fate; `sheet` (default: the outcomes' sheet) for a row of another."""
+        self.items.append((row, status, reason, message, kept_row, record_id, sheet or self.sheet))
+
+    def frame(self) -> pd.DataFrame:
+        """The outcomes as a frame with the ledger's row columns."""
+        columns = ["row", "status", "reason", "message", "kept_row", "record_id", "sheet"]
+        data = dict(zip(columns, _transposed(self.items, len(columns)), strict=True))
+        index = pd.RangeIndex(len(self.items))
+        return pd.DataFrame({"file": self.file, **data}, index=index, dtype=object)
+
+
+@dataclass
+class FixLog:
+    """A file's field-level fixes, collected while its values are read and recorded in the
+    ledger once (`Ledger.record_fixes`), not one call per value."""
+
+    file: str
+    sheet: str | None = None
+    items: list[tuple] = field(default_factory=list)
+
+    def add(
+        self,
+        row: int | None,
+        column: str | None,
+        variable: str | None,
+        value: object,
+        result: object,
+        action: str,
+        message: str,
+        advice: str = "",
+        personal: bool | None = None,
+    ) -> None:
+        """One fix, with the arguments of `Ledger.fix` (the file and sheet are the log's)."""
+        self.items.append((row, column, variable, value, result, action, message, advice, personal))
+
+    def frame(self) -> pd.DataFrame:
+        """The fixes as a frame with the fix columns and `personal`, not yet de-identified."""
+        data = dict(zip(FIX_INPUT[2:], _transposed(self.items, 9), strict=True))
+        index = pd.RangeIndex(len(self.items))
+        return pd.DataFrame(
+            {"file": self.file, "sheet": self.sheet, **data}, index=index, dtype=object
+        )
+
+    def record(self, ledger: Ledger) -> None:
+        """Record the collected fixes in `ledger` and start an empty log."""
+        ledger.record_fixes(self.frame())
+        self.items = []
+
+
+# What `record_fixes` takes: the fix columns before de-identification, and `personal`.
+FIX_INPUT = ["file", "sheet", "row", "column", "variable", "value", "result", "action",
+             "message", "advice", "personal"]  # fmt: skip
+
+
+@dataclass(eq=False)  # holds frames: compare `frames()` instead
+class Ledger:
+    """Collects the fate of every row and every field-level fix during one cleaning run.
+
+    Rows and fixes are recorded a step's frame at a time (`record_rows`, `record_fixes`) and
+    concatenated when read; `rows` and `fixes` give them as lists of dicts, `frames()` as
+    the three tidy frames that are written out."""
+
     files: list[dict] = field(default_factory=list)
-    _where: dict = field(default_factory=dict, repr=False)
-    _indexed: int = field(default=-1, repr=False)
+    _row_parts: list[pd.DataFrame] = field(default_factory=list, repr=False)
+    _fix_parts: list[pd.DataFrame] = field(default_factory=list, repr=False)
     _scrubbed: dict = field(default_factory=dict, repr=False)
+    # rows per file, sheet and status, counted as each part is recorded (for `file`)
+    _counts: dict[str, Counter] = field(default_factory=dict, repr=False)
+
+    @property
+    def rows(self) -> list[dict]:
+        """Every recorded row as a dict (a copy: change rows with `merge`)."""
+        return _records(_concat(self._row_parts, ROW_COLUMNS))
+
+    @property
+    def fixes(self) -> list[dict]:
+        """Every recorded fix as a dict, de-identified."""
+        return _records(_concat(self._fix_parts, FIX_COLUMNS))
 
     def quoted(self, value: object) -> str | None:
         """A value as the data-quality report may quote it: scrubbed of personal data
@@ -86,6 +222,75 @@ class Ledger:
             self._scrubbed[text] = scrub(text)[0]
         return self._scrubbed[text]
 
+    def record_rows(self, outcomes: pd.DataFrame) -> None:
+        """Record a step's row outcomes at once: a frame with the ROW_COLUMNS `file`, `row`
+        and `status` and any of the others (absent: empty; no message: the reason's)."""
+        if not len(outcomes):
+            return
+        data = _columns(outcomes, ROW_COLUMNS)
+        data["message"] = np.array(
+            [
+                message
+                if not _missing(message) and message != ""
+                else ("" if _missing(reason) else REASONS.get(reason, ""))
+                for message, reason in zip(data["message"], data["reason"], strict=True)
+            ],
+            dtype=object,
+        )
+        self._row_parts.append(_stored(data, ROW_COLUMNS))
+        self._count(data["file"], data["sheet"], data["status"])
+
+    def _counted(self, file: str, sheet: str | None) -> dict[str, int]:
+        """The rows of a file (of one sheet, or all when `sheet` is None) by status."""
+        found = self._counts.get(file, Counter())
+        return {
+            s: sum(n for (at, status), n in found.items() if status == s and sheet in (None, at))
+            for s in (KEPT, MERGED, REJECTED)
+        }
+
+    def _count(self, files, sheets, statuses) -> None:
+        for file, sheet, status in zip(files, sheets, statuses, strict=True):
+            self._counts.setdefault(file, Counter())[(sheet, status)] += 1
+
+    def record_fixes(self, fixes: pd.DataFrame) -> None:
+        """Record a step's field-level events at once (columns FIX_INPUT; absent: empty).
+
+        Each `value` (the cell as typed) is scrubbed (`quoted`); for a column that is personal
+        by nature (`personal`, by default: `variable` is one of PERSONAL_FIELDS) it is
+        replaced by its place, "rij 12, kolom E-mail". `result` is what the cleaner made of it
+        (reference data, a date, a label or an already scrubbed answer): it must not hold
+        personal data and is not scrubbed again, but dropped for a personal column."""
+        if not len(fixes):
+            return
+        data = _columns(fixes, FIX_INPUT)
+        personal = [
+            variable in PERSONAL_FIELDS if _missing(given) else bool(given)
+            for given, variable in zip(data["personal"], data["variable"], strict=True)
+        ]
+        data["value"] = np.array(
+            [
+                None
+                if _missing(value)
+                else self.quoted(value)
+                if not mine
+                else f"kolom {column}"
+                if row is None
+                else f"rij {row}, kolom {column}"
+                for value, mine, row, column in zip(
+                    data["value"], personal, data["row"], data["column"], strict=True
+                )
+            ],
+            dtype=object,
+        )
+        data["result"] = np.array(
+            [
+                None if mine or _missing(result) else str(result)
+                for result, mine in zip(data["result"], personal, strict=True)
+            ],
+            dtype=object,
+        )
+        self._fix_parts.append(_stored(data, FIX_COLUMNS))
+
     def row(
         self,
         file: str,
@@ -98,18 +303,10 @@ class Ledger:
         record_id: str | None = None,
         message: str | None = None,
     ) -> None:
-        self.rows.append(
-            {
-                "file": file,
-                "sheet": sheet,
-                "row": row,
-                "status": status,
-                "reason": reason,
-                "message": message or (REASONS.get(reason, "") if reason else ""),
-                "kept_row": kept_row,
-                "record_id": record_id,
-            }
-        )
+        """Record one row's fate (a one-off; a step records its rows with `record_rows`)."""
+        outcomes = Outcomes(file, sheet)
+        outcomes.add(row, status, reason, kept_row=kept_row, record_id=record_id, message=message)
+        self.record_rows(outcomes.frame())
 
     def fix(
         self,
@@ -125,32 +322,11 @@ class Ledger:
         sheet: str | None = None,
         personal: bool | None = None,
     ) -> None:
-        """Record a field-level event. `value` (the cell as typed) is scrubbed (`quoted`); for
-        a column that is personal by nature (`personal`, by default: `variable` is one of
-        PERSONAL_FIELDS) it is replaced by its place, "rij 12, kolom E-mail". `result` is
-        what the cleaner made of it and must not hold personal data."""
-        if personal is None:
-            personal = variable in PERSONAL_FIELDS
-        if personal and value is not None:
-            value = f"rij {row}, kolom {column}" if row is not None else f"kolom {column}"
-        else:
-            value = self.quoted(value)
-        self.fixes.append(
-            {
-                "file": file,
-                "sheet": sheet,
-                "row": row,
-                "column": column,
-                "variable": variable,
-                "value": value,
-                # what the cleaner made of it: reference data (a municipality), a date, a
-                # label or an already scrubbed answer, so not scrubbed again
-                "result": None if personal or result is None else str(result),
-                "action": action,
-                "message": message,
-                "advice": advice,
-            }
-        )
+        """Record one field-level event (a one-off, such as a file's chosen sheet; a step
+        records its fixes with `record_fixes`, which says how values are de-identified)."""
+        log = FixLog(file, sheet)
+        log.add(row, column, variable, value, result, action, message, advice, personal)
+        log.record(self)
 
     def file(
         self,
@@ -162,10 +338,7 @@ class Ledger:
         sheet: str | None = None,
     ):
         """Close a file (or one sheet of it): count its rows by fate and check none was lost."""
-        mine = [
-            r for r in self.rows if r["file"] == file and (sheet is None or r["sheet"] == sheet)
-        ]
-        counts = {s: sum(r["status"] == s for r in mine) for s in (KEPT, MERGED, REJECTED)}
+        counts = self._counted(file, sheet)
         if error is None and sum(counts.values()) != rows_in:
             raise LedgerError(
                 f"{file}{f' [{sheet}]' if sheet else ''}: {rows_in} rijen gelezen maar "
@@ -195,36 +368,44 @@ class Ledger:
 
     def forget(self, file: str) -> None:
         """Drop the rows and fixes of a file whose cleaning failed; how it was read stays."""
-        self.rows = [r for r in self.rows if r["file"] != file]
-        self.fixes = [f for f in self.fixes if f["file"] != file or f["action"] in READ_ACTIONS]
+        rows = _concat(self._row_parts, ROW_COLUMNS)
+        self._row_parts[:] = [rows.loc[rows["file"] != file].reset_index(drop=True)]
+        self._counts.pop(file, None)
+        fixes = _concat(self._fix_parts, FIX_COLUMNS)
+        keep = (fixes["file"] != file) | fixes["action"].isin(READ_ACTIONS)
+        self._fix_parts[:] = [fixes.loc[keep].reset_index(drop=True)]
 
-    def redirect(self, file: str, row: int, kept_row: int, record_id: str | None) -> dict:
-        """Turn a kept row into a merged one that points at `kept_row` (duplicates)."""
-        if self._indexed != len(self.rows):
-            self._where = {(r["file"], r["row"]): r for r in self.rows if r["status"] == KEPT}
-            self._indexed = len(self.rows)
-        entry = self._where.get((file, row))
-        if entry is None or entry["status"] != KEPT:
+    def merge(self, duplicates: pd.DataFrame) -> None:
+        """Turn kept rows into merged ones (repeated submissions): `duplicates` has the
+        `file` and `row` of each, and the `kept_file`, `kept_row` and `record_id` of the
+        submission that was kept. The message names the kept file when it is another."""
+        if not len(duplicates):
+            return
+        rows = _concat(self._row_parts, ROW_COLUMNS)
+        kept = rows.loc[(rows["status"] == KEPT) & rows["file"].isin(duplicates["file"])]
+        where = pd.Series(kept.index, index=pd.MultiIndex.from_frame(kept[["file", "row"]]))
+        wanted = list(zip(duplicates["file"], duplicates["row"].astype(int), strict=True))
+        found = where.reindex(pd.MultiIndex.from_tuples(wanted, names=["file", "row"]))
+        lost = found.isna() | found.duplicated()
+        if lost.any():
+            file, row = wanted[int(np.flatnonzero(lost)[0])]
             raise LedgerError(f"{file} rij {row} staat niet als behouden in het grootboek.")
-        entry.update(
-            status=MERGED,
-            reason="duplicate",
-            message=REASONS["duplicate"],
-            kept_row=kept_row,
-            record_id=record_id,
-        )
-        return entry
+        at = found.astype("int64").to_numpy()
+        rows.loc[at, "status"] = MERGED
+        rows.loc[at, "reason"] = "duplicate"
+        rows.loc[at, "message"] = [
+            REASONS["duplicate"] + (f" (in {kept_file})" if kept_file != file else "")
+            for file, kept_file in zip(duplicates["file"], duplicates["kept_file"], strict=True)
+        ]
+        rows.loc[at, "kept_row"] = duplicates["kept_row"].astype("Int64").to_numpy()
+        rows.loc[at, "record_id"] = duplicates["record_id"].to_numpy(dtype=object)
+        self._counts = {}
+        self._count(rows["file"], rows["sheet"], rows["status"])
 
     def recount(self) -> None:
         """Recount the per-file totals after duplicates were merged across files."""
         for summary in self.files:
-            mine = [
-                r
-                for r in self.rows
-                if r["file"] == summary["file"] and summary["sheet"] in (None, r["sheet"])
-            ]
-            for status in (KEPT, MERGED, REJECTED):
-                summary[status] = sum(r["status"] == status for r in mine)
+            summary.update(self._counted(summary["file"], summary["sheet"]))
             if (
                 summary["status"] == "ok"
                 and summary[KEPT] + summary[MERGED] + summary[REJECTED] != summary["rows_in"]
@@ -232,14 +413,16 @@ class Ledger:
                 raise LedgerError(f"{summary['file']}: rijen verloren bij het samenvoegen.")
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        """The ledger as three tidy frames: rows, fixes, files."""
-        rows = pd.DataFrame(self.rows, columns=ROW_COLUMNS).astype(
-            {"row": "Int64", "kept_row": "Int64"}
-        )
-        fixes = pd.DataFrame(self.fixes, columns=FIX_COLUMNS).astype({"row": "Int64"})
+        """The ledger as three tidy frames: rows, fixes, files. Text columns are strings
+        (pandas' `string` when a column holds no value at all)."""
+        rows = _concat(self._row_parts, ROW_COLUMNS).copy()
+        fixes = _concat(self._fix_parts, FIX_COLUMNS).copy()
         files = pd.DataFrame(self.files, columns=FILE_COLUMNS)
         for frame in (rows, fixes, files):
             for column in frame.columns:
-                if frame[column].dtype == object:
-                    frame[column] = frame[column].astype("string")
+                if column in ("row", "kept_row"):
+                    frame[column] = frame[column].astype("Int64")
+                elif frame[column].dtype == object:
+                    empty = frame[column].isna().all()
+                    frame[column] = frame[column].astype("string" if empty else "str")
         return {"ledger": rows, "fixes": fixes, "files": files}

@@ -36,7 +36,7 @@ from inclusie_analysis.clean.answers import (
     _text,
 )
 from inclusie_analysis.clean.geo import MunicipalityMatcher, load_reference, normalise_name
-from inclusie_analysis.clean.ledger import KEPT, REJECTED, Ledger
+from inclusie_analysis.clean.ledger import KEPT, REJECTED, FixLog, Ledger
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.read.codebook import Codebook, ColumnMatch, Variable
 from inclusie_analysis.read.codebook_columns import match_export
@@ -109,12 +109,14 @@ def clean_needs_export(
     """Clean one survey export with its codebook; every row goes into `ledger`."""
     frame = raw.frame.reset_index(drop=True)
     match = resolve_columns(raw, codebook)
-    _report_unmatched(raw, match, ledger)
+    fixes = FixLog(raw.path.name, raw.sheet)
+    _report_unmatched(match, fixes)
     columns = {v.name: match.columns(v.name) for v in codebook.variables}
     rows = pd.Series([raw.spreadsheet_row(i) for i in range(len(frame))], index=frame.index)
-    kept = _answered(raw, codebook, frame, columns, rows, ledger)
+    kept, rejected = _answered(raw, codebook, frame, columns, rows)
+    ledger.record_rows(rejected)
     kept_rows = rows.loc[kept.index]
-    context = _Context(raw, codebook, columns, kept, kept_rows, ledger, match)
+    context = _Context(raw, codebook, columns, kept, kept_rows, ledger, match, fixes)
     ids = _respondent_ids(context, key)
     out = _Frames(_respondent_frame(context, ids), pd.DataFrame(index=kept.index))
     need_scales = {v.scale for v in codebook.variables if v.type == "scale" and v.theme}
@@ -122,8 +124,12 @@ def clean_needs_export(
         if variable.name in ("submitted_at",) or not columns.get(variable.name):
             continue
         _read_variable(context, variable, ids, matcher, need_scales, out)
-    for i in kept.index:
-        ledger.row(raw.path.name, int(kept_rows[i]), KEPT, sheet=raw.sheet, record_id=ids[i])
+    ledger.record_rows(
+        pd.DataFrame(
+            {"row": kept_rows.to_numpy(), "record_id": ids.reindex(kept.index).to_numpy()}
+        ).assign(file=raw.path.name, sheet=raw.sheet, status=KEPT)
+    )
+    fixes.record(ledger)
     return FileResult(
         respondents=out.respondents,
         needs=_concat(out.needs, NEEDS_COLUMNS),
@@ -139,23 +145,24 @@ def _answered(
     frame: pd.DataFrame,
     columns: dict[str, list[str]],
     rows: pd.Series,
-    ledger: Ledger,
-) -> pd.DataFrame:
-    """The rows with at least one answer; blank and unanswered rows go to the ledger."""
-    name = raw.path.name
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows with at least one answer, and the outcomes of the others (blank and
+    unanswered rows, rejected) for the ledger."""
     answer_columns = [
         c for v in codebook.variables if v.type in ANSWER_TYPES for c in columns.get(v.name, [])
     ]
     blank = frame.isna().all(axis=1)
     unanswered = ~blank & (frame[answer_columns].isna().all(axis=1) if answer_columns else True)
-    for i in frame.index[blank]:
-        ledger.row(name, int(rows[i]), REJECTED, "blank", sheet=raw.sheet)
     # empty rows at the very end, which the reader leaves out of the frame but counts
-    for k in range(getattr(raw, "trailing_blank_rows", 0)):
-        ledger.row(name, raw.spreadsheet_row(len(frame) + k), REJECTED, "blank", sheet=raw.sheet)
-    for i in frame.index[unanswered]:
-        ledger.row(name, int(rows[i]), REJECTED, "no_answers", sheet=raw.sheet)
-    return frame.loc[~blank & ~unanswered]
+    trailing = [raw.spreadsheet_row(len(frame) + k) for k in range(raw.trailing_blank_rows)]
+    rejected = pd.DataFrame(
+        {
+            "row": [*rows[blank], *trailing, *rows[unanswered]],
+            "reason": ["blank"] * (int(blank.sum()) + len(trailing))
+            + ["no_answers"] * int(unanswered.sum()),
+        }
+    ).assign(file=raw.path.name, sheet=raw.sheet, status=REJECTED)
+    return frame.loc[~blank & ~unanswered], rejected
 
 
 def _respondent_frame(context: _Context, ids: pd.Series) -> pd.DataFrame:
@@ -317,10 +324,9 @@ def resolve_columns(raw: RawExport, codebook: Codebook) -> ColumnMatch:
     return match
 
 
-def _report_unmatched(raw: RawExport, match: ColumnMatch, ledger: Ledger) -> None:
+def _report_unmatched(match: ColumnMatch, fixes: FixLog) -> None:
     for column in match.unmatched:
-        ledger.fix(
-            raw.path.name,
+        fixes.add(
             None,
             str(column),
             None,
@@ -329,7 +335,6 @@ def _report_unmatched(raw: RawExport, match: ColumnMatch, ledger: Ledger) -> Non
             "column_unmatched",
             "Deze kolom staat niet in het codeboek en werd niet gebruikt.",
             "Hoort ze bij een vraag, voeg dan een variabele toe aan het codeboek.",
-            sheet=raw.sheet,
         )
 
 
@@ -337,8 +342,7 @@ def _report_missing_theme(context: _Context, variable: Variable) -> None:
     """A question on the needs' scale without a theme is kept as a need under "zonder thema"
     (so its answers stay in the needs tables) and reported, once per file: it cannot count
     towards a theme in the ranking until the codebook gives it one."""
-    context.ledger.fix(
-        context.raw.path.name,
+    context.fixes.add(
         None,
         str(context.match.column(variable.name)),
         variable.name,
@@ -349,7 +353,6 @@ def _report_missing_theme(context: _Context, variable: Variable) -> None:
         "thema: ze staat bij de leernoden onder 'zonder thema' en telt niet mee in de "
         "rangschikking van de thema's.",
         f"Geef variabele '{variable.name}' een theme: in {context.codebook.path.name}.",
-        sheet=context.raw.sheet,
     )
 
 

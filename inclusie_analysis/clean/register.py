@@ -36,7 +36,7 @@ from inclusie_analysis.clean.events import (
     parse_hours,
     parse_yes_no,
 )
-from inclusie_analysis.clean.ledger import KEPT, REJECTED, Ledger
+from inclusie_analysis.clean.ledger import KEPT, REJECTED, Ledger, Outcomes
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.read.readers import RawExport, read_export
 
@@ -56,12 +56,12 @@ def _register(
     activities = pd.DataFrame(columns=ACTIVITY_COLUMNS)
     rows_in = len(raw.frame) + raw.trailing_blank_rows
     comm_sheet = _communication_sheet_name(sheets, spec)
-    _trailing_blanks(ledger, path.name, raw, sheet=event_sheet)
+    ledger.record_rows(_trailing_blanks(path.name, raw, sheet=event_sheet))
     ledger.file(path.name, "register", "register", rows_in, sheet=event_sheet)
     if comm_sheet is not None:
         comm = read_export(path, sheet=comm_sheet)
         activities = _communication_sheet(comm, year, config, ledger)
-        _trailing_blanks(ledger, path.name, comm, sheet=comm_sheet)
+        ledger.record_rows(_trailing_blanks(path.name, comm, sheet=comm_sheet))
         ledger.file(
             path.name,
             "register",
@@ -144,15 +144,18 @@ def _register_sheet(
     words = _RegisterWords.of(config)
     name, sheet = raw.path.name, raw.sheet
     fix = _Fixes(ledger, name, columns, sheet=sheet)
+    outcomes = Outcomes(name, sheet)
     out = []
-    for row, get in _records(raw, columns, ledger):
+    for row, get in _records(raw, columns, outcomes):
         title = "" if _blank(get("title")) else " ".join(str(get("title")).split())
         if _is_total_row(title, get):
-            ledger.row(name, row, REJECTED, "total_row", sheet=sheet)
+            outcomes.add(row, REJECTED, "total_row")
             continue
         event = _register_event(row, get, title, year, words, fix, taxonomy)
         out.append(event | {"source_file": name, "source_row": row})
-        ledger.row(name, row, KEPT, sheet=sheet, record_id=event["event_id"])
+        outcomes.add(row, KEPT, record_id=event["event_id"])
+    ledger.record_rows(outcomes.frame())
+    fix.record()
     frame = pd.DataFrame(
         out,
         columns=[
