@@ -96,7 +96,7 @@ def candidates(data_dir: Path | str, taxonomy: Taxonomy = None) -> pd.DataFrame:
                 "year": _feedback_years(feedback, events),
                 "text": feedback["text"],
             }
-        ),  # fmt: skip
+        ),
         pd.DataFrame({"source": "register", "year": events["year"], "text": events["title"]}),
     ]
     rows = pd.concat([f.astype({"year": "Int64"}) for f in frames], ignore_index=True)
@@ -355,15 +355,16 @@ def _codebook_sheet(sheet, codes: list[str], taxonomy: Taxonomy) -> None:
 
 
 def codebook_examples(codes: list[str], path: Path = LABELLED, per_group: int = 3) -> dict:
-    """Up to `per_group` hand-labelled example answers per group (shortest first among those
-    with only that group), from the project's labelled sample; none when it is absent."""
+    """Up to `per_group` hand-labelled example answers per group from the project's labelled
+    sample (answers with that group only first, then shortest first); none without it."""
     if not Path(path).exists():
         return {}
-    labelled = pd.read_csv(path, dtype="string")
+    labelled = pd.read_csv(path, dtype="string").dropna(subset=["text", "themes"])
+    coded = [(str(t), set(str(c).split(";"))) for t, c in zip(*labelled[["text", "themes"]].T.values)]
     out: dict[str, list[str]] = {}
     for code in codes:
-        own = labelled.loc[labelled["themes"] == code, "text"].dropna()
-        out[code] = sorted(own, key=lambda t: (len(t), t))[:per_group]
+        own = [(len(c), len(t), t) for t, c in coded if code in c]
+        out[code] = [t for _, _, t in sorted(own)[:per_group]]
     return out
 
 
