@@ -160,13 +160,16 @@ def _themes(settings, args: argparse.Namespace) -> int:
         raise InputError(f"onbekende opdracht 'themes {args.themes_command}'.")
     from inclusie_analysis.analyse.coding_workbook import write_sample
 
-    year = args.year or settings.year or _latest_cleaned(settings.reports)
+    year = args.year or settings.year
+    if args.data is None:
+        year = year or _latest_cleaned(settings.reports)
     data = args.data or settings.reports / str(year) / "data"
-    out = args.out or settings.reports / str(year) / "coderen" / f"codeerwerkboek-{year}.xlsx"
-    if args.out is None:
+    out = args.out
+    if out is None:  # beside the cleaned data, in a folder as private as theirs
         from inclusie_analysis.publish.paths import private_dir
 
-        private_dir(out.parent)
+        name = f"codeerwerkboek-{year}.xlsx" if year else "codeerwerkboek.xlsx"
+        out = private_dir(Path(data).parent / "coderen") / name
     paths = write_sample(data, out, args.n, args.seed, args.second_coder, settings.themes, year)
     print(f"Codeerwerkboek geschreven: {', '.join(map(str, paths))}.")
     return 0

@@ -360,7 +360,9 @@ def codebook_examples(codes: list[str], path: Path = LABELLED, per_group: int = 
     if not Path(path).exists():
         return {}
     labelled = pd.read_csv(path, dtype="string").dropna(subset=["text", "themes"])
-    coded = [(str(t), set(str(c).split(";"))) for t, c in zip(*labelled[["text", "themes"]].T.values)]
+    coded = [
+        (str(t), set(str(c).split(";"))) for t, c in zip(*labelled[["text", "themes"]].T.values)
+    ]
     out: dict[str, list[str]] = {}
     for code in codes:
         own = [(len(c), len(t), t) for t, c in coded if code in c]
