@@ -360,9 +360,8 @@ def codebook_examples(codes: list[str], path: Path = LABELLED, per_group: int = 
     if not Path(path).exists():
         return {}
     labelled = pd.read_csv(path, dtype="string").dropna(subset=["text", "themes"])
-    coded = [
-        (str(t), set(str(c).split(";"))) for t, c in zip(*labelled[["text", "themes"]].T.values)
-    ]
+    texts, themes = labelled["text"].tolist(), labelled["themes"].tolist()
+    coded = [(str(t), set(str(c).split(";"))) for t, c in zip(texts, themes, strict=True)]
     out: dict[str, list[str]] = {}
     for code in codes:
         own = [(len(c), len(t), t) for t, c in coded if code in c]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from test_coding_workbook import cleaned_data  # tests/analyse is on sys.path (pytest)
 
 from inclusie_analysis.analyse.agreement import (
     AGREEMENT_SHEET,
@@ -24,8 +25,6 @@ from inclusie_analysis.analyse.themes import groups, theme_label
 from inclusie_analysis.cli import main
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.settings import ENV_VAR
-
-from test_coding_workbook import cleaned_data  # tests/analyse is on sys.path (pytest)
 
 
 @pytest.fixture(autouse=True)
@@ -235,7 +234,7 @@ def test_gold_without_besluiten_is_refused_when_coders_differ(filled, tmp_path, 
 
 
 def test_three_coders(filled, tmp_path, capsys):
-    first, second, texts = filled
+    first, second, _ = filled
     third = tmp_path / "codeur3.xlsx"
     third.write_bytes(first.read_bytes())
     out = tmp_path / "o.xlsx"
