@@ -47,8 +47,9 @@ SAMPLING_RULE = (
     "een deel naar haar grootte, en minstens één antwoord zolang de steekproef groot genoeg "
     "is. Binnen een laag hebben antwoorden waarover de trefwoordcodeur het minst zeker is, "
     f"{UNSURE_WEIGHT:g} keer zoveel kans: antwoorden zonder code ('overig'), antwoorden met 3 "
-    "of meer groepen, en antwoorden waarvan de best passende groep volgens de themasuggestie "
-    "niet bij de trefwoordcodes hoort. Zelfde toevalsgetal, zelfde steekproef."
+    "of meer groepen, en antwoorden waarvoor de themasuggestie (die meet hoeveel van het "
+    "antwoord de trefwoorden verklaren) andere of geen groepen geeft dan de trefwoordcodeur. "
+    "Zelfde toevalsgetal, zelfde steekproef."
 )
 
 
@@ -130,7 +131,10 @@ def _distinct(rows: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
 
 def _unsure(rows: pd.DataFrame, taxonomy: Taxonomy) -> list[str]:
     """Why the keyword coder is unsure of each answer ("" when it is not): no code, 3+
-    groups, or the best theme by `suggest_theme` is not among its groups."""
+    groups, or `suggest_theme` (which weighs how much of the answer its keywords explain)
+    gives other groups than the keyword coder, or none: the keywords explain little of it.
+    On the 111 labelled answers with a keyword code the last rule marks 35, of which 15
+    (43 %) are coded wrongly, against 40 of 111 (36 %) overall."""
     from inclusie_analysis.analyse.themes import group_of, suggest_theme
 
     group = group_of(taxonomy)
@@ -142,9 +146,8 @@ def _unsure(rows: pd.DataFrame, taxonomy: Taxonomy) -> list[str]:
         elif len(codes) >= 3:
             reasons.append("3+ groepen")
         else:
-            best = suggest_theme(str(text), taxonomy, limit=1)
-            disagree = bool(best) and group.get(best[0][0], best[0][0]) not in codes
-            reasons.append("suggestie wijkt af" if disagree else "")
+            suggested = {group.get(t, t) for t, _ in suggest_theme(str(text), taxonomy, limit=3)}
+            reasons.append("suggestie wijkt af" if suggested != set(codes) else "")
     return reasons
 
 

@@ -135,9 +135,9 @@ def read_coded_texts(path: Path) -> list[str]:
 
 @pytest.fixture
 def filled(tmp_path):
-    """Two workbooks of the 10 answers: coder 1 codes each answer "middelen" (and the first
+    """Two workbooks of the 11 answers: coder 1 codes each answer "middelen" (and the first
     "outreach" too); coder 2 the same except that the first answer is not "middelen" and the
-    second is also "toegang": 2 disagreements out of 10 x 14 decisions."""
+    second is also "toegang": 2 disagreements out of 11 x 14 decisions."""
     first, second, texts = _sampled(tmp_path)
     one = {t: {"middelen"} for t in texts}
     one[texts[0]] = {"middelen", "outreach"}
@@ -154,24 +154,27 @@ def test_agreement_round_trip(filled, tmp_path, capsys):
     out = tmp_path / "overeenstemming.xlsx"
     assert main(["themes", "agree", str(first), str(second), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "Overeenstemming van 2 codeurs over 10 antwoorden" in printed
+    assert f"Overeenstemming van 2 codeurs over {len(texts)} antwoorden" in printed
     assert "2 verschillen" in printed
     table = pd.read_excel(out, sheet_name=AGREEMENT_SHEET, engine="openpyxl").dropna(subset=["n"])
     table = table.set_index("groep")
     middelen = table.loc[theme_label("middelen")]
-    # middelen: coder 1 ja 10, coder 2 ja 9; one difference: p_o 0.9, p_e 0.9 * 1.0 + ... so
-    # kappa 0 (coder 1 says ja to everything), alpha slightly negative
-    assert middelen["ja codeur1"] == 10 and middelen["ja codeur1-codeur2"] == 9
-    assert middelen["% overeenstemming"] == 90.0
+    # middelen: coder 1 ja to all n, coder 2 to n - 1; one difference: p_o = p_e = (n - 1) / n,
+    # so kappa 0 (coder 1 says ja to everything)
+    n = len(texts)
+    assert middelen["ja codeur1"] == n and middelen["ja codeur1-codeur2"] == n - 1
+    assert middelen["% overeenstemming"] == round(100 * (n - 1) / n, 1)
     assert middelen["kappa"] == pytest.approx(0.0)
-    # toegang: 0 vs 1 ja of 10 -> p_o 0.9, p_e 0.9, kappa 0
-    assert table.loc[theme_label("toegang"), "% overeenstemming"] == 90.0
+    # toegang: 0 vs 1 ja of n -> p_o = p_e = (n - 1) / n, kappa 0
+    assert table.loc[theme_label("toegang"), "% overeenstemming"] == round(100 * (n - 1) / n, 1)
+    assert table.loc[theme_label("toegang"), "kappa"] == pytest.approx(0.0)
     # outreach: both coded one answer: perfect
     assert table.loc[theme_label("outreach"), "kappa"] == 1.0
     assert table.loc[theme_label("outreach"), "interpretatie (kappa)"] == "bijna perfect"
     overall = table.loc[ALL_GROUPS]
-    assert overall["n"] == 10 * len(groups())
-    assert overall["% overeenstemming"] == round(100 * (140 - 2) / 140, 1)
+    decisions = n * len(groups())
+    assert overall["n"] == decisions
+    assert overall["% overeenstemming"] == round(100 * (decisions - 2) / decisions, 1)
     expected = cohen_kappa(*_flat(first, second))
     assert overall["kappa"] == pytest.approx(round(expected, 3))
     differences = pd.read_excel(out, sheet_name=DIFFERENCES_SHEET, engine="openpyxl")

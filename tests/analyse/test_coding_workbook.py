@@ -47,6 +47,8 @@ def cleaned_data(folder: Path, extra: list[str] = ()) -> Path:
         "Goed bezig!",  # overig
         "Regierol, partners, budget en wifi: alles tegelijk.",  # 3+ groups
         "Meer budget voor een digicoach.",  # the same text again: once in the pool
+        # one keyword explains little of it: the suggestion gives no group
+        "Wij hebben vooral nood aan extra mensen, nu doet één collega dit naast haar gewone job.",
         *extra,
     ]
     texts = pd.DataFrame(
@@ -87,7 +89,7 @@ def cleaned_data(folder: Path, extra: list[str] = ()) -> Path:
 def test_candidates_are_the_distinct_answers_of_every_source(tmp_path):
     pool = candidates(cleaned_data(tmp_path / "data"))
     assert set(pool["source"]) == {"enquete", "feedback", "register"}
-    assert len(pool) == 5 + 3 + 2  # one remark twice: once
+    assert len(pool) == 6 + 3 + 2  # one remark twice: once
     assert pool["id"].is_unique
     by_text = pool.set_index("text")
     assert by_text.at["Concrete tips", "year"] == 2025  # the activity's year
@@ -99,6 +101,10 @@ def test_candidates_are_the_distinct_answers_of_every_source(tmp_path):
     )
     assert by_text.at["Meer budget voor een digicoach.", "themes"] == "middelen"
     assert by_text.at["Meer budget voor een digicoach.", "unsure"] == ""
+    unsure = by_text.loc["Wij hebben vooral nood aan extra mensen, nu doet één collega dit naast "
+                         "haar gewone job."]  # fmt: skip
+    assert unsure["themes"] == "professionalisering"
+    assert unsure["unsure"] == "suggestie wijkt af"
 
 
 def test_ids_are_stable_and_name_the_source():
@@ -207,10 +213,10 @@ def test_the_workbook_layout(tmp_path):
     assert keys == ["id", "source", "year", "text", *codes, "notes"]
     headers = [c.value for c in sheet[1]]
     assert headers == ["id", "bron", "jaar", "tekst", *(theme_label(c) for c in codes), "notities"]
-    assert sheet.max_row == 1 + 10 and sheet.freeze_panes == "E2"
+    assert sheet.max_row == 1 + 11 and sheet.freeze_panes == "E2"
     (validation,) = sheet.data_validations.dataValidation
     assert validation.formula1 == '"ja,nee"'
-    assert str(validation.sqref) == f"E2:{_letter(4 + len(codes))}11"
+    assert str(validation.sqref) == f"E2:{_letter(4 + len(codes))}12"
     assert sheet.column_dimensions["D"].width == 60
     assert sheet["D2"].alignment.wrap_text
     # the formula-like answer is text, never a formula
