@@ -353,6 +353,8 @@ def read_decisions(path: Path | str, diffs: pd.DataFrame) -> dict[tuple[str, str
     """The "besluit" of every disagreement in the agreement workbook at `path`, by (id,
     group). An empty or wrong besluit, or a disagreement the file does not list, is an error
     naming the row."""
+    from openpyxl.utils import get_column_letter
+
     from inclusie_analysis.analyse.coding_workbook import read_keys
 
     book = _open(path)
@@ -363,8 +365,6 @@ def read_decisions(path: Path | str, diffs: pd.DataFrame) -> dict[tuple[str, str
             hint="Gebruik het bestand dat 'inclusie themes agree' schreef.",
         )
     sheet, keys = book[DIFFERENCES_SHEET], read_keys(book, DIFFERENCES_SHEET, path)
-    from openpyxl.utils import get_column_letter
-
     column = f"{get_column_letter(keys.index(DECISION) + 1)} ({DECISION})"
     decided: dict[tuple[str, str], bool] = {}
     for r, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
@@ -409,7 +409,8 @@ def gold_rows(
 
 def write_gold(gold: pd.DataFrame, path: Path | str, codes: list[str], taxonomy: Taxonomy) -> list:
     """The gold workbook (layout of the coding workbook, codes filled in) and beside it a CSV
-    with id, text, themes (";"-joined groups, "overig" for none) and source."""
+    with id, text, themes (";"-joined groups, "overig" for none) and source; a formula-like
+    text is kept inert in the CSV (a leading apostrophe, `privacy.inert`), as in the data."""
     from inclusie_analysis.analyse.coding_workbook import write_workbook
 
     path = Path(path)
@@ -420,8 +421,11 @@ def write_gold(gold: pd.DataFrame, path: Path | str, codes: list[str], taxonomy:
         "Gouden standaard: de codes waarover de "
         "codeurs het eens waren, en hun besluiten over de verschillen.",
     )
+    from inclusie_analysis.clean.privacy import inert
+
     themes = [";".join(c for c in codes if row[c]) or OTHER for _, row in gold.iterrows()]
-    table = pd.DataFrame({"id": gold["id"], "text": gold["text"], "themes": themes,
+    text = gold["text"].map(lambda t: inert(t) if isinstance(t, str) else t)  # never a formula
+    table = pd.DataFrame({"id": gold["id"], "text": text, "themes": themes,
                           "source": gold["source"]})  # fmt: skip
     csv = path.with_suffix(".csv")
     table.to_csv(csv, index=False, encoding="utf-8")

@@ -22,6 +22,7 @@ from inclusie_analysis.analyse.agreement import (
 )
 from inclusie_analysis.analyse.coding_workbook import SHEET, read_keys, write_sample
 from inclusie_analysis.analyse.themes import groups, theme_label
+from inclusie_analysis.clean.privacy import as_typed
 from inclusie_analysis.cli import main
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.settings import ENV_VAR
@@ -216,7 +217,8 @@ def test_gold_after_the_besluiten(filled, tmp_path, capsys):
     assert main(args) == 0
     table = pd.read_csv(gold.with_suffix(".csv"), dtype=str)
     assert list(table.columns) == ["id", "text", "themes", "source"]
-    themes = dict(zip(table["text"], table["themes"], strict=True))
+    typed = [as_typed(t) for t in table["text"]]  # the CSV keeps formula-like text inert
+    themes = dict(zip(typed, table["themes"], strict=True))
     assert themes[texts[0]] == "middelen;outreach"  # outreach agreed, middelen decided
     assert themes[texts[1]] == "middelen"  # toegang decided nee
     assert {themes[t] for t in texts[2:]} == {"middelen"}
@@ -227,6 +229,8 @@ def test_gold_after_the_besluiten(filled, tmp_path, capsys):
     )
     assert sorted(coded["id"]) == sorted(table["id"])
     assert set(table["source"]) <= {"enquete", "feedback", "register"}
+    formula = next(t for t in table["text"] if "SUM" in t)  # never a formula in a spreadsheet
+    assert formula.startswith("'=SUM")
 
 
 def test_gold_without_besluiten_is_refused_when_coders_differ(filled, tmp_path, capsys):
