@@ -71,6 +71,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _demo(args.out or settings.demo, args.seed, args.scale, args.only)
     if args.command == "key":
         return _key(settings, args.create)
+    if args.command == "themes":
+        return _themes(settings, args)
     input_root = args.input or settings.raw
     as_of = _as_of(args.as_of)
     demo = args.command == "run" and args.demo
@@ -146,6 +148,47 @@ def _draft_targets(settings, year: int, previous: str | None, out: Path | None) 
             file=sys.stderr,
         )
     return 0
+
+
+def _themes(settings, args: argparse.Namespace) -> int:
+    """`inclusie themes sample|agree`: the coding workbook and the coders' agreement."""
+    if args.themes_command == "agree":
+        from inclusie_analysis.analyse.agreement import run_agree
+
+        return run_agree(args.workbooks, args.out, args.decisions, args.gold, settings.themes)
+    if args.themes_command != "sample":
+        raise InputError(f"onbekende opdracht 'themes {args.themes_command}'.")
+    from inclusie_analysis.analyse.coding_workbook import write_sample
+
+    year = args.year or settings.year
+    if args.data is None:
+        year = year or _latest_cleaned(settings.reports)
+    data = args.data or settings.reports / str(year) / "data"
+    out = args.out
+    if out is None:  # beside the cleaned data, in a folder as private as theirs
+        from inclusie_analysis.publish.paths import private_dir
+
+        name = f"codeerwerkboek-{year}.xlsx" if year else "codeerwerkboek.xlsx"
+        out = private_dir(Path(data).parent / "coderen") / name
+    paths = write_sample(data, out, args.n, args.seed, args.second_coder, settings.themes, year)
+    print(f"Codeerwerkboek geschreven: {', '.join(map(str, paths))}.")
+    return 0
+
+
+def _latest_cleaned(reports: Path) -> int:
+    """The latest year under the reports folder with cleaned data."""
+    years = sorted(
+        (int(p.parent.parent.name) for p in Path(reports).glob("*/data/answers_text.parquet")
+         if p.parent.parent.name.isdigit()),
+        reverse=True,
+    )  # fmt: skip
+    if not years:
+        raise InputError(
+            "er zijn geen opgeschoonde gegevens.",
+            file=str(reports),
+            hint="Voer eerst 'inclusie clean' uit, of kies het jaar met --year.",
+        )
+    return years[0]
 
 
 def _key(settings, create: bool) -> int:

@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_codebook(sub)
     _add_targets(sub)
     _add_key(sub)
+    _add_themes(sub)
     for name, text in (
         ("clean", "schoon de exports op: tabellen, grootboek en datakwaliteitsrapport"),
         ("report", "schoon de exports op en maak alle rapporten van het jaar"),
@@ -110,6 +111,51 @@ def _add_key(sub) -> None:
         action="store_true",
         help="maak een nieuwe sleutel (eenmalig; bestand 0600, map 0700; overschrijft nooit)",
     )
+
+
+def _add_themes(sub) -> None:
+    """`inclusie themes`: code open answers by hand and measure how well coders agree."""
+    themes = sub.add_parser("themes", help="open antwoorden coderen: steekproef, overeenstemming")
+    themes_sub = themes.add_subparsers(dest="themes_command", required=True)
+    _themes_sample_agree_parsers(themes_sub)
+
+
+def _themes_sample_agree_parsers(themes_sub) -> None:
+    """`inclusie themes sample` and `inclusie themes agree`."""
+    sample = themes_sub.add_parser(
+        "sample",
+        help="schrijf een werkboek met een steekproef van open antwoorden om met de hand te "
+        "coderen",
+    )
+    sample.add_argument("--n", type=int, default=150, help="aantal antwoorden (standaard: 150)")
+    sample.add_argument(
+        "--second-coder",
+        action="store_true",
+        help="schrijf ook een werkboek voor een tweede codeur (zelfde rijen, andere volgorde)",
+    )
+    sample.add_argument("--year", type=int, help="jaar van de opgeschoonde gegevens")
+    sample.add_argument(
+        "--data", type=Path, help="map met opgeschoonde gegevens (standaard: <reports>/<jaar>/data)"
+    )
+    sample.add_argument("--seed", type=int, default=1, help="toevalsgetal (standaard: 1)")
+    sample.add_argument(
+        "--out", type=Path, help="het werkboek (standaard: <reports>/<jaar>/coderen/...xlsx)"
+    )
+    agree = themes_sub.add_parser(
+        "agree",
+        help="meet de overeenstemming tussen codeurs en zet de verschillen op een rij; met "
+        "--gold: de gouden standaard na het overleg",
+    )
+    agree.add_argument(
+        "workbooks", type=Path, nargs="+", help="de ingevulde werkboeken (2 of meer)"
+    )
+    agree.add_argument(
+        "--out", type=Path, help="overeenstemmingsbestand (standaard: overeenstemming.xlsx)"
+    )
+    agree.add_argument(
+        "--decisions", type=Path, help="overeenstemming.xlsx met de ingevulde besluiten"
+    )
+    agree.add_argument("--gold", type=Path, help="schrijf de gouden standaard (xlsx en csv)")
 
 
 def _add_pipeline(sub, name: str, text: str) -> None:
