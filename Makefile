@@ -36,7 +36,7 @@ report: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -n auto --dist loadgroup
+	$(BIN)/pytest -n auto
 
 # The unit layer only (read, clean, analyse, publish, settings, CLI): about a minute. `make test`
 # stays the full gate (the demo suite, scenarios, bad inputs, notebooks).

@@ -59,19 +59,47 @@ def shared_samples() -> Path:
     return folder
 
 
-# Parallel runs (pytest-xdist, `make test` uses `-n auto --dist loadgroup`): a worker builds a
-# session or module fixture for itself, so the tests that share an expensive one go to the same
-# worker. Every test that reads the session's demo suite (`run` of tests/demo) is one group, so
-# the 62 reports are built once; each other module of the end-to-end layers (demo, scenarios,
-# bad inputs, notebooks) is a group of its own, since its fixtures run the CLI. Unit tests are
-# spread one by one.
+# Parallel runs (pytest-xdist, `make test` uses `-n auto`): a worker builds a session or module
+# fixture for itself, so the tests that share an expensive one must go to the same worker. Every
+# module that reads the session's demo suite (the fixture `run` of tests/demo) is one group, so
+# its 62 reports are built once; each other module of the end-to-end layers (demo, scenarios,
+# bad inputs, notebooks) is a group of its own, since its fixtures run the CLI; unit tests go
+# one by one. (xdist's own `--dist loadgroup` does not group under pytest 9.2: it renames
+# `item._nodeid`, which pytest no longer reads, so the groups are given to its scope scheduler.)
 END_TO_END = ("tests/demo/", "tests/scenarios/", "tests/bad_inputs/", "tests/test_notebooks.py")
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        path = Path(item.path).resolve().relative_to(ROOT).as_posix()
-        if path.startswith("tests/demo/") and "run" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("demo-suite"))
-        elif path.startswith(END_TO_END):
-            item.add_marker(pytest.mark.xdist_group(path))
+def _uses_the_demo_suite(path: Path) -> bool:
+    """A module with a test or fixture that takes the session's `run`."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return any(
+        isinstance(node, ast.FunctionDef) and any(a.arg == "run" for a in node.args.args)
+        for node in ast.walk(tree)
+    )
+
+
+DEMO_SUITE = frozenset(
+    p.relative_to(ROOT).as_posix()
+    for p in (ROOT / "tests" / "demo").glob("test_*.py")
+    if _uses_the_demo_suite(p)
+)
+
+
+def worker_group(nodeid: str) -> str:
+    """The unit of tests one worker runs together."""
+    path = nodeid.split("::")[0]
+    if path in DEMO_SUITE:
+        return "demo-suite"
+    return path if path.startswith(END_TO_END) else nodeid
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByGroup(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return worker_group(nodeid)
+
+    return ByGroup(config, log)
