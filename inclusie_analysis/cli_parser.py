@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_inspect(sub)
     _add_codebook(sub)
     _add_targets(sub)
+    _add_themes(sub)
     _add_key(sub)
     for name, text in (
         ("clean", "schoon de exports op: tabellen, grootboek en datakwaliteitsrapport"),
@@ -90,6 +91,31 @@ def _add_targets(sub) -> None:
     )
     draft_targets.add_argument(
         "--out", type=Path, help="schrijf naar dit bestand (standaard: <paths.targets>/<jaar>.yaml)"
+    )
+
+
+def _add_themes(sub) -> None:
+    """`inclusie themes ...`: the coding of open answers into themes."""
+    themes = sub.add_parser("themes", help="het coderen van open antwoorden in thema's")
+    themes_sub = themes.add_subparsers(dest="themes_command", required=True)
+    _themes_learn_parser(themes_sub)
+
+
+def _themes_learn_parser(themes_sub) -> None:
+    """`inclusie themes learn`: train the learnt coder on answers coded by people."""
+    learn = themes_sub.add_parser(
+        "learn",
+        help="train de geleerde codeerder op door mensen gecodeerde antwoorden",
+        description="Train de geleerde codeerder (open antwoorden → codeergroepen) op "
+        "gecodeerde antwoorden: werkboeken (.xlsx: id, text en per groep ja/nee) of csv "
+        "(id, text, themes). Toont de kruisvalidatie per groep en voorgestelde trefwoorden.",
+    )
+    learn.add_argument("files", type=Path, nargs="+", help="gecodeerde antwoorden (.xlsx/.csv)")
+    learn.add_argument(
+        "--out", type=Path, help="modelbestand (standaard: paths.theme_model uit de instellingen)"
+    )
+    learn.add_argument(
+        "--kappa", type=float, help="Cohens kappa van de twee codeerders (bewaard in het model)"
     )
 
 
