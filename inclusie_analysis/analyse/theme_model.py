@@ -25,6 +25,7 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,7 +68,7 @@ def word_terms(text: object) -> list[str]:
     """The stem unigrams and bigrams of a text ("digitale vaardigheden" → "digital",
     "vaardig", "digital vaardig")."""
     stems = _stems(_words(str(text)))
-    return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)]
+    return stems + [f"{a} {b}" for a, b in pairwise(stems)]
 
 
 def char_terms(text: object) -> list[str]:
@@ -245,8 +246,9 @@ def _model(path: Path, data: dict) -> ThemeModel:
     if wrong:
         raise ValueError(f"klopt niet: {', '.join(wrong)}")
     training = dict(data["training"])
-    for key in ("sha256", "rows", "date"):
-        training[key]  # noqa: B018 - a KeyError names the missing key
+    missing = {"sha256", "rows", "date"} - set(training)
+    if missing:
+        raise KeyError(", ".join(sorted(missing)))
     return ThemeModel(
         path=path, groups=tuple(group_list),
         word_vocabulary={t: i for i, t in enumerate(words)},
@@ -289,3 +291,37 @@ def model_for(coder: Path | str | None, taxonomy: Taxonomy = None) -> ThemeModel
         model = _load(path.resolve(), _stamp(path))
         return model if list(model.groups) == groups(taxonomy) else None
     return load_theme_model(path, taxonomy)
+
+
+# ---------------------------------------------------------------------------------------------
+# Saying which coder
+
+
+def coder_sentence(frames: list, language: str = "nl") -> str:
+    """The method sentence on how open answers got their themes, from the `coder` column of
+    coded frames (answers_text, feedback_text); empty when there is none."""
+    coders = sorted({str(c) for f in frames if f is not None and "coder" in f
+                     for c in f["coder"].dropna().unique()})  # fmt: skip
+    if not coders:
+        return ""
+    nl = language == "nl"
+    parts = []
+    for coder in coders:
+        if coder.startswith("geleerd: "):
+            what = coder.removeprefix("geleerd: ")
+            parts.append(
+                f"een geleerde codeerder ({what}), getraind op door mensen gecodeerde antwoorden "
+                "en gecombineerd met de trefwoorden van het themabestand"
+                if nl else
+                "a learnt coder ("
+                + what.replace("antwoorden", "answers").replace("getraind", "trained")
+                + "), trained on answers coded by people and combined with the themes file's "
+                "keywords"
+            )  # fmt: skip
+        else:
+            parts.append(
+                "de trefwoorden van het themabestand" if nl else "the themes file's keywords"
+            )
+    if nl:
+        return f"**Open antwoorden.** De thema's van open antwoorden komen van {'; '.join(parts)}."
+    return f"**Open answers.** The themes of open answers come from {'; '.join(parts)}."

@@ -66,10 +66,8 @@ def read_coded(paths: list[Path | str], taxonomy: Taxonomy = None,
     frames = [_read_one(p, groups(taxonomy)) for p in paths]
     frame = pd.concat(frames, ignore_index=True)
     hashes = [file_sha256(p) for p in paths]
-    if len(hashes) == 1:
-        sha = hashes[0]
-    else:
-        sha = hashlib.sha256("".join(hashes).encode()).hexdigest()
+    joined = hashlib.sha256("".join(hashes).encode()).hexdigest()
+    sha = hashes[0] if len(hashes) == 1 else joined
     return Sample(frame, tuple(paths), sha, kappa)
 
 
@@ -77,7 +75,9 @@ def _read_one(path: Path, group_list: list[str]) -> pd.DataFrame:
     if not path.is_file():
         raise InputError("het bestand met gecodeerde antwoorden bestaat niet.", file=str(path))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        frame = _from_workbook(pd.read_excel(path, dtype=str, sheet_name=0, engine="calamine"), path, group_list)
+        frame = _from_workbook(
+            pd.read_excel(path, dtype=str, sheet_name=0, engine="calamine"), path, group_list
+        )
     elif path.suffix.lower() == ".csv":
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     else:
@@ -203,9 +203,9 @@ def _fit_raw(texts: list[str], y: np.ndarray, group_list: list[str], taxonomy: T
 
 def _folds(n_splits: int, frame: pd.DataFrame, seed: int):
     """Grouped folds over paraphrase groups, stratified on each answer's first theme."""
-    from sklearn.model_selection import StratifiedGroupKFold
-
     import warnings
+
+    from sklearn.model_selection import StratifiedGroupKFold
 
     first = frame["themes"].str.split(";").str[0].to_numpy()
     splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
@@ -403,7 +403,7 @@ def keyword_suggestions(fitted: Fitted, frame: pd.DataFrame, limit: int = 8) -> 
         coef = model.coef_[0][: len(terms)]
         for k in coef.argsort()[::-1]:
             term = terms[k]
-            if coef[k] <= 0 or len(rows) and sum(r["group"] == group for r in rows) >= limit:
+            if coef[k] <= 0 or sum(r["group"] == group for r in rows) >= limit:
                 break
             if term in known.get(group, ()) or all(s in stop or len(s) < 3 for s in term.split()):
                 continue

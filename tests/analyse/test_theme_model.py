@@ -172,8 +172,8 @@ def test_keyword_suggestions_are_not_keywords_yet(trained):
 
 
 def test_cross_validated_figures_do_not_fall():
-    """Grouped 5-fold cross-validation on the 164 bundled answers (measured 2026-11-30; floors
-    are those figures minus 0.05). The keyword coder is measured on the same answers."""
+    """Grouped 5-fold cross-validation on the 164 bundled answers (floors: see RECALL_FLOORS);
+    the keyword coder is measured on the same answers (pytest -s prints both)."""
     table = cross_validate(read_coded([SAMPLE_FILE]).frame).set_index("group")
     print()
     print(table[["n", "precision", "recall", "kw_precision", "kw_recall"]].round(2))
@@ -186,8 +186,16 @@ def test_cross_validated_figures_do_not_fall():
     assert (table["recall"] <= table["recall_high"]).all()
 
 
-MICRO_FLOOR = (0.80, 0.45)
-RECALL_FLOORS: dict[str, float] = {}
+# Measured 2026-11-30 (scikit-learn 1.9.1; C=10, keyword weight 3, one threshold for a pooled
+# precision of 0.85 in inner folds): micro precision 0.886, recall 0.559 (keywords: 0.82, 0.58).
+# Floors: micro minus 0.05; per group the recall minus 0.1 (one answer of a group is 0.05-0.1).
+MICRO_FLOOR = (0.83, 0.50)
+RECALL_FLOORS = {
+    "beleidskader": 0.59, "cyberveiligheid": 0.53, "dienstverlening": 0.40, "doelgroepen": 0.56,
+    "middelen": 0.56, "outreach": 0.36, "participatie": 0.10, "partners": 0.33,
+    "professionalisering": 0.53, "regierol": 0.36, "toegang": 0.66, "toegankelijkheid": 0.56,
+    "uitwisseling": 0.47, "vaardigheden": 0.20,
+}  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,8 +234,10 @@ def test_user_themes_with_other_groups_fall_back_to_keywords(tmp_path):
 
 def test_a_coding_workbook_is_read(tmp_path):
     path = tmp_path / "gold.xlsx"
-    rows = [{"id": "1", "text": "Meer budget", **{g: "nee" for g in groups()}},
-            {"id": "2", "text": "Niemand neemt het voortouw", **{g: "" for g in groups()}}]  # fmt: skip
+    rows = [
+        {"id": "1", "text": "Meer budget", **{g: "nee" for g in groups()}},
+        {"id": "2", "text": "Niemand neemt het voortouw", **{g: "" for g in groups()}},
+    ]
     rows[0]["middelen"] = "ja"
     rows[1] |= {"regierol": "Ja", "partners": "ja"}
     pd.DataFrame(rows).to_excel(path, index=False)
@@ -259,6 +269,8 @@ def test_themes_learn_writes_the_model_and_the_suggestions(tmp_path, capsys):
     assert "Voorgestelde trefwoorden" in printed.out and "paths.theme_model" in printed.err
     model = load_theme_model(out)
     assert model.training["kappa"] == 0.8 and model.training["rows"] == 164
-    assert (tmp_path / "model.suggesties.txt").read_text(encoding="utf-8").startswith(
-        "Voorgestelde trefwoorden"
+    assert (
+        (tmp_path / "model.suggesties.txt")
+        .read_text(encoding="utf-8")
+        .startswith("Voorgestelde trefwoorden")
     )
