@@ -110,4 +110,4 @@ def test_the_readme_commands_table_lists_every_option():
         if option not in re.split(r"(?<!\\)\|", rows[command])[1]  # the command column
     ]
     assert missing == []
-    assert len(commands) == 9 and "--kernel-per-report" in _options(commands["inclusie run"])
+    assert len(commands) == 10 and "--kernel-per-report" in _options(commands["inclusie run"])
