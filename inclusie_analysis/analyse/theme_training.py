@@ -63,7 +63,7 @@ def read_coded(paths: list[Path | str], taxonomy: Taxonomy = None,
     """Coded answers from csv files (id, text, themes ";"-joined, optional source and
     paraphrase_group) or xlsx workbooks (id, text and one ja/nee column per coding group)."""
     paths = [Path(p) for p in paths]
-    frames = [_read_one(p, groups(taxonomy)) for p in paths]
+    frames = [_read_one(p, groups(taxonomy), taxonomy) for p in paths]
     frame = pd.concat(frames, ignore_index=True)
     hashes = [file_sha256(p) for p in paths]
     joined = hashlib.sha256("".join(hashes).encode()).hexdigest()
@@ -71,13 +71,14 @@ def read_coded(paths: list[Path | str], taxonomy: Taxonomy = None,
     return Sample(frame, tuple(paths), sha, kappa)
 
 
-def _read_one(path: Path, group_list: list[str]) -> pd.DataFrame:
+def _read_one(path: Path, group_list: list[str], taxonomy: Taxonomy) -> pd.DataFrame:
     if not path.is_file():
         raise InputError("het bestand met gecodeerde antwoorden bestaat niet.", file=str(path))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        frame = _from_workbook(
-            pd.read_excel(path, dtype=str, sheet_name=0, engine="calamine"), path, group_list
-        )
+        sheets = pd.read_excel(path, dtype=str, sheet_name=None, engine="calamine")
+        coded = [s for s in sheets.values() if {"id", "text"} <= {str(c).lower() for c in s}]
+        sheet = coded[0] if coded else next(iter(sheets.values()))  # the codebook sheet: not
+        frame = _from_workbook(sheet, path, group_list, taxonomy)
     elif path.suffix.lower() == ".csv":
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     else:
@@ -106,9 +107,17 @@ def _read_one(path: Path, group_list: list[str]) -> pd.DataFrame:
     return frame[["id", "text", "themes", "source", "paraphrase_group", "file"]].astype(str)
 
 
-def _from_workbook(sheet: pd.DataFrame, path: Path, group_list: list[str]) -> pd.DataFrame:
+def _from_workbook(
+    sheet: pd.DataFrame, path: Path, group_list: list[str], taxonomy: Taxonomy
+) -> pd.DataFrame:
     """The coding workbook: one ja/nee column per group (named by its id) → a themes column."""
+    from inclusie_analysis.analyse.themes import theme_label
+
     lower = {str(c).strip().lower(): c for c in sheet.columns}
+    for group in group_list:  # a column may be named by the group's label instead of its id
+        label = theme_label(group, taxonomy).strip().lower()
+        if group not in lower and label in lower:
+            lower[group] = lower[label]
     absent = [g for g in ["id", "text", *group_list] if g not in lower]
     if absent:
         raise InputError(

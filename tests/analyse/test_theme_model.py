@@ -243,6 +243,9 @@ def test_a_coding_workbook_is_read(tmp_path):
     pd.DataFrame(rows).to_excel(path, index=False)
     frame = read_coded([path]).frame
     assert frame["themes"].tolist() == ["middelen", "partners;regierol"]
+    labelled = pd.DataFrame(rows).rename(columns={"regierol": "Regierol", "text": "Text"})
+    labelled.to_excel(tmp_path / "labels.xlsx", index=False)  # columns named by their labels
+    assert read_coded([tmp_path / "labels.xlsx"]).frame["themes"].tolist()[1] == "partners;regierol"
     assert frame["paraphrase_group"].tolist() == ["1", "2"]
     rows[1]["toegang"] = "misschien"
     pd.DataFrame(rows).to_excel(path, index=False)
