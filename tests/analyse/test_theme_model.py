@@ -277,3 +277,25 @@ def test_themes_learn_writes_the_model_and_the_suggestions(tmp_path, capsys):
         .read_text(encoding="utf-8")
         .startswith("Voorgestelde trefwoorden")
     )
+
+
+def test_coding_needs_no_scikit_learn():
+    """Prediction reads the JSON with numpy/scipy: cleaning works with sklearn unimportable."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['sklearn'] = None\n"
+        "import pandas as pd\n"
+        "from inclusie_analysis.analyse.themes import code_answers\n"
+        "c = code_answers(pd.DataFrame({'text': ['Meer budget voor het digibankje']}))\n"
+        "assert c['coder'][0].startswith('geleerd: '), c['coder'][0]\n"
+        "assert 'sklearn' not in [m.split('.')[0] for m in sys.modules if sys.modules[m]]\n"
+        "print(c['themes'][0])"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          cwd=root)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "middelen" in done.stdout
