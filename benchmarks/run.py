@@ -143,11 +143,57 @@ def suite_rows(repeat: int) -> list[tuple]:
     return rows
 
 
+def coder_rows(scale: int, repeat: int) -> list[tuple]:
+    """Cleaning the demo surveys at `scale` with the learnt coder (the default) and with the
+    keyword coder, and coding their open answers alone with each."""
+    rows = []
+    codebooks = str(ROOT / "surveys" / "codebooks")
+    keywords_only = (
+        "import inclusie_analysis.analyse.theme_model as tm; "
+        "tm.model_for = lambda coder, taxonomy=None: None"  # the learnt coder switched off
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"demo-{scale}"
+        inside(
+            "from inclusie_analysis.demo import write_demo",
+            f"write_demo({str(out)!r}, scale={scale}, only='surveys')",
+            1,
+        )
+        clean = (
+            "from inclusie_analysis.clean.datasets import clean_needs; "
+            "from inclusie_analysis.clean.privacy import DEMO_KEY"
+        )
+        statement = f"d = clean_needs({str(out)!r}, {codebooks!r}, 2025, key=DEMO_KEY)"
+        found = {}
+        for label, setup in (
+            ("keyword coder", f"{keywords_only}\n{clean}"),
+            ("learnt coder", clean),
+        ):
+            found[label], memory = inside(setup, statement, repeat)
+            rows.append((f"clean surveys (~{560 * scale:,} responses), {label}", found[label],
+                         "", f"{memory:.0f} MB"))  # fmt: skip
+        ratio = found["learnt coder"] / found["keyword coder"]
+        rows[-1] = (*rows[-1][:2], f"{ratio:.2f}× the keyword coder", rows[-1][3])
+        setup = (
+            f"{clean}\nfrom inclusie_analysis.analyse.themes import code_answers\n"
+            f"{statement}\nframe = d.answers_text.drop(columns=['themes', 'coder'])\n"
+            "from inclusie_analysis.analyse.theme_model import model_for; model_for(None)"
+        )
+        texts = "frame['text'].nunique()"
+        for label, coder in (("keyword coder", "'keywords'"), ("learnt coder", "None")):
+            seconds, _ = inside(setup, f"c = code_answers(frame, coder={coder}); {texts}", repeat)
+            rows.append((f"  code_answers alone, {label}", seconds, "", ""))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 180])
     parser.add_argument("--suite-repeat", type=int, default=3, help="0: skip the report suite")
+    parser.add_argument(
+        "--coder-scale", type=int, default=100, help="scale of the coder comparison (0: skip)"
+    )
     args = parser.parse_args()
     rows = []
     bare = timed("pass", args.repeat)
@@ -195,6 +241,8 @@ def main() -> None:
             rows.append(
                 ("  floor: calamine + csv read the same files", floor, "", f"{floor_memory:.0f} MB")
             )
+    if args.coder_scale:
+        rows += coder_rows(args.coder_scale, args.repeat if args.coder_scale < 50 else 1)
     if args.suite_repeat:
         rows += suite_rows(args.suite_repeat)
     width = max(len(r[0]) for r in rows)

@@ -67,6 +67,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         )
     if args.command == "targets":
         return _draft_targets(settings, args.year, args.previous, args.out)
+    if args.command == "themes" and args.themes_command == "learn":
+        return _themes_learn(settings, args.files, args.out, args.kappa)
     if args.command == "demo":
         return _demo(args.out or settings.demo, args.seed, args.scale, args.only)
     if args.command == "key":
@@ -189,6 +191,29 @@ def _latest_cleaned(reports: Path) -> int:
             hint="Voer eerst 'inclusie clean' uit, of kies het jaar met --year.",
         )
     return years[0]
+
+
+def _themes_learn(settings, files: list[Path], out: Path | None, kappa: float | None) -> int:
+    from inclusie_analysis.analyse.theme_training import cv_text, learn
+
+    target = out or settings.theme_model or settings.root / "surveys" / "theme_model.json"
+    learnt = learn(files, target, settings.themes, kappa)
+    micro = learnt.cv.iloc[-1]
+    print(f"Kruisvalidatie (gegroepeerde folds; rechts de trefwoorden ter vergelijking):\n"
+          f"{cv_text(learnt.cv)}\n")  # fmt: skip
+    print(learnt.suggestions.read_text(encoding="utf-8"))
+    print(
+        f"Model geschreven naar {learnt.model} (precisie {micro['precision']:.2f}, recall "
+        f"{micro['recall']:.2f} over alle groepen); suggesties in {learnt.suggestions}."
+    )
+    if settings.theme_model is None or learnt.model.resolve() != settings.theme_model.resolve():
+        print(
+            f"Let op: het opschonen gebruikt dit model pas als paths.theme_model ernaar wijst. "
+            f"Zet in {settings.source or 'inclusie.toml'} onder [paths]: "
+            f'theme_model = "{learnt.model.as_posix()}"',
+            file=sys.stderr,
+        )
+    return 0
 
 
 def _key(settings, create: bool) -> int:

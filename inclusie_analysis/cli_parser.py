@@ -94,6 +94,24 @@ def _add_targets(sub) -> None:
     )
 
 
+def _themes_learn_parser(themes_sub) -> None:
+    """`inclusie themes learn`: train the learnt coder on answers coded by people."""
+    learn = themes_sub.add_parser(
+        "learn",
+        help="train de geleerde codeerder op door mensen gecodeerde antwoorden",
+        description="Train de geleerde codeerder (open antwoorden → codeergroepen) op "
+        "gecodeerde antwoorden: werkboeken (.xlsx: id, text en per groep ja/nee) of csv "
+        "(id, text, themes). Toont de kruisvalidatie per groep en voorgestelde trefwoorden.",
+    )
+    learn.add_argument("files", type=Path, nargs="+", help="gecodeerde antwoorden (.xlsx/.csv)")
+    learn.add_argument(
+        "--out", type=Path, help="modelbestand (standaard: paths.theme_model uit de instellingen)"
+    )
+    learn.add_argument(
+        "--kappa", type=float, help="Cohens kappa van de twee codeerders (bewaard in het model)"
+    )
+
+
 def _add_key(sub) -> None:
     """`inclusie key`: show or create the pseudonym key."""
     key = sub.add_parser(
@@ -114,10 +132,13 @@ def _add_key(sub) -> None:
 
 
 def _add_themes(sub) -> None:
-    """`inclusie themes`: code open answers by hand and measure how well coders agree."""
-    themes = sub.add_parser("themes", help="open antwoorden coderen: steekproef, overeenstemming")
+    """`inclusie themes`: code open answers by hand, measure how well coders agree, learn."""
+    themes = sub.add_parser(
+        "themes", help="open antwoorden coderen: steekproef, overeenstemming, geleerde codeerder"
+    )
     themes_sub = themes.add_subparsers(dest="themes_command", required=True)
     _themes_sample_agree_parsers(themes_sub)
+    _themes_learn_parser(themes_sub)
 
 
 def _themes_sample_agree_parsers(themes_sub) -> None:

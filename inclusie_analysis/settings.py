@@ -21,6 +21,7 @@ _DEFAULT_PATHS = {
     "aliases": "surveys/aliases.yaml",
     "events_config": "",
     "themes": "",
+    "theme_model": "",
     "targets": "surveys/targets",
     "notebooks": "",
     "pseudonym_key": ".secrets/pseudonym.key",
@@ -50,6 +51,7 @@ class Settings:
     events_config: Path | None
     pseudonym_key: Path
     themes: Path | None = None
+    theme_model: Path | None = None  # the learnt coder of open answers (None: the bundled)
     targets: Path | None = None
     notebooks: Path | None = None
     municipality_boundaries: Path | None = None
@@ -108,6 +110,7 @@ def load_settings(path: Path | str | None = None) -> Settings:
         aliases=resolve("aliases"),
         events_config=resolve("events_config"),
         themes=resolve("themes"),
+        theme_model=resolve("theme_model"),
         targets=resolve("targets"),
         notebooks=resolve("notebooks"),
         pseudonym_key=resolve("pseudonym_key"),

@@ -183,6 +183,11 @@ def main() -> None:
                     "mergers.yaml": "hand-written public facts (2019 and 2025 mergers)",
                     "localities.yaml": "hand-written public facts: well-known deelgemeenten "
                     "and districts of the larger cities",
+                    "coded_answers.csv": "synthetic open answers written for the project (no "
+                    "real respondents), labelled by hand with the coding groups of themes.yaml; "
+                    "the training sample of theme_model.json",
+                    "theme_model.json": "the learnt coder, trained on coded_answers.csv by "
+                    "scripts/train_theme_model.py",
                     "referentieregios.yaml": "hand-written public facts: the 15 "
                     "referentieregio's of the Vlaamse Regering (kadernota's regiovorming "
                     "12 March 2021 and 4 February 2022, decreet regiovorming 2023), "

@@ -110,7 +110,7 @@ def test_the_readme_commands_table_lists_every_option():
         if option not in re.split(r"(?<!\\)\|", rows[command])[1]  # the command column
     ]
     assert missing == []
-    assert len(commands) == 11 and "--kernel-per-report" in _options(commands["inclusie run"])
+    assert len(commands) == 12 and "--kernel-per-report" in _options(commands["inclusie run"])
 
 
 def test_a_clean_reads_the_region_mapping_once(tmp_path, monkeypatch, capsys):

@@ -40,7 +40,8 @@ KEYS_SHEET = "_kolommen"  # hidden: per sheet, the machine key of each column
 SOURCES = {"enquete": "Bevraging", "feedback": "Feedback", "register": "Activiteitenregister"}
 PREFIX = {"enquete": "E", "feedback": "F", "register": "R"}
 UNSURE_WEIGHT = 3.0  # how much likelier an answer the keyword coder is unsure of is drawn
-LABELLED = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "open_answers_labelled.csv"
+# the bundled sample of answers coded by people (also the learnt coder's training data)
+LABELLED = Path(__file__).resolve().parents[1] / "reference" / "coded_answers.csv"
 SAMPLING_RULE = (
     "De steekproef is gelaagd naar bron (bevraging, feedback, activiteitenregister), jaar en "
     "de huidige code van de trefwoordcodeur (de eerste groep, of 'overig'): elke laag krijgt "

@@ -267,14 +267,34 @@ def code_text(text: object, taxonomy: Taxonomy = None) -> list[str]:
 
 
 def code_answers(
-    texts: pd.DataFrame, column: str = "text", taxonomy: Taxonomy = None
+    texts: pd.DataFrame,
+    column: str = "text",
+    taxonomy: Taxonomy = None,
+    coder: Path | str | None = None,
 ) -> pd.DataFrame:
-    """Add a `themes` column (";"-joined coding groups) to a frame of open answers."""
-    patterns = _patterns(taxonomy)
+    """Add a `themes` column (";"-joined coding groups) and a `coder` column (which coder and
+    which training sample, in Dutch) to a frame of open answers.
+
+    `coder`: None codes with the learnt model in use (`paths.theme_model`, else the bundled
+    one when it fits the taxonomy's groups), a path with that model file, "keywords" with the
+    keyword rules only (`code_text`)."""
+    from inclusie_analysis.analyse.theme_model import model_for
+
+    model = model_for(coder, taxonomy)
     values = texts[column]
-    coded = {t: ";".join(_code(t, patterns)) for t in values.dropna().unique()}  # each text once
+    unique = [t for t in values.dropna().unique()]  # each text once
+    if model is None:
+        patterns = _patterns(taxonomy)
+        coded = {t: ";".join(_code(t, patterns)) for t in unique}
+        name = "trefwoorden"
+    else:
+        predicted = model.predict([str(t) for t in unique], taxonomy)
+        coded = {t: ";".join(p) for t, p in zip(unique, predicted, strict=True)}
+        name = model.describe()
     themes = values.map(coded).fillna(OTHER) if len(values) else values
-    return texts.assign(themes=themes.astype("string"))
+    return texts.assign(
+        themes=themes.astype("string"), coder=pd.Series(name, index=texts.index, dtype="string")
+    )
 
 
 def theme_for_phrase(text: object, taxonomy: Taxonomy = None) -> str | None:

@@ -232,6 +232,7 @@ def _answers_text():
             "scrubbed": pa.Column("string"),
             "formula": pa.Column(bool),
             "themes": pa.Column("string"),
+            "coder": pa.Column("string"),  # which coder gave the themes, and its sample
         },
         strict=True,
     )

@@ -27,7 +27,7 @@ from inclusie_analysis.read.codebook import Codebook, load_codebook
 from inclusie_analysis.settings import ENV_VAR
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURE = ROOT / "tests" / "fixtures" / "open_answers_labelled.csv"
+FIXTURE = ROOT / "inclusie_analysis" / "reference" / "coded_answers.csv"
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,28 @@
+"""Retrain the bundled learnt coder: reference/coded_answers.csv → reference/theme_model.json
+(and the keyword suggestions beside it). Deterministic (fixed folds and seeds); run it after
+every change to coded_answers.csv or to the groups of reference/themes.yaml, and commit both
+files (a test checks that the model's training sample is the current coded_answers.csv).
+
+    PYTHONPATH=. python scripts/train_theme_model.py
+"""
+
+from __future__ import annotations
+
+import sys
+
+from inclusie_analysis.analyse.theme_model import MODEL_FILE, SAMPLE_FILE
+from inclusie_analysis.analyse.theme_training import cv_text, learn
+from inclusie_analysis.analyse.themes import THEMES_FILE
+
+TRAINING_FILE = SAMPLE_FILE  # the one line to change for another coded sample
+
+
+def main() -> int:
+    learnt = learn([TRAINING_FILE], MODEL_FILE, taxonomy=THEMES_FILE)
+    print(cv_text(learnt.cv))
+    print(f"{learnt.model} and {learnt.suggestions} written.", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
