@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 
+from inclusie_analysis.analyse.agreement import sample_agreement
 from inclusie_analysis.analyse.theme_model import MODEL_FILE, SAMPLE_FILE
 from inclusie_analysis.analyse.theme_training import cv_text, learn
 from inclusie_analysis.analyse.themes import THEMES_FILE
@@ -18,7 +19,12 @@ TRAINING_FILE = SAMPLE_FILE  # the one line to change for another coded sample
 
 
 def main() -> int:
-    learnt = learn([TRAINING_FILE], MODEL_FILE, taxonomy=THEMES_FILE)
+    # the two coders' independent codes are kept beside the settled ones: their kappa over all
+    # groups goes into the model (and the method section)
+    agreement = sample_agreement(TRAINING_FILE, taxonomy=THEMES_FILE)
+    print(agreement.to_string(index=False))
+    kappa = float(agreement["kappa"].iloc[-1])
+    learnt = learn([TRAINING_FILE], MODEL_FILE, taxonomy=THEMES_FILE, kappa=kappa)
     print(cv_text(learnt.cv))
     print(f"{learnt.model} and {learnt.suggestions} written.", file=sys.stderr)
     return 0

@@ -251,6 +251,23 @@ def agreement_table(coded: list[pd.DataFrame], codes: list[str], labels: dict) -
     return pd.DataFrame(rows)
 
 
+def sample_agreement(path: Path | str, taxonomy: Taxonomy = None) -> pd.DataFrame:
+    """`agreement_table` of a coded sample in csv form that keeps each coder's own codes
+    beside the settled ones (columns `coder_1`, `coder_2`, ";"-joined groups, as the bundled
+    `reference/coded_answers.csv`)."""
+    from inclusie_analysis.analyse.themes import groups, load_themes
+
+    sample = pd.read_csv(path, dtype="string")
+    codes = groups(taxonomy)  # as `inclusie themes agree`: "overig" is every group "nee"
+    labels = {t.id: t.label for t in load_themes(taxonomy).values()}
+    coded = [
+        pd.DataFrame({"id": sample["id"], **{
+            c: sample[k].fillna("").str.split(";").map(lambda s, c=c: c in s) for c in codes}})
+        for k in ("coder_1", "coder_2")
+    ]  # fmt: skip
+    return agreement_table(coded, codes, labels)
+
+
 def _measures(name: str, values: list[list[bool]]) -> dict:
     pairs = list(combinations(range(len(values)), 2))
     agree = sum(sum(x == y for x, y in zip(values[i], values[j], strict=True)) / len(values[i])

@@ -123,7 +123,7 @@ def _distinct(rows: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     rows = rows.loc[rows["text"].str.len() > 0]
     rows = rows.sort_values(["source", "text", "year"], na_position="first")
     rows = rows.drop_duplicates(["source", "text"], keep="last").reset_index(drop=True)
-    rows = code_answers(rows, taxonomy=taxonomy)
+    rows = code_answers(rows, taxonomy=taxonomy, coder="keywords")  # as SAMPLING_RULE says
     ids = [answer_id(s, t) for s, t in zip(rows["source"], rows["text"], strict=True)]
     return rows.assign(id=ids, unsure=_unsure(rows, taxonomy))[
         ["id", "source", "year", "text", "themes", "unsure"]

@@ -34,7 +34,9 @@ from inclusie_analysis.errors import InputError
 if TYPE_CHECKING:
     import numpy as np
 
-PRECISION = 0.85  # the thresholds keep at least this precision (pooled over groups)
+PRECISION = 0.75  # the thresholds keep at least this precision (pooled over groups): on the
+# 494 coded answers 0.75 gives a coder better than the keywords on both measures (CV: 0.77/0.51
+# against 0.73/0.47); 0.85 gives precision 0.87 but recall 0.39, fewer codes than the keywords
 C = 10.0  # inverse regularisation strength of the logistic regressions
 MIN_DF = 2  # a term must occur in this many answers to be a feature
 OUTER_FOLDS, INNER_FOLDS, SEED = 5, 4, 0

@@ -72,7 +72,7 @@ def test_the_model_file_is_plain_data_with_its_provenance(trained):
     assert data["format"] == "inclusie-theme-model" and data["version"] == 1
     assert data["groups"] == groups()
     assert data["training"]["sha256"] == file_sha256(SAMPLE_FILE)
-    assert data["training"]["rows"] == len(sample.frame) == 164
+    assert data["training"]["rows"] == len(sample.frame) == 494
     assert len(data["coef"][0]) == len(data["vocabulary"]["word"]) + len(
         data["vocabulary"]["char"]
     ) + len(groups())
@@ -84,7 +84,7 @@ def test_the_bundled_model_is_trained_on_the_current_sample():
     model = load_theme_model(MODEL_FILE)
     assert model.training["sha256"] == file_sha256(SAMPLE_FILE)
     assert model.training["rows"] == len(pd.read_csv(SAMPLE_FILE, dtype=str))
-    assert model.describe().startswith("geleerd: theme_model.json (164 antwoorden, sha256 ")
+    assert model.describe().startswith("geleerd: theme_model.json (494 antwoorden, sha256 ")
     assert model.cv and model.cv[-1]["group"] == "alle groepen"
 
 
@@ -172,13 +172,13 @@ def test_keyword_suggestions_are_not_keywords_yet(trained):
 
 
 def test_cross_validated_figures_do_not_fall():
-    """Grouped 5-fold cross-validation on the 164 bundled answers (floors: see RECALL_FLOORS);
+    """Grouped 5-fold cross-validation on the 494 bundled answers (floors: see RECALL_FLOORS);
     the keyword coder is measured on the same answers (pytest -s prints both)."""
     table = cross_validate(read_coded([SAMPLE_FILE]).frame).set_index("group")
     print()
     print(table[["n", "precision", "recall", "kw_precision", "kw_recall"]].round(2))
     micro = table.loc["alle groepen"]
-    assert micro["n"] == 195
+    assert micro["n"] == 593
     assert micro["precision"] >= MICRO_FLOOR[0] and micro["recall"] >= MICRO_FLOOR[1]
     for group, floor in RECALL_FLOORS.items():
         assert table.loc[group, "recall"] >= floor, group
@@ -186,15 +186,16 @@ def test_cross_validated_figures_do_not_fall():
     assert (table["recall"] <= table["recall_high"]).all()
 
 
-# Measured 2026-11-30 (scikit-learn 1.9.1; C=10, keyword weight 3, one threshold for a pooled
-# precision of 0.85 in inner folds): micro precision 0.886, recall 0.559 (keywords: 0.82, 0.58).
-# Floors: micro minus 0.05; per group the recall minus 0.1 (one answer of a group is 0.05-0.1).
-MICRO_FLOOR = (0.83, 0.50)
+# Measured 2026-11-30 on the 494 answers coded twice (scikit-learn 1.9.1; C=10, keyword weight 3,
+# one threshold for a pooled precision of 0.75 in inner folds): micro precision 0.77, recall 0.51
+# (keywords: 0.73, 0.47). Issue 18 asks 0.85 and 0.75: not reached (see the closing note).
+# Floors: micro minus 0.05; per group the recall minus 0.1 (one answer of a group is ~0.025).
+MICRO_FLOOR = (0.72, 0.46)
 RECALL_FLOORS = {
-    "beleidskader": 0.59, "cyberveiligheid": 0.53, "dienstverlening": 0.40, "doelgroepen": 0.56,
-    "middelen": 0.56, "outreach": 0.36, "participatie": 0.10, "partners": 0.33,
-    "professionalisering": 0.53, "regierol": 0.36, "toegang": 0.66, "toegankelijkheid": 0.56,
-    "uitwisseling": 0.47, "vaardigheden": 0.20,
+    "beleidskader": 0.39, "cyberveiligheid": 0.51, "dienstverlening": 0.33, "doelgroepen": 0.52,
+    "middelen": 0.41, "outreach": 0.30, "participatie": 0.34, "partners": 0.31,
+    "professionalisering": 0.33, "regierol": 0.44, "toegang": 0.63, "toegankelijkheid": 0.44,
+    "uitwisseling": 0.32, "vaardigheden": 0.40,
 }  # fmt: skip
 
 
@@ -205,7 +206,7 @@ RECALL_FLOORS = {
 def test_code_answers_names_the_coder():
     frame = pd.DataFrame({"text": TEXTS[:3]})
     learnt = code_answers(frame)
-    assert learnt["coder"].str.startswith("geleerd: theme_model.json (164 antwoorden").all()
+    assert learnt["coder"].str.startswith("geleerd: theme_model.json (494 antwoorden").all()
     keywords = code_answers(frame, coder="keywords")
     assert (keywords["coder"] == "trefwoorden").all()
     assert keywords["themes"].tolist() == [";".join(code_text(t)) for t in TEXTS[:3]]
@@ -217,7 +218,7 @@ def test_a_user_model_from_the_settings_is_used(trained, tmp_path, monkeypatch):
     settings.write_text('[paths]\ntheme_model = "eigen.json"\n', encoding="utf-8")
     monkeypatch.setenv(ENV_VAR, str(settings))
     coded = code_answers(pd.DataFrame({"text": TEXTS[:2]}))
-    assert coded["coder"].str.startswith("geleerd: eigen.json (164 antwoorden").all()
+    assert coded["coder"].str.startswith("geleerd: eigen.json (494 antwoorden").all()
 
 
 def test_user_themes_with_other_groups_fall_back_to_keywords(tmp_path):
@@ -271,7 +272,7 @@ def test_themes_learn_writes_the_model_and_the_suggestions(tmp_path, capsys):
     assert "Kruisvalidatie" in printed.out and "alle groepen" in printed.out
     assert "Voorgestelde trefwoorden" in printed.out and "paths.theme_model" in printed.err
     model = load_theme_model(out)
-    assert model.training["kappa"] == 0.8 and model.training["rows"] == 164
+    assert model.training["kappa"] == 0.8 and model.training["rows"] == 494
     assert (
         (tmp_path / "model.suggesties.txt")
         .read_text(encoding="utf-8")

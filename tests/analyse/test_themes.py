@@ -71,13 +71,14 @@ def test_code_answers_adds_a_themes_column():
 
 
 def test_coding_against_the_hand_labelled_sample():
-    """Precision and recall per theme on 164 answers labelled by meaning (pytest -s prints
-    them). Floors pinned from the first measurement (2026-11-24) guard against regressions;
-    the keyword lists were not tuned on this sample."""
+    """Precision and recall per theme of the keyword coder on the 494 answers coded twice by
+    meaning (pytest -s prints them). Floors pinned from the measurement of 2026-11-30 guard
+    against regressions; the keyword lists were not tuned on this sample (on its first 164
+    answers, 2026-11-24: 0.82 and 0.58; the 330 answers added are worded indirectly)."""
     from inclusie_analysis.analyse.themes import evaluate
 
     labelled = pd.read_csv(FIXTURE, dtype=str)
-    assert len(labelled) >= 150
+    assert len(labelled) >= 400
     table = evaluate(labelled)
     print()
     print(table.round(2).to_string(index=False))
@@ -85,7 +86,7 @@ def test_coding_against_the_hand_labelled_sample():
     tp, fp, fn = themes["tp"].sum(), themes["fp"].sum(), themes["fn"].sum()
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     print(f"micro-average without 'overig': precision {precision:.2f}, recall {recall:.2f}")
-    assert precision >= 0.80 and recall >= 0.55  # measured 0.82 and 0.58
+    assert precision >= 0.70 and recall >= 0.44  # measured 0.73 and 0.47
     assert set(themes["theme"]) <= set(groups())
 
 
