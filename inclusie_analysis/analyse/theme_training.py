@@ -40,6 +40,8 @@ PRECISION = 0.75  # the thresholds keep at least this precision (pooled over gro
 C = 10.0  # inverse regularisation strength of the logistic regressions
 MIN_DF = 2  # a term must occur in this many answers to be a feature
 OUTER_FOLDS, INNER_FOLDS, SEED = 5, 4, 0
+# fewer coded answers: the inner folds hold a handful each, too few for a word to count twice
+MIN_ANSWERS = 50
 MIN_SUGGESTED = 2  # a suggested keyword occurs in this many answers of its group
 PER_GROUP = 0  # >0: groups with this many coded examples get their own threshold
 YES = {"ja", "j", "yes", "y", "1", "x", "waar", "true"}
@@ -76,7 +78,9 @@ def read_coded(paths: list[Path | str], taxonomy: Taxonomy = None,
 def _read_one(path: Path, group_list: list[str], taxonomy: Taxonomy) -> pd.DataFrame:
     if not path.is_file():
         raise InputError("het bestand met gecodeerde antwoorden bestaat niet.", file=str(path))
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in (".xlsx", ".xlsm") and _is_coding_workbook(path):
+        frame = _from_coding_workbook(path, group_list, taxonomy)
+    elif path.suffix.lower() in (".xlsx", ".xlsm"):
         sheets = pd.read_excel(path, dtype=str, sheet_name=None, engine="calamine")
         coded = [s for s in sheets.values() if {"id", "text"} <= {str(c).lower() for c in s}]
         sheet = coded[0] if coded else next(iter(sheets.values()))  # the codebook sheet: not
@@ -107,6 +111,37 @@ def _read_one(path: Path, group_list: list[str], taxonomy: Taxonomy) -> pd.DataF
             )  # fmt: skip
     frame["file"] = path.name
     return frame[["id", "text", "themes", "source", "paraphrase_group", "file"]].astype(str)
+
+
+def _is_coding_workbook(path: Path) -> bool:
+    """A workbook of `inclusie themes sample` / the gold of `inclusie themes agree` (its
+    columns are named by the groups' labels, their ids kept in a hidden sheet)."""
+    from openpyxl import load_workbook
+
+    from inclusie_analysis.analyse.coding_workbook import SHEET
+
+    try:
+        book = load_workbook(path, read_only=True)
+    except Exception:  # not a workbook openpyxl reads: the generic reader says what is wrong
+        return False
+    try:
+        return SHEET in book.sheetnames
+    finally:
+        book.close()
+
+
+def _from_coding_workbook(path: Path, group_list: list[str], taxonomy: Taxonomy) -> pd.DataFrame:
+    """The coding (or gold) workbook read as `inclusie themes agree` reads it: its checks name
+    the sheet, row and column of a mistake; the ja-groups become the themes column."""
+    from inclusie_analysis.analyse.agreement import read_coded as read_workbook
+
+    coded = read_workbook(path, taxonomy)
+    chosen = coded[group_list].apply(lambda row: [g for g in group_list if row[g]], axis=1)
+    return pd.DataFrame({
+        "id": coded["id"].astype(str), "text": coded["text"].astype(str),
+        "themes": [";".join(c) if c else OTHER for c in chosen],
+        "source": coded["source"].fillna("onbekend").astype(str),
+    })  # fmt: skip
 
 
 def _from_workbook(
@@ -492,6 +527,13 @@ def learn(paths: list[Path | str], out: Path, taxonomy: Taxonomy = None,
     """Cross-validate, train on all coded answers in `paths`, write the model to `out` and the
     keyword suggestions beside it."""
     sample = read_coded(paths, taxonomy, kappa)
+    if len(sample.frame) < MIN_ANSWERS:
+        raise InputError(
+            f"{len(sample.frame)} gecodeerde antwoorden: te weinig om een codeerder te leren "
+            f"en hem te toetsen (minstens {MIN_ANSWERS}).", file=str(sample.files[0]),
+            hint="Codeer meer antwoorden (inclusie themes sample --n 150) of voeg gecodeerde "
+            "bestanden samen: inclusie themes learn a.xlsx b.xlsx ...",
+        )  # fmt: skip
     table = cross_validate(sample.frame, taxonomy)
     fitted = fit(sample.frame, taxonomy)
     write_model(model_data(fitted, sample, table), Path(out))

@@ -231,6 +231,31 @@ def test_gold_after_the_besluiten(filled, tmp_path, capsys):
     assert set(table["source"]) <= {"enquete", "feedback", "register"}
     formula = next(t for t in table["text"] if "SUM" in t)  # never a formula in a spreadsheet
     assert formula.startswith("'=SUM")
+    # 11 answers are too few to learn from: said, not a traceback
+    assert main(["themes", "learn", str(gold), "--out", str(tmp_path / "model.json")]) == 2
+    assert "te weinig om een codeerder te leren" in capsys.readouterr().err
+
+
+def test_a_gold_workbook_trains_the_learnt_coder(tmp_path, capsys):
+    """The end of the round trip: a gold workbook in the coding workbook's layout (the bundled
+    494 answers, filled in by a script with their settled codes) -> `inclusie themes learn` ->
+    a model that codes answers and names itself in the `coder` column."""
+    from inclusie_analysis.analyse.coding_workbook import write_workbook
+    from inclusie_analysis.analyse.theme_model import SAMPLE_FILE
+    from inclusie_analysis.analyse.themes import code_answers
+
+    sample = pd.read_csv(SAMPLE_FILE, dtype=str)
+    rows = sample.assign(source="enquete", year=2025)[["id", "source", "year", "text"]]
+    gold = write_workbook(rows, tmp_path / "gold.xlsx")
+    fill(gold, {t: set(c.split(";")) for t, c in zip(sample["text"], sample["themes"],
+                                                     strict=True)})  # fmt: skip
+    model = tmp_path / "model.json"
+    assert main(["themes", "learn", str(gold), "--out", str(model)]) == 0
+    assert "Kruisvalidatie" in capsys.readouterr().out
+    texts = ["Niemand neemt bij ons het voortouw.", "Geen opmerkingen."]
+    coded = code_answers(pd.DataFrame({"text": texts}), coder=model)
+    assert coded["coder"].str.startswith("geleerd: model.json (494 antwoorden").all()
+    assert coded["themes"].tolist()[1] == "overig"
 
 
 def test_gold_without_besluiten_is_refused_when_coders_differ(filled, tmp_path, capsys):
