@@ -148,7 +148,7 @@ def test_a_corrupt_or_foreign_model_file_is_a_clear_error(trained, tmp_path, spo
 
 
 def test_a_model_for_other_groups_is_refused(trained, tmp_path):
-    from tests.analyse.test_themes import write_user_themes
+    from test_themes import write_user_themes  # tests/analyse is on sys.path (pytest)
 
     themes = write_user_themes(tmp_path)  # the bundled taxonomy plus a group `ai`
     with pytest.raises(InputError, match="niet in het model: ai") as caught:
@@ -222,7 +222,7 @@ def test_a_user_model_from_the_settings_is_used(trained, tmp_path, monkeypatch):
 
 
 def test_user_themes_with_other_groups_fall_back_to_keywords(tmp_path):
-    from tests.analyse.test_themes import write_user_themes
+    from test_themes import write_user_themes  # tests/analyse is on sys.path (pytest)
 
     themes = write_user_themes(tmp_path)
     coded = code_answers(pd.DataFrame({"text": ["Graag meer over ChatGPT"]}), taxonomy=themes)

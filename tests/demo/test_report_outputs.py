@@ -200,11 +200,15 @@ def test_history_is_off_by_the_kernel_option(tmp_path, monkeypatch):
     job = ReportJob("a", "jaarrapport", "a", notebook, {})
 
     def sources(options: tuple[str, ...], name: str) -> list[str]:
+        # a warm kernel of an earlier test in this process keeps its own IPYTHONDIR and
+        # options (with pytest-xdist any test may have run before this one here)
+        kernels.shutdown_kernel()
         monkeypatch.setenv("IPYTHONDIR", str(tmp_path / name))
         monkeypatch.setattr(kernels, "KERNEL_OPTIONS", options)
         [result] = run_suite([job], tmp_path / name / "uit", formats=("xlsx",), workers=1,
                              progress=False)  # fmt: skip
         assert result.ok, result.error
+        kernels.shutdown_kernel()  # IPython writes its history database when the kernel stops
         found = []
         for database in (tmp_path / name).rglob("history.sqlite"):
             with contextlib.closing(sqlite3.connect(database)) as db:
