@@ -322,8 +322,8 @@ def _write_clean_meta(
 ) -> None:
     """meta.json beside the cleaned data: sources, reference files and the key's fingerprint."""
     from inclusie_analysis.analyse.indicators import TARGETS_DIR, find_targets
-    from inclusie_analysis.analyse.themes import themes_file
     from inclusie_analysis.clean.datasets import write_meta
+    from inclusie_analysis.read.themes import themes_file
 
     targets = find_targets(year, settings.targets or TARGETS_DIR)
     references = {"themes": themes_file(settings.themes), "targets": targets,

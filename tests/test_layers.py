@@ -15,15 +15,6 @@ BELOW_THE_STEPS = ("settings", "errors", "formats")  # may import no step at all
 # it imports and why it is still there. The test fails when one disappears too (then delete
 # its line), so the list only shrinks.
 KNOWN = {
-    # The theme taxonomy is used while cleaning (coding answers, event themes): it belongs
-    # below clean, but clean/{answers,needs,register,events,datasets}.py were being changed
-    # by another branch (the ledger) when the layering was tidied.
-    ("clean.answers", "analyse.themes"),
-    ("clean.needs", "analyse.themes"),
-    ("clean.register", "analyse.themes"),
-    ("clean.events", "analyse.themes"),
-    ("clean.datasets", "analyse.themes"),
-    ("read.codebook_draft_previous", "analyse.themes"),
     # clean_year computes the year's indicators and records which inputs were found, and it
     # writes under the private folder with portable paths (same reason: datasets.py).
     ("clean.datasets", "analyse.sources"),

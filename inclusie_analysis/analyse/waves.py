@@ -433,13 +433,13 @@ def theme_change(
 
 
 def _theme_groups() -> dict[str, str]:
-    from inclusie_analysis.analyse.themes import load_themes
+    from inclusie_analysis.read.themes import load_themes
 
     return {theme_id: theme.group for theme_id, theme in load_themes().items()}
 
 
 def _theme_label(theme_id: str) -> str:
-    from inclusie_analysis.analyse.themes import theme_label
+    from inclusie_analysis.read.themes import theme_label
 
     return theme_label(theme_id)
 

@@ -19,7 +19,6 @@ from inclusie_analysis.analyse.sources import (
     previous_wave_source,
     targets_source,
 )
-from inclusie_analysis.analyse.themes import Taxonomy, check_theme_ids, code_answers
 from inclusie_analysis.clean.areas import load_region_mapping
 from inclusie_analysis.clean.duplicates import find_duplicates
 from inclusie_analysis.clean.geo import MunicipalityMatcher, load_aliases
@@ -34,6 +33,7 @@ from inclusie_analysis.clean.schemas import validate
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.read.codebook import Codebook, load_codebooks
 from inclusie_analysis.read.readers import read_export
+from inclusie_analysis.read.themes import Taxonomy, check_theme_ids, code_answers
 
 NEEDS_FRAMES = ("respondents", "needs", "choices", "answers_text", "items")
 LEDGER_FRAMES = ("ledger", "fixes", "files")
