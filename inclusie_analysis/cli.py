@@ -168,7 +168,7 @@ def _themes(settings, args: argparse.Namespace) -> int:
     data = args.data or settings.reports / str(year) / "data"
     out = args.out
     if out is None:  # beside the cleaned data, in a folder as private as theirs
-        from inclusie_analysis.publish.paths import private_dir
+        from inclusie_analysis.paths import private_dir
 
         name = f"codeerwerkboek-{year}.xlsx" if year else "codeerwerkboek.xlsx"
         out = private_dir(Path(data).parent / "coderen") / name
@@ -250,7 +250,7 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None, demo
     from inclusie_analysis.analyse.indicators import TARGETS_DIR
     from inclusie_analysis.clean.datasets import clean_year, write_frames
     from inclusie_analysis.clean.quality import write_quality_report
-    from inclusie_analysis.publish.paths import portable
+    from inclusie_analysis.paths import portable
 
     start = time.perf_counter()
     key, used = _key_loader(settings, input_root, demo)
@@ -345,7 +345,7 @@ def _say_cleaned(
     settings, input_root: Path, year: int, data, events, xlsx, log: Path, start: float
 ) -> None:
     """Print the one-line summary of the cleaning and add it to run.log."""
-    from inclusie_analysis.publish.paths import portable_path
+    from inclusie_analysis.paths import portable_path
     from inclusie_analysis.publish.report import log_line
 
     files = data.files
@@ -399,7 +399,7 @@ def _relative_paths(frame, input_root: Path, root: Path):
     relative to the settings folder, as published files must (no home folder)."""
     import pandas as pd
 
-    from inclusie_analysis.publish.paths import portable_path, replace_folder
+    from inclusie_analysis.paths import portable_path, replace_folder
 
     short = portable_path(input_root, root)
     frame = frame.copy()

@@ -360,7 +360,7 @@ def write_frames(frames: dict[str, pd.DataFrame], data_dir: Path) -> list[Path]:
     umask. Text that a spreadsheet would run as a formula is stored inert (`inert_text`), so
     a parquet file converted to CSV or opened in a spreadsheet never runs it; the loaders
     here give it back as typed."""
-    from inclusie_analysis.publish.paths import private_dir
+    from inclusie_analysis.paths import private_dir
 
     private_dir(data_dir)
     written = []
@@ -457,7 +457,7 @@ def write_meta(
         "references": {name: _file_record(path) for name, path in (references or {}).items()},
         "key": key,
     }
-    from inclusie_analysis.publish.paths import portable
+    from inclusie_analysis.paths import portable
 
     meta = portable(meta, root or Path(data_dir).parent)  # no home folder, no user name
     meta["paths_relative_to"] = "settings" if root else "year_folder"

@@ -89,7 +89,7 @@ def write_manifest(
     Reports not run this time keep their earlier entry. Paths are relative to `root` (the
     settings folder) or else to `out_root` (`paths.portable`; `paths_relative_to` says which):
     the manifest is published and names no home folder."""
-    from inclusie_analysis.publish.paths import portable
+    from inclusie_analysis.paths import portable
 
     path = Path(out_root) / "manifest.json"
     previous = {}
