@@ -94,8 +94,8 @@ def _year(chosen: int | None, configured: int | None, input_root: Path) -> int:
         return chosen
     if configured is not None:
         return configured
-    from inclusie_analysis.analyse.sources import display_path
     from inclusie_analysis.clean.datasets import latest_year
+    from inclusie_analysis.clean.sources import display_path
 
     year = latest_year(input_root)
     print(
@@ -366,7 +366,7 @@ def _say_cleaned(
 
 def _say_clean_problems(data, events, published, log: Path) -> None:
     """Warn (console and run.log) about files not cleaned, sheets chosen and missing data."""
-    from inclusie_analysis.analyse.sources import missing_sentences
+    from inclusie_analysis.clean.sources import missing_sentences
     from inclusie_analysis.publish.report import log_line
 
     files = data.files
@@ -413,7 +413,7 @@ def _relative_paths(frame, input_root: Path, root: Path):
 
 def _count(events, kind: str, frame: str, year: int) -> str:
     """How many rows of `frame` belong to `year`, or "?" when its input is missing."""
-    from inclusie_analysis.analyse.sources import is_missing
+    from inclusie_analysis.clean.sources import is_missing
 
     if is_missing(events.sources, kind):
         return "?"

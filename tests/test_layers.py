@@ -15,12 +15,10 @@ BELOW_THE_STEPS = ("settings", "errors", "formats", "paths")  # may import no st
 # it imports and why it is still there. The test fails when one disappears too (then delete
 # its line), so the list only shrinks.
 KNOWN = {
-    # clean_year computes the year's indicators and records which inputs were found (the
-    # ledger branch was changing clean/datasets.py when the layering was tidied).
-    ("clean.datasets", "analyse.sources"),
+    # clean_year computes the year's indicators (the ledger branch was changing
+    # clean/datasets.py when the layering was tidied).
     ("clean.datasets", "analyse.indicators"),
-    # The data-quality workbook: its sentences on missing sources and its Excel writer.
-    ("clean.quality", "analyse.sources"),
+    # The data-quality workbook's Excel writer.
     ("clean.quality", "publish.excel"),
 }
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from inclusie_analysis.analyse.needs_numbers import large_need_by_item
-from inclusie_analysis.analyse.sources import section_note
 from inclusie_analysis.analyse.stats import holm, holm_levels, newcombe_difference, newcombe_pvalue
+from inclusie_analysis.clean.sources import section_note
 from inclusie_analysis.formats import format_number, format_percent
 
 CHANGED = "changed"

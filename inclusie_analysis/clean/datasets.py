@@ -12,13 +12,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from inclusie_analysis.analyse.sources import (
-    file_source,
-    is_missing,
-    mark_unlinkable_attendance,
-    previous_wave_source,
-    targets_source,
-)
 from inclusie_analysis.clean.areas import load_region_mapping
 from inclusie_analysis.clean.duplicates import find_duplicates
 from inclusie_analysis.clean.geo import MunicipalityMatcher, load_aliases
@@ -30,6 +23,13 @@ from inclusie_analysis.clean.needs import (
     need_items_table,
 )
 from inclusie_analysis.clean.schemas import validate
+from inclusie_analysis.clean.sources import (
+    file_source,
+    is_missing,
+    mark_unlinkable_attendance,
+    previous_wave_source,
+    targets_source,
+)
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.read.codebook import Codebook, load_codebooks
 from inclusie_analysis.read.readers import read_export
@@ -223,7 +223,7 @@ class EventData:
     - `feedback_text`: open feedback answers, personal data removed
     - `indicators`: the action plan's targets against what was realised
     - `sources`: per kind of input (register, attendance, feedback, targets, an earlier
-      survey wave) whether it was found for the year (see `inclusie_analysis.analyse.sources`);
+      survey wave) whether it was found for the year (see `inclusie_analysis.clean.sources`);
       missing is never zero
     """
 
@@ -429,7 +429,7 @@ def write_meta(
 ) -> Path:
     """`meta.json` beside the data: when it was cleaned, for which year and date, every
     input file with its size and sha256 (the reports' manifest repeats it), per kind of
-    input whether it was found (`sources`, see `inclusie_analysis.analyse.sources`), the reference
+    input whether it was found (`sources`, see `inclusie_analysis.clean.sources`), the reference
     files used (the themes and the targets file, None when there was none), and the
     pseudonym key used (`key`: its fingerprint, whether it was the demo key; None when no
     key was needed). Paths are relative (`paths.portable`), never absolute: to `root` (the
@@ -508,7 +508,7 @@ def load_meta(source: Path | str) -> dict:
 
 def load_sources(source: Path | str) -> list[dict]:
     """Which inputs were found for the year (`sources` of meta.json; see
-    `inclusie_analysis.analyse.sources`): notebooks say what is missing instead of showing zeros."""
+    `inclusie_analysis.clean.sources`): notebooks say what is missing instead of showing zeros."""
     return load_meta(source).get("sources", [])
 
 

@@ -311,7 +311,7 @@ def _audit_notice(path: Path) -> str:
 
 def _missing_notice(sources: list[dict]) -> str:
     """The index's box with every input of the year that is missing (empty when none is)."""
-    from inclusie_analysis.analyse.sources import missing_sentences
+    from inclusie_analysis.clean.sources import missing_sentences
 
     missing = missing_sentences(sources)
     if not missing:
