@@ -149,7 +149,7 @@ def coder_rows(scale: int, repeat: int) -> list[tuple]:
     rows = []
     codebooks = str(ROOT / "surveys" / "codebooks")
     keywords_only = (
-        "import inclusie_analysis.analyse.theme_model as tm; "
+        "import inclusie_analysis.read.theme_model as tm; "
         "tm.model_for = lambda coder, taxonomy=None: None"  # the learnt coder switched off
     )
     with tempfile.TemporaryDirectory() as tmp:
@@ -175,9 +175,9 @@ def coder_rows(scale: int, repeat: int) -> list[tuple]:
         ratio = found["learnt coder"] / found["keyword coder"]
         rows[-1] = (*rows[-1][:2], f"{ratio:.2f}× the keyword coder", rows[-1][3])
         setup = (
-            f"{clean}\nfrom inclusie_analysis.analyse.themes import code_answers\n"
+            f"{clean}\nfrom inclusie_analysis.read.themes import code_answers\n"
             f"{statement}\nframe = d.answers_text.drop(columns=['themes', 'coder'])\n"
-            "from inclusie_analysis.analyse.theme_model import model_for; model_for(None)"
+            "from inclusie_analysis.read.theme_model import model_for; model_for(None)"
         )
         texts = "frame['text'].nunique()"
         for label, coder in (("keyword coder", "'keywords'"), ("learnt coder", "None")):

@@ -94,8 +94,8 @@ def _year(chosen: int | None, configured: int | None, input_root: Path) -> int:
         return chosen
     if configured is not None:
         return configured
-    from inclusie_analysis.analyse.sources import display_path
     from inclusie_analysis.clean.datasets import latest_year
+    from inclusie_analysis.clean.sources import display_path
 
     year = latest_year(input_root)
     print(
@@ -168,7 +168,7 @@ def _themes(settings, args: argparse.Namespace) -> int:
     data = args.data or settings.reports / str(year) / "data"
     out = args.out
     if out is None:  # beside the cleaned data, in a folder as private as theirs
-        from inclusie_analysis.publish.paths import private_dir
+        from inclusie_analysis.paths import private_dir
 
         name = f"codeerwerkboek-{year}.xlsx" if year else "codeerwerkboek.xlsx"
         out = private_dir(Path(data).parent / "coderen") / name
@@ -250,7 +250,7 @@ def _clean(settings, input_root: Path, year: int, as_of: str | None = None, demo
     from inclusie_analysis.analyse.indicators import TARGETS_DIR
     from inclusie_analysis.clean.datasets import clean_year, write_frames
     from inclusie_analysis.clean.quality import write_quality_report
-    from inclusie_analysis.publish.paths import portable
+    from inclusie_analysis.paths import portable
 
     start = time.perf_counter()
     key, used = _key_loader(settings, input_root, demo)
@@ -322,8 +322,8 @@ def _write_clean_meta(
 ) -> None:
     """meta.json beside the cleaned data: sources, reference files and the key's fingerprint."""
     from inclusie_analysis.analyse.indicators import TARGETS_DIR, find_targets
-    from inclusie_analysis.analyse.themes import themes_file
     from inclusie_analysis.clean.datasets import write_meta
+    from inclusie_analysis.read.themes import themes_file
 
     targets = find_targets(year, settings.targets or TARGETS_DIR)
     references = {"themes": themes_file(settings.themes), "targets": targets,
@@ -345,7 +345,7 @@ def _say_cleaned(
     settings, input_root: Path, year: int, data, events, xlsx, log: Path, start: float
 ) -> None:
     """Print the one-line summary of the cleaning and add it to run.log."""
-    from inclusie_analysis.publish.paths import portable_path
+    from inclusie_analysis.paths import portable_path
     from inclusie_analysis.publish.report import log_line
 
     files = data.files
@@ -366,7 +366,7 @@ def _say_cleaned(
 
 def _say_clean_problems(data, events, published, log: Path) -> None:
     """Warn (console and run.log) about files not cleaned, sheets chosen and missing data."""
-    from inclusie_analysis.analyse.sources import missing_sentences
+    from inclusie_analysis.clean.sources import missing_sentences
     from inclusie_analysis.publish.report import log_line
 
     files = data.files
@@ -399,7 +399,7 @@ def _relative_paths(frame, input_root: Path, root: Path):
     relative to the settings folder, as published files must (no home folder)."""
     import pandas as pd
 
-    from inclusie_analysis.publish.paths import portable_path, replace_folder
+    from inclusie_analysis.paths import portable_path, replace_folder
 
     short = portable_path(input_root, root)
     frame = frame.copy()
@@ -413,7 +413,7 @@ def _relative_paths(frame, input_root: Path, root: Path):
 
 def _count(events, kind: str, frame: str, year: int) -> str:
     """How many rows of `frame` belong to `year`, or "?" when its input is missing."""
-    from inclusie_analysis.analyse.sources import is_missing
+    from inclusie_analysis.clean.sources import is_missing
 
     if is_missing(events.sources, kind):
         return "?"

@@ -11,9 +11,9 @@ from __future__ import annotations
 import sys
 
 from inclusie_analysis.analyse.agreement import sample_agreement
-from inclusie_analysis.analyse.theme_model import MODEL_FILE, SAMPLE_FILE
 from inclusie_analysis.analyse.theme_training import cv_text, learn
-from inclusie_analysis.analyse.themes import THEMES_FILE
+from inclusie_analysis.read.theme_model import MODEL_FILE, SAMPLE_FILE
+from inclusie_analysis.read.themes import THEMES_FILE
 
 TRAINING_FILE = SAMPLE_FILE  # the one line to change for another coded sample
 

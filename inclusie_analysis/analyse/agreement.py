@@ -27,8 +27,8 @@ from pathlib import Path
 import pandas as pd
 
 from inclusie_analysis.analyse.coding_workbook import FIXED, NO, NOTES, SHEET, SOURCES, YES
-from inclusie_analysis.analyse.themes import OTHER, Taxonomy
 from inclusie_analysis.errors import InputError
+from inclusie_analysis.read.themes import OTHER, Taxonomy
 
 AGREEMENT_SHEET = "Overeenstemming"
 DIFFERENCES_SHEET = "Verschillen"
@@ -109,7 +109,7 @@ def read_coded(path: Path | str, taxonomy: Taxonomy = None) -> pd.DataFrame:
     the file, sheet, row and column: an empty cell, a value other than ja/nee, a missing or
     repeated id, a column of an unknown group, a group without a column."""
     from inclusie_analysis.analyse.coding_workbook import read_keys
-    from inclusie_analysis.analyse.themes import groups
+    from inclusie_analysis.read.themes import groups
 
     book = _open(path)
     if SHEET not in book.sheetnames:
@@ -255,7 +255,7 @@ def sample_agreement(path: Path | str, taxonomy: Taxonomy = None) -> pd.DataFram
     """`agreement_table` of a coded sample in csv form that keeps each coder's own codes
     beside the settled ones (columns `coder_1`, `coder_2`, ";"-joined groups, as the bundled
     `reference/coded_answers.csv`)."""
-    from inclusie_analysis.analyse.themes import groups, load_themes
+    from inclusie_analysis.read.themes import groups, load_themes
 
     sample = pd.read_csv(path, dtype="string")
     codes = groups(taxonomy)  # as `inclusie themes agree`: "overig" is every group "nee"
@@ -463,7 +463,7 @@ def run_agree(
     """`inclusie themes agree`: read the coders' workbooks, write the agreement workbook
     (or, with `gold`, the gold workbook and CSV from the besluiten in `decisions`) and print
     a short Dutch summary."""
-    from inclusie_analysis.analyse.themes import groups, theme_label
+    from inclusie_analysis.read.themes import groups, theme_label
 
     if len(paths) < 2:
         raise InputError(

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from inclusie_analysis.analyse.themes import OTHER, Taxonomy
 from inclusie_analysis.errors import InputError
+from inclusie_analysis.read.themes import OTHER, Taxonomy
 
 SHEET = "Coderen"
 CODEBOOK_SHEET = "Codeboek"
@@ -115,8 +115,8 @@ def _feedback_years(feedback: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
 
 def _distinct(rows: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     """One row per source and (scrubbed) text, the latest year kept; coded and marked."""
-    from inclusie_analysis.analyse.themes import code_answers
     from inclusie_analysis.clean.privacy import scrub_column
+    from inclusie_analysis.read.themes import code_answers
 
     rows = rows.dropna(subset=["text"])
     rows = rows.assign(text=scrub_column(rows["text"].astype("string").str.strip()))
@@ -136,7 +136,7 @@ def _unsure(rows: pd.DataFrame, taxonomy: Taxonomy) -> list[str]:
     gives other groups than the keyword coder, or none: the keywords explain little of it.
     On the 111 labelled answers with a keyword code the last rule marks 35, of which 15
     (43 %) are coded wrongly, against 40 of 111 (36 %) overall."""
-    from inclusie_analysis.analyse.themes import group_of, suggest_theme
+    from inclusie_analysis.read.themes import group_of, suggest_theme
 
     group = group_of(taxonomy)
     reasons = []
@@ -229,7 +229,7 @@ def write_workbook(
     ja/nee column per group id, filled in for a gold workbook) to `path`."""
     from openpyxl import Workbook
 
-    from inclusie_analysis.analyse.themes import groups
+    from inclusie_analysis.read.themes import groups
 
     book = Workbook()
     sheet = book.active
@@ -250,7 +250,7 @@ def _coding_sheet(sheet, rows: pd.DataFrame, codes: list[str], taxonomy: Taxonom
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from inclusie_analysis.analyse.themes import load_themes, theme_label
+    from inclusie_analysis.read.themes import load_themes, theme_label
 
     themes = load_themes(taxonomy)
     keys = [*FIXED, *codes, NOTES[0]]
@@ -338,7 +338,7 @@ def _codebook_sheet(sheet, codes: list[str], taxonomy: Taxonomy) -> None:
     themes counted under it) and up to three example answers coded with it by hand."""
     from openpyxl.styles import Alignment, Font
 
-    from inclusie_analysis.analyse.themes import load_themes, theme_label
+    from inclusie_analysis.read.themes import load_themes, theme_label
 
     themes = load_themes(taxonomy)
     examples = codebook_examples(codes)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import pandas as pd
 
 from inclusie_analysis.analyse.needs_numbers import unit_counts
-from inclusie_analysis.analyse.sources import is_missing
 from inclusie_analysis.analyse.stats import share_shown
 from inclusie_analysis.analyse.yearly import partial_lists
 from inclusie_analysis.clean.areas import FLANDERS_AND_BRUSSELS
+from inclusie_analysis.clean.sources import is_missing
 from inclusie_analysis.formats import format_number, format_percent
 
 

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from inclusie_analysis.analyse.themes import Taxonomy, group_of, theme_label
+from inclusie_analysis.read.themes import Taxonomy, group_of, theme_label
 
 RESAMPLES = 500  # bootstrap resamples of the respondents (rank frequency, need interval)
 SEED = 14

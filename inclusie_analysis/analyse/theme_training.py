@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from inclusie_analysis.analyse.theme_model import (
+from inclusie_analysis.errors import InputError
+from inclusie_analysis.read.theme_model import (
     FEATURES,
     FORMAT,
     VERSION,
@@ -28,8 +29,7 @@ from inclusie_analysis.analyse.theme_model import (
     keyword_matrix,
     word_terms,
 )
-from inclusie_analysis.analyse.themes import OTHER, Taxonomy, _code, _patterns, groups
-from inclusie_analysis.errors import InputError
+from inclusie_analysis.read.themes import OTHER, Taxonomy, _code, _patterns, groups
 
 if TYPE_CHECKING:
     import numpy as np
@@ -148,7 +148,7 @@ def _from_workbook(
     sheet: pd.DataFrame, path: Path, group_list: list[str], taxonomy: Taxonomy
 ) -> pd.DataFrame:
     """The coding workbook: one ja/nee column per group (named by its id) → a themes column."""
-    from inclusie_analysis.analyse.themes import theme_label
+    from inclusie_analysis.read.themes import theme_label
 
     lower = {str(c).strip().lower(): c for c in sheet.columns}
     for group in group_list:  # a column may be named by the group's label instead of its id
@@ -430,7 +430,7 @@ def keyword_suggestions(fitted: Fitted, frame: pd.DataFrame, limit: int = 8) -> 
     are not yet keywords of the group's themes (compared stemmed, stop words left out): the
     term, a word as people wrote it, the coefficient, and in how many answers coded with the
     group (and in how many answers in all) it occurs."""
-    from inclusie_analysis.analyse.themes import STOPWORDS, _stem, _stems, _words, load_themes
+    from inclusie_analysis.read.themes import STOPWORDS, _stem, _stems, _words, load_themes
 
     stop = {_stem(w) for w in STOPWORDS} | set(STOPWORDS)
     known: dict[str, set[str]] = {}
@@ -472,7 +472,7 @@ def _surface_forms(texts: pd.Series) -> dict[str, str]:
     """Stem → the word people wrote most often for it (to show a suggestion readably)."""
     from collections import Counter
 
-    from inclusie_analysis.analyse.themes import _stem, _words
+    from inclusie_analysis.read.themes import _stem, _words
 
     counts: dict[str, Counter] = {}
     for text in texts:

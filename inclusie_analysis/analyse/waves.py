@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from inclusie_analysis.analyse.needs_numbers import large_need_by_item
-from inclusie_analysis.analyse.sources import section_note
 from inclusie_analysis.analyse.stats import holm, holm_levels, newcombe_difference, newcombe_pvalue
+from inclusie_analysis.clean.sources import section_note
 from inclusie_analysis.formats import format_number, format_percent
 
 CHANGED = "changed"
@@ -433,13 +433,13 @@ def theme_change(
 
 
 def _theme_groups() -> dict[str, str]:
-    from inclusie_analysis.analyse.themes import load_themes
+    from inclusie_analysis.read.themes import load_themes
 
     return {theme_id: theme.group for theme_id, theme in load_themes().items()}
 
 
 def _theme_label(theme_id: str) -> str:
-    from inclusie_analysis.analyse.themes import theme_label
+    from inclusie_analysis.read.themes import theme_label
 
     return theme_label(theme_id)
 

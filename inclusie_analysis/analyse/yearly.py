@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from inclusie_analysis.analyse.sources import section_note
 from inclusie_analysis.clean.areas import (
     FLANDERS_AND_BRUSSELS,
     area_size,
     province_order,
     select_area,
 )
+from inclusie_analysis.clean.sources import section_note
 from inclusie_analysis.formats import format_number
 
 ORG_TYPES = {

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from inclusie_analysis.analyse.themes import NO_THEME
 from inclusie_analysis.clean.deidentify import KIND_NAMES
 from inclusie_analysis.clean.ledger import FixLog, Ledger
 from inclusie_analysis.clean.privacy import (
@@ -30,6 +29,7 @@ from inclusie_analysis.clean.privacy import (
 from inclusie_analysis.read.choices import ChoiceSplitter
 from inclusie_analysis.read.codebook import Codebook, ColumnMatch, Variable
 from inclusie_analysis.read.readers import RawExport
+from inclusie_analysis.read.themes import NO_THEME
 
 CHECKED = {"y", "yes", "ja", "1", "1.0", "true", "waar", "x", "checked", "aangevinkt"}
 UNCHECKED = {"n", "no", "nee", "0", "0.0", "false", "onwaar", ""}

@@ -12,14 +12,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from inclusie_analysis.analyse.sources import (
-    file_source,
-    is_missing,
-    mark_unlinkable_attendance,
-    previous_wave_source,
-    targets_source,
-)
-from inclusie_analysis.analyse.themes import Taxonomy, check_theme_ids, code_answers
 from inclusie_analysis.clean.areas import load_region_mapping
 from inclusie_analysis.clean.duplicates import find_duplicates
 from inclusie_analysis.clean.geo import MunicipalityMatcher, load_aliases
@@ -31,9 +23,17 @@ from inclusie_analysis.clean.needs import (
     need_items_table,
 )
 from inclusie_analysis.clean.schemas import validate
+from inclusie_analysis.clean.sources import (
+    file_source,
+    is_missing,
+    mark_unlinkable_attendance,
+    previous_wave_source,
+    targets_source,
+)
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.read.codebook import Codebook, load_codebooks
 from inclusie_analysis.read.readers import read_export
+from inclusie_analysis.read.themes import Taxonomy, check_theme_ids, code_answers
 
 NEEDS_FRAMES = ("respondents", "needs", "choices", "answers_text", "items")
 LEDGER_FRAMES = ("ledger", "fixes", "files")
@@ -223,7 +223,7 @@ class EventData:
     - `feedback_text`: open feedback answers, personal data removed
     - `indicators`: the action plan's targets against what was realised
     - `sources`: per kind of input (register, attendance, feedback, targets, an earlier
-      survey wave) whether it was found for the year (see `inclusie_analysis.analyse.sources`);
+      survey wave) whether it was found for the year (see `inclusie_analysis.clean.sources`);
       missing is never zero
     """
 
@@ -360,7 +360,7 @@ def write_frames(frames: dict[str, pd.DataFrame], data_dir: Path) -> list[Path]:
     umask. Text that a spreadsheet would run as a formula is stored inert (`inert_text`), so
     a parquet file converted to CSV or opened in a spreadsheet never runs it; the loaders
     here give it back as typed."""
-    from inclusie_analysis.publish.paths import private_dir
+    from inclusie_analysis.paths import private_dir
 
     private_dir(data_dir)
     written = []
@@ -429,7 +429,7 @@ def write_meta(
 ) -> Path:
     """`meta.json` beside the data: when it was cleaned, for which year and date, every
     input file with its size and sha256 (the reports' manifest repeats it), per kind of
-    input whether it was found (`sources`, see `inclusie_analysis.analyse.sources`), the reference
+    input whether it was found (`sources`, see `inclusie_analysis.clean.sources`), the reference
     files used (the themes and the targets file, None when there was none), and the
     pseudonym key used (`key`: its fingerprint, whether it was the demo key; None when no
     key was needed). Paths are relative (`paths.portable`), never absolute: to `root` (the
@@ -457,7 +457,7 @@ def write_meta(
         "references": {name: _file_record(path) for name, path in (references or {}).items()},
         "key": key,
     }
-    from inclusie_analysis.publish.paths import portable
+    from inclusie_analysis.paths import portable
 
     meta = portable(meta, root or Path(data_dir).parent)  # no home folder, no user name
     meta["paths_relative_to"] = "settings" if root else "year_folder"
@@ -508,7 +508,7 @@ def load_meta(source: Path | str) -> dict:
 
 def load_sources(source: Path | str) -> list[dict]:
     """Which inputs were found for the year (`sources` of meta.json; see
-    `inclusie_analysis.analyse.sources`): notebooks say what is missing instead of showing zeros."""
+    `inclusie_analysis.clean.sources`): notebooks say what is missing instead of showing zeros."""
     return load_meta(source).get("sources", [])
 
 

@@ -28,12 +28,12 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from inclusie_analysis.analyse.themes import Taxonomy
 from inclusie_analysis.clean.geo import MunicipalityMatcher
 from inclusie_analysis.clean.ledger import REJECTED, FixLog, Ledger, Outcomes
 from inclusie_analysis.clean.privacy import scrub_column
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.read.readers import RawExport
+from inclusie_analysis.read.themes import Taxonomy
 
 MONTH_NAMES = (
     "januari februari maart april mei juni juli augustus september oktober november december"

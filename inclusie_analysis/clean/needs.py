@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from inclusie_analysis.analyse.themes import NO_THEME
 from inclusie_analysis.clean.answers import (
     TEXT_COLUMNS,
     _check_all,
@@ -41,6 +40,7 @@ from inclusie_analysis.errors import InputError
 from inclusie_analysis.read.codebook import Codebook, ColumnMatch, Variable
 from inclusie_analysis.read.codebook_columns import match_export
 from inclusie_analysis.read.readers import RawExport
+from inclusie_analysis.read.themes import NO_THEME
 
 ANSWER_TYPES = ("single_choice", "check_all", "scale", "number", "free_text", "municipality")
 GEO_COLUMNS = ["nis_code", "municipality", "arrondissement", "province", "region"]

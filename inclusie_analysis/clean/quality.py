@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from inclusie_analysis.analyse.sources import missing_sentences, sources_table
+from inclusie_analysis.clean.sources import missing_sentences, sources_table
 from inclusie_analysis.publish.excel import write_tables
 
 ACTIONS = {

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from inclusie_analysis.analyse.themes import SETTING, Taxonomy, theme_for_phrase
 from inclusie_analysis.clean.communication import _communication_sheet
 from inclusie_analysis.clean.events import (
     ACTIVITY_COLUMNS,
@@ -39,6 +38,7 @@ from inclusie_analysis.clean.events import (
 from inclusie_analysis.clean.ledger import KEPT, REJECTED, Ledger, Outcomes
 from inclusie_analysis.errors import InputError
 from inclusie_analysis.read.readers import RawExport, read_export
+from inclusie_analysis.read.themes import SETTING, Taxonomy, theme_for_phrase
 
 
 def _register(

@@ -7,5 +7,5 @@ with warm `kernels` and the `runlog`), exported to HTML/PDF (`export`), listed i
 figures, `tabellen.xlsx` via `excel`), charts (`plots`), Dutch text (`text`,
 `report_tables`), the protection of the linked count tables (`protection`) and the disclosure
 audit of everything published (`disclosure`); published paths never show a home folder
-(`paths`).
+(`inclusie_analysis.paths`, below the steps, shared with clean).
 """

@@ -89,7 +89,7 @@ def write_manifest(
     Reports not run this time keep their earlier entry. Paths are relative to `root` (the
     settings folder) or else to `out_root` (`paths.portable`; `paths_relative_to` says which):
     the manifest is published and names no home folder."""
-    from inclusie_analysis.publish.paths import portable
+    from inclusie_analysis.paths import portable
 
     path = Path(out_root) / "manifest.json"
     previous = {}
@@ -311,7 +311,7 @@ def _audit_notice(path: Path) -> str:
 
 def _missing_notice(sources: list[dict]) -> str:
     """The index's box with every input of the year that is missing (empty when none is)."""
-    from inclusie_analysis.analyse.sources import missing_sentences
+    from inclusie_analysis.clean.sources import missing_sentences
 
     missing = missing_sentences(sources)
     if not missing:

@@ -325,7 +325,7 @@ def _notebook_parameters(job: ReportJob, work: Path) -> dict:
     """The parameters as the published notebook shows them: the data folder relative to the
     report's folder ("../data", as the kernel runs in it; it also works when the notebook
     is opened in JupyterLab from its folder) and the output folder ".": no absolute path."""
-    from inclusie_analysis.publish.paths import portable_path
+    from inclusie_analysis.paths import portable_path
 
     parameters = {**job.parameters, "output_dir": "."}
     if parameters.get("data_dir"):

@@ -64,7 +64,7 @@ def log_result(log: Path, result: ReportResult) -> None:
 
 def relative_text(text: str, out_root: Path) -> str:
     """A message with the year folder's absolute path left out (it goes into the manifest)."""
-    from inclusie_analysis.publish.paths import replace_folder
+    from inclusie_analysis.paths import replace_folder
 
     return replace_folder(text, out_root, ".", separator=True)
 

@@ -247,7 +247,7 @@ def _adopt_options(p: Proposal, v: Variable) -> None:
 
 def _propose_themes(proposals: list[Proposal], prev: Codebook, themes) -> None:
     """A theme for each new item on a scale whose items had themes last wave."""
-    from inclusie_analysis.analyse.themes import suggest_theme
+    from inclusie_analysis.read.themes import suggest_theme
 
     themed = {v.scale for v in prev.variables if v.theme and v.scale}
     new = [p for p in proposals if p.changed and p.changed.get("kind") == "new"]

@@ -21,10 +21,10 @@ from inclusie_analysis.analyse.agreement import (
     read_coded,
 )
 from inclusie_analysis.analyse.coding_workbook import SHEET, read_keys, write_sample
-from inclusie_analysis.analyse.themes import groups, theme_label
 from inclusie_analysis.clean.privacy import as_typed
 from inclusie_analysis.cli import main
 from inclusie_analysis.errors import InputError
+from inclusie_analysis.read.themes import groups, theme_label
 from inclusie_analysis.settings import ENV_VAR
 
 
@@ -241,8 +241,8 @@ def test_a_gold_workbook_trains_the_learnt_coder(tmp_path, capsys):
     494 answers, filled in by a script with their settled codes) -> `inclusie themes learn` ->
     a model that codes answers and names itself in the `coder` column."""
     from inclusie_analysis.analyse.coding_workbook import write_workbook
-    from inclusie_analysis.analyse.theme_model import SAMPLE_FILE
-    from inclusie_analysis.analyse.themes import code_answers
+    from inclusie_analysis.read.theme_model import SAMPLE_FILE
+    from inclusie_analysis.read.themes import code_answers
 
     sample = pd.read_csv(SAMPLE_FILE, dtype=str)
     rows = sample.assign(source="enquete", year=2025)[["id", "source", "year", "text"]]
@@ -397,7 +397,7 @@ def test_the_bundled_sample_was_coded_twice_with_high_agreement():
     disagreements were settled by a third reader. Kappa measured 2026-11-30: 0.952 over all
     groups, 0.829 the lowest (professionalisering); pinned here as floors."""
     from inclusie_analysis.analyse.agreement import sample_agreement
-    from inclusie_analysis.analyse.theme_model import SAMPLE_FILE
+    from inclusie_analysis.read.theme_model import SAMPLE_FILE
 
     table = sample_agreement(SAMPLE_FILE).set_index("groep")
     assert table.loc["Alle groepen samen", "n"] == 494 * 14

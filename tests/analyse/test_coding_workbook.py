@@ -25,8 +25,8 @@ from inclusie_analysis.analyse.coding_workbook import (
     write_sample,
     write_workbook,
 )
-from inclusie_analysis.analyse.themes import groups, load_themes, theme_label
 from inclusie_analysis.errors import InputError
+from inclusie_analysis.read.themes import groups, load_themes, theme_label
 from inclusie_analysis.settings import ENV_VAR
 
 PII = "Mail jan.peeters@gemeente.be of bel 0470 12 34 56, groeten Jan Peeters"

@@ -71,7 +71,7 @@ def test_a_new_theme_of_the_users_file_is_ranked(tmp_path):
     with its label; with the bundled themes it is unknown and cannot be ranked."""
     import yaml
 
-    from inclusie_analysis.analyse.themes import THEMES_FILE
+    from inclusie_analysis.read.themes import THEMES_FILE
 
     data = yaml.safe_load(THEMES_FILE.read_text(encoding="utf-8"))
     data["themes"]["ai"] = {"label": "Artificiële intelligentie", "kinds": ["opleidingsthema"],

@@ -297,7 +297,7 @@ def test_register_themes_fall_back_on_the_theme_taxonomy(tmp_path):
     keyword); what neither knows is reported, not silently dropped."""
     import yaml
 
-    from inclusie_analysis.analyse.themes import THEMES_FILE
+    from inclusie_analysis.read.themes import THEMES_FILE
 
     data = yaml.safe_load(THEMES_FILE.read_text(encoding="utf-8"))
     data["themes"]["ai"] = {"label": "Artificiële intelligentie", "kinds": ["opleidingsthema"],

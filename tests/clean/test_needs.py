@@ -271,7 +271,7 @@ def test_a_new_theme_flows_from_codebook_to_needs_table_and_ranking(export, code
     ChatGPT are coded `ai`."""
     from inclusie_analysis.analyse.needs_numbers import large_need_by_item
     from inclusie_analysis.analyse.planning import rank_themes, theme_signals
-    from inclusie_analysis.analyse.themes import THEMES_FILE
+    from inclusie_analysis.read.themes import THEMES_FILE
 
     data = yaml.safe_load(THEMES_FILE.read_text(encoding="utf-8"))
     data["themes"]["ai"] = {"label": "Artificiële intelligentie", "kinds": ["opleidingsthema"],

@@ -16,8 +16,8 @@ import pytest
 
 from inclusie_analysis.analyse.needs_numbers import large_need_by_item
 from inclusie_analysis.analyse.planning import rank_themes, theme_signals
-from inclusie_analysis.analyse.themes import group_of
 from inclusie_analysis.clean.datasets import load_events, load_needs
+from inclusie_analysis.read.themes import group_of
 
 HEADLINE = {
     "responses_per_wave": {2020: 236, 2025: 320},

@@ -9,8 +9,8 @@ import json
 import pandas as pd
 import yaml
 
-from inclusie_analysis.analyse.themes import THEMES_FILE
 from inclusie_analysis.cli import main
+from inclusie_analysis.read.themes import THEMES_FILE
 
 ONE_TARGET = """\
 year: 2025

@@ -29,7 +29,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from inclusie_analysis.analyse.themes import (
+from inclusie_analysis.errors import InputError
+from inclusie_analysis.read.themes import (
     OTHER,
     Taxonomy,
     _code,
@@ -39,7 +40,6 @@ from inclusie_analysis.analyse.themes import (
     _words,
     groups,
 )
-from inclusie_analysis.errors import InputError
 
 if TYPE_CHECKING:
     import numpy as np

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from inclusie_analysis.analyse.sources import (
+from inclusie_analysis.clean.sources import (
     file_source,
     mark_unlinkable_attendance,
     missing_sentences,

@@ -11,12 +11,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from inclusie_analysis.analyse.theme_model import (
-    MODEL_FILE,
-    SAMPLE_FILE,
-    file_sha256,
-    load_theme_model,
-)
 from inclusie_analysis.analyse.theme_training import (
     cross_validate,
     fit,
@@ -25,8 +19,14 @@ from inclusie_analysis.analyse.theme_training import (
     read_coded,
     write_model,
 )
-from inclusie_analysis.analyse.themes import OTHER, code_answers, code_text, groups, load_themes
 from inclusie_analysis.errors import InputError
+from inclusie_analysis.read.theme_model import (
+    MODEL_FILE,
+    SAMPLE_FILE,
+    file_sha256,
+    load_theme_model,
+)
+from inclusie_analysis.read.themes import OTHER, code_answers, code_text, groups, load_themes
 from inclusie_analysis.settings import ENV_VAR
 
 TEXTS = [
@@ -148,7 +148,7 @@ def test_a_corrupt_or_foreign_model_file_is_a_clear_error(trained, tmp_path, spo
 
 
 def test_a_model_for_other_groups_is_refused(trained, tmp_path):
-    from test_themes import write_user_themes  # tests/analyse is on sys.path (pytest)
+    from test_themes import write_user_themes  # tests/read is on sys.path (pytest)
 
     themes = write_user_themes(tmp_path)  # the bundled taxonomy plus a group `ai`
     with pytest.raises(InputError, match="niet in het model: ai") as caught:
@@ -159,7 +159,7 @@ def test_a_model_for_other_groups_is_refused(trained, tmp_path):
 
 
 def test_keyword_suggestions_are_not_keywords_yet(trained):
-    from inclusie_analysis.analyse.themes import _stems, _words
+    from inclusie_analysis.read.themes import _stems, _words
 
     fitted, sample, _ = trained
     table = keyword_suggestions(fitted, sample.frame)
@@ -222,7 +222,7 @@ def test_a_user_model_from_the_settings_is_used(trained, tmp_path, monkeypatch):
 
 
 def test_user_themes_with_other_groups_fall_back_to_keywords(tmp_path):
-    from test_themes import write_user_themes  # tests/analyse is on sys.path (pytest)
+    from test_themes import write_user_themes  # tests/read is on sys.path (pytest)
 
     themes = write_user_themes(tmp_path)
     coded = code_answers(pd.DataFrame({"text": ["Graag meer over ChatGPT"]}), taxonomy=themes)
@@ -288,7 +288,7 @@ def test_coding_needs_no_scikit_learn():
     code = (
         "import sys; sys.modules['sklearn'] = None\n"
         "import pandas as pd\n"
-        "from inclusie_analysis.analyse.themes import code_answers\n"
+        "from inclusie_analysis.read.themes import code_answers\n"
         "c = code_answers(pd.DataFrame({'text': ['Meer budget voor het digibankje']}))\n"
         "assert c['coder'][0].startswith('geleerd: '), c['coder'][0]\n"
         "assert 'sklearn' not in [m.split('.')[0] for m in sys.modules if sys.modules[m]]\n"

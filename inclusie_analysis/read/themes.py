@@ -278,7 +278,7 @@ def code_answers(
     `coder`: None codes with the learnt model in use (`paths.theme_model`, else the bundled
     one when it fits the taxonomy's groups), a path with that model file, "keywords" with the
     keyword rules only (`code_text`)."""
-    from inclusie_analysis.analyse.theme_model import model_for
+    from inclusie_analysis.read.theme_model import model_for
 
     model = model_for(coder, taxonomy)
     values = texts[column]

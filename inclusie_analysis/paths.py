@@ -3,7 +3,8 @@
 Reports, `manifest.json` and `meta.json` are shared beyond the machine that made them. An
 absolute path there tells where the project lives (often `/home/<user>/...` or
 `C:\\Users\\<user>\\...`) and is useless on another machine; a path relative to the report
-year folder works wherever the folder is copied to.
+year folder works wherever the folder is copied to. Below the steps (it imports none): clean
+writes the private data folder and `meta.json` with these helpers, publish the reports.
 """
 
 from __future__ import annotations
