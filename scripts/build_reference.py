@@ -184,8 +184,10 @@ def main() -> None:
                     "localities.yaml": "hand-written public facts: well-known deelgemeenten "
                     "and districts of the larger cities",
                     "coded_answers.csv": "synthetic open answers written for the project (no "
-                    "real respondents), labelled by hand with the coding groups of themes.yaml; "
-                    "the training sample of theme_model.json",
+                    "real respondents), coded twice independently with the coding groups of "
+                    "themes.yaml by automated coders (language models) that saw only the "
+                    "codebook, disagreements settled by a third; both coders' codes kept "
+                    "(coder_1, coder_2); the training sample of theme_model.json",
                     "theme_model.json": "the learnt coder, trained on coded_answers.csv by "
                     "scripts/train_theme_model.py",
                     "referentieregios.yaml": "hand-written public facts: the 15 "

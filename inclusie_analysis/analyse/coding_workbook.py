@@ -40,7 +40,7 @@ KEYS_SHEET = "_kolommen"  # hidden: per sheet, the machine key of each column
 SOURCES = {"enquete": "Bevraging", "feedback": "Feedback", "register": "Activiteitenregister"}
 PREFIX = {"enquete": "E", "feedback": "F", "register": "R"}
 UNSURE_WEIGHT = 3.0  # how much likelier an answer the keyword coder is unsure of is drawn
-# the bundled sample of answers coded by people (also the learnt coder's training data)
+# the bundled sample of coded answers (also the learnt coder's training data)
 LABELLED = Path(__file__).resolve().parents[1] / "reference" / "coded_answers.csv"
 SAMPLING_RULE = (
     "De steekproef is gelaagd naar bron (bevraging, feedback, activiteitenregister), jaar en "

@@ -297,6 +297,23 @@ def model_for(coder: Path | str | None, taxonomy: Taxonomy = None) -> ThemeModel
 # Saying which coder
 
 
+# What the report says of the bundled model's training sample (reference/SOURCES.yaml).
+BUNDLED_SAMPLE = {
+    "nl": " (het meegeleverde model: synthetische antwoorden die voor het project geschreven "
+    "zijn en die twee automatische codeerders (taalmodellen) onafhankelijk van elkaar codeerden "
+    "met alleen het codeboek; een derde besliste bij verschil. Een eigen model, getraind op "
+    "antwoorden die mensen codeerden, zet u met 'inclusie themes learn')",
+    "en": " (the bundled model: synthetic answers written for the project, coded independently "
+    "by two automated coders (language models) from the codebook only, a third deciding where "
+    "they differed; train your own on answers people coded with 'inclusie themes learn')",
+}
+
+
+def _bundled(what: str) -> bool:
+    """Whether a coder description names the bundled model's training sample (by its hash)."""
+    return SAMPLE_FILE.exists() and f"sha256 {file_sha256(SAMPLE_FILE)[:12]}" in what
+
+
 def coder_sentence(frames: list, language: str = "nl") -> str:
     """The method sentence on how open answers got their themes, from the `coder` column of
     coded frames (answers_text, feedback_text); empty when there is none."""
@@ -310,14 +327,15 @@ def coder_sentence(frames: list, language: str = "nl") -> str:
         if coder.startswith("geleerd: "):
             what = coder.removeprefix("geleerd: ")
             parts.append(
-                f"een geleerde codeerder ({what}), getraind op door mensen gecodeerde antwoorden "
-                "en gecombineerd met de trefwoorden van het themabestand"
+                f"een geleerde codeerder ({what}), getraind op gecodeerde antwoorden en "
+                "gecombineerd met de trefwoorden van het themabestand"
                 if nl else
                 "a learnt coder ("
                 + what.replace("antwoorden", "answers").replace("getraind", "trained")
-                + "), trained on answers coded by people and combined with the themes file's "
-                "keywords"
+                + "), trained on coded answers and combined with the themes file's keywords"
             )  # fmt: skip
+            if _bundled(what):
+                parts[-1] += BUNDLED_SAMPLE["nl" if nl else "en"]
         else:
             parts.append(
                 "de trefwoorden van het themabestand" if nl else "the themes file's keywords"

@@ -300,3 +300,20 @@ def test_coding_needs_no_scikit_learn():
                           cwd=root)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "middelen" in done.stdout
+
+
+def test_the_method_sentence_says_how_the_bundled_sample_was_coded():
+    """The report must not claim people coded the bundled sample: two automated coders did
+    (reference/SOURCES.yaml). A user's own model gets no such clause."""
+    import pandas as pd
+
+    from inclusie_analysis.read.theme_model import SAMPLE_FILE, coder_sentence, file_sha256
+
+    bundled = f"geleerd: theme_model.json (494 antwoorden, sha256 {file_sha256(SAMPLE_FILE)[:12]})"
+    own = "geleerd: eigen.json (220 antwoorden, sha256 0123456789ab, getraind 2026-11-30)"
+    text = coder_sentence([pd.DataFrame({"coder": [bundled]})])
+    assert "synthetische antwoorden" in text and "taalmodellen" in text
+    assert "door mensen" not in text
+    mine = coder_sentence([pd.DataFrame({"coder": [own]})])
+    assert "eigen.json" in mine and "taalmodellen" not in mine
+    assert "language models" in coder_sentence([pd.DataFrame({"coder": [bundled]})], "en")
