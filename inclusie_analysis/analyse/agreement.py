@@ -255,14 +255,15 @@ def sample_agreement(path: Path | str, taxonomy: Taxonomy = None) -> pd.DataFram
     """`agreement_table` of a coded sample in csv form that keeps each coder's own codes
     beside the settled ones (columns `coder_1`, `coder_2`, ";"-joined groups, as the bundled
     `reference/coded_answers.csv`)."""
+    from inclusie_analysis.analyse.theme_training import label_matrix
     from inclusie_analysis.read.themes import groups, load_themes
 
     sample = pd.read_csv(path, dtype="string")
     codes = groups(taxonomy)  # as `inclusie themes agree`: "overig" is every group "nee"
     labels = {t.id: t.label for t in load_themes(taxonomy).values()}
     coded = [
-        pd.DataFrame({"id": sample["id"], **{
-            c: sample[k].fillna("").str.split(";").map(lambda s, c=c: c in s) for c in codes}})
+        pd.DataFrame(label_matrix(sample[k], codes).astype(bool), columns=codes).assign(
+            id=sample["id"])
         for k in ("coder_1", "coder_2")
     ]  # fmt: skip
     return agreement_table(coded, codes, labels)
