@@ -184,7 +184,8 @@ def _expressions() -> dict[str, str]:
 
     def scale(field: str) -> str:
         low, high = f"datum.{field}_min", f"datum.{field}_max"
-        return f"({high} - {low}) > 0 ? (datum.{field} - {low}) / ({high} - {low}) : 0"  # _scale: a span of 0 gives 0
+        # as _scale: a span of 0 gives 0
+        return f"({high} - {low}) > 0 ? (datum.{field} - {low}) / ({high} - {low}) : 0"
 
     names = list(WEIGHTS)
     total = " + ".join(f"w_{k}" for k in names)
@@ -211,9 +212,8 @@ def chooser_spec(records: list[dict], data: pd.DataFrame, language: str = "nl") 
     and a grey sentence for a suppressed group."""
     import altair as alt
 
-    from inclusie_analysis.publish.plots import PALETTE, SUPPRESSED
+    from inclusie_analysis.publish.plots import PALETTE
 
-    words = WORDS[language]
     params = _params(data, language)
     expressions = _expressions()
     base = alt.Chart(alt.Data(values=records, name="signals"))
@@ -230,7 +230,7 @@ def chooser_spec(records: list[dict], data: pd.DataFrame, language: str = "nl") 
                 for f in ("need_share", "hours0", "low_rating", "requests")
                 for op in ("min", "max")
             }
-        )  # fmt: skip
+        )
         .transform_calculate(**{k: expressions[k] for k in list(expressions)[:8]})
         .transform_calculate(**{k: v for k, v in list(expressions.items())[8:]})
         .transform_window(
@@ -240,7 +240,7 @@ def chooser_spec(records: list[dict], data: pd.DataFrame, language: str = "nl") 
                 alt.SortField("need_share", "descending"),
                 alt.SortField("order", "ascending"),
             ],
-        )  # fmt: skip
+        )
     )
     y = alt.Y("label:N", sort=alt.EncodingSortField("rank", op="min"), title=None,
               axis=alt.Axis(labelLimit=320, labelFontSize=12))  # fmt: skip
@@ -262,12 +262,12 @@ def chooser_spec(records: list[dict], data: pd.DataFrame, language: str = "nl") 
     )
     chart = alt.layer(bars, labels, hidden).add_params(*params)
     chart = chart.properties(
-        width=460, height=alt.Step(28), background="white",
+        width=460,
+        height=alt.Step(28),
+        background="white",
         description=_chart_description(language),
-    ).configure_view(stroke=None).configure_axis(labelColor="#222222", gridColor="#e6e6e6")  # fmt: skip
-    spec = chart.to_dict()
-    spec["usermeta"] = {"suppressed_colour": SUPPRESSED}
-    return spec
+    ).configure_view(stroke=None)
+    return chart.configure_axis(labelColor="#222222", gridColor="#e6e6e6").to_dict()
 
 
 def _params(data: pd.DataFrame, language: str) -> list:
@@ -290,8 +290,8 @@ def _params(data: pd.DataFrame, language: str) -> list:
         )  # fmt: skip
     areas = list(dict.fromkeys(data["area"]))
     types = list(dict.fromkeys(data["org_type"]))
-    params.append(alt.param(name="area", value=areas[0],
-                            bind=alt.binding_select(options=areas, name=words["area"])))  # fmt: skip
+    area = alt.binding_select(options=areas, name=words["area"])
+    params.append(alt.param(name="area", value=areas[0], bind=area))
     labels = [words["all_types"] if t == ALL_TYPES else t for t in types]
     params.append(
         alt.param(name="org_type", value=ALL_TYPES,
@@ -523,7 +523,8 @@ SCRIPT = """
         }
       }
       for (const input of document.querySelectorAll("#controls input[type=range]"))
-        if (input.nextElementSibling) input.nextElementSibling.textContent = number.format(+input.value);
+        if (input.nextElementSibling)
+          input.nextElementSibling.textContent = number.format(+input.value);
       caption.textContent = text;
       document.getElementById("status").textContent = text;
       document.body.dataset.rendered = String(Number(document.body.dataset.rendered || 0) + 1);
