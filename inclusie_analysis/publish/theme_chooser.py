@@ -34,6 +34,7 @@ WORDS = {
         "no_data": "geen gegevens, telt niet mee", "area": "Gebied",
         "org_type": "Type organisatie", "all_types": "Alle types organisaties",
         "reset": "Standaardgewichten en -keuze terugzetten",
+        "controls": "Gewichten en keuze van de groep",
     },
     "en": {
         "need": "Need", "breadth": "Spread over the provinces",
@@ -42,6 +43,7 @@ WORDS = {
         "no_data": "no data, not counted", "area": "Area",
         "org_type": "Type of organisation", "all_types": "All types of organisation",
         "reset": "Back to the default weights and choice",
+        "controls": "Weights and choice of the group",
     },
 }  # fmt: skip
 
@@ -406,8 +408,8 @@ def _intro(
             f"Groups with fewer than {threshold} respondents are grey and show no figures, as "
             "in the reports. This page works offline and may be passed on.",
         ]
-    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
-    return title, f"<h1>{html.escape(title)}</h1>{notice}{body}"
+    body = "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
+    return title, f"<h1>{html.escape(title, quote=False)}</h1>{notice}{body}"
 
 
 def _lower_first(text: str) -> str:
@@ -430,13 +432,13 @@ def _html(spec, config, year, language, threshold, synthetic, resamples, data) -
         "Grafiek: de thema's gerangschikt op score" if language == "nl"
         else "Chart: the themes ranked by score"
     )  # fmt: skip
-    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in COLUMNS[language])
+    head = "".join(f'<th scope="col">{html.escape(c, quote=False)}</th>' for c in COLUMNS[language])
     return (
         f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{STYLE}</style>"
+        f"<title>{html.escape(title, quote=False)}</title><style>{STYLE}</style>"
         f"<script>{vl_convert.javascript_bundle()}</script></head><body>{intro}"
-        f'<section aria-label="{html.escape(words["area"])}"><div id="controls"></div>'
+        f'<section aria-label="{html.escape(words["controls"])}"><div id="controls"></div>'
         f'<button type="button" id="reset">{html.escape(words["reset"])}</button></section>'
         f'<p id="status" role="status" aria-live="polite"></p>'
         f'<figure><div id="chart" role="group" aria-label="{html.escape(chart_label)}"></div>'
