@@ -14,7 +14,7 @@ from inclusie_analysis.analyse.chooser import ALL_TYPES, chooser_data
 from inclusie_analysis.publish.theme_chooser import FILE, chooser_page
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analyse"))
-from test_chooser import LOCAL, WELFARE, frames  # noqa: E402
+from test_chooser import LOCAL, WELFARE, frames
 
 ROOT = Path(__file__).resolve().parents[2]
 AREAS = ["Vlaanderen en Brussel", "Limburg", "Antwerpen"]
