@@ -259,7 +259,7 @@ def chooser_spec(records: list[dict], data: pd.DataFrame, language: str = "nl") 
     hidden = (
         base.transform_filter("datum.area == area && datum.org_type == org_type")
         .transform_filter("datum.suppressed")
-        .mark_text(fontSize=14, color="#555555", align="left", x=0, y=20)
+        .mark_text(fontSize=14, color="#555555", align="left", x=0, y=50)
         .encode(text=alt.value(_suppressed_sentence(language)))
     )
     chart = alt.layer(bars, labels, hidden).add_params(*params)
@@ -444,8 +444,8 @@ def _html(spec, config, year, language, threshold, synthetic, resamples, data) -
         f'<figure><div id="chart" role="group" aria-label="{html.escape(chart_label)}"></div>'
         "</figure>"
         f"<h2>{html.escape(heading)}</h2>"
-        f'<table id="ranking"><caption></caption><thead><tr>{head}</tr></thead>'
-        "<tbody></tbody></table>"
+        f'<div class="tabel"><table id="ranking"><caption></caption><thead><tr>{head}</tr>'
+        "</thead><tbody></tbody></table></div>"
         f'<script type="application/json" id="chooser-spec">{_json(spec)}</script>'
         f'<script type="application/json" id="chooser-config">{_json(config)}</script>'
         f"<script>{SCRIPT}</script></body></html>"
@@ -453,12 +453,15 @@ def _html(spec, config, year, language, threshold, synthetic, resamples, data) -
 
 
 STYLE = """
-body{font-family:Segoe UI,Helvetica Neue,Arial,sans-serif;max-width:75rem;margin:2rem auto;
+body{font-family:Segoe UI,Helvetica Neue,Arial,sans-serif;max-width:70rem;margin:2rem auto;
 padding:0 1rem;line-height:1.5;color:#222}
 #controls .vega-bindings{display:grid;grid-template-columns:1fr;gap:.25rem}
-#controls .vega-bind label{display:grid;grid-template-columns:25rem 15rem 3rem;gap:.75rem;
+#controls .vega-bind label{display:grid;grid-template-columns:25rem 22rem 4rem;gap:.75rem;
 align-items:center}
-#controls input[type=range]{width:15rem}
+#controls input[type=range]{width:22rem}
+#controls input[type=range] + span{display:none}
+#controls select{width:22rem}
+.tabel{overflow-x:auto}
 #controls select{font-size:1rem;padding:.15rem}
 button{font-size:1rem;margin:.5rem 0;padding:.3rem .8rem}
 :focus-visible{outline:3px solid #0072B2;outline-offset:2px}
@@ -467,7 +470,7 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}
 caption{text-align:left;font-weight:bold;padding:.25rem 0}
 th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #ddd;vertical-align:top}
 td.getal{text-align:right;white-space:nowrap}
-td.waarom{min-width:18rem}
+td.waarom{min-width:16rem}
 td.gedaan{min-width:9rem}
 tr.grijs td{color:#555;background:#f0f0f0}
 .synthetisch{background:#fff3cd;border-left:4px solid #8a6d00;padding:.25rem 1rem}
@@ -524,9 +527,14 @@ SCRIPT = """
           body.appendChild(tr);
         }
       }
-      for (const input of document.querySelectorAll("#controls input[type=range]"))
-        if (input.nextElementSibling)
-          input.nextElementSibling.textContent = number.format(+input.value);
+      for (const input of document.querySelectorAll("#controls input[type=range]")) {
+        let shown = input.parentElement.querySelector("output");
+        if (!shown) {  // the weight with a decimal comma (Vega's own value is hidden)
+          shown = document.createElement("output");
+          input.parentElement.appendChild(shown);
+        }
+        shown.textContent = number.format(+input.value);
+      }
       caption.textContent = text;
       document.getElementById("status").textContent = text;
       document.body.dataset.rendered = String(Number(document.body.dataset.rendered || 0) + 1);

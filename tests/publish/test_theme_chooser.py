@@ -1,5 +1,5 @@
 """The theme chooser page's source (publish/theme_chooser.py): what it embeds, its texts and
-where it is linked. The page in a browser: tests/demo/test_theme_chooser.py."""
+where it is linked. The page in a browser: tests/demo/test_theme_chooser_page.py."""
 
 from __future__ import annotations
 

@@ -244,3 +244,27 @@ def test_every_control_has_a_label_and_the_table_has_headers(browser, page_path)
     assert page.page.inner_text("#ranking caption").startswith(
         "Rangschikking voor Vlaanderen en Brussel, Alle types organisaties (n = "
     )
+
+
+def test_the_cli_step_writes_english_and_says_a_failure(data_dir, tmp_path, capsys):
+    from types import SimpleNamespace
+
+    from inclusie_analysis.cli import _theme_chooser
+
+    settings = SimpleNamespace(suppression_threshold=5, bootstrap_resamples=50)
+    out = tmp_path / "2025"
+    (out / "data").parent.mkdir(parents=True)
+    (out / "data").symlink_to(data_dir, target_is_directory=True)
+    _theme_chooser(settings, out, YEAR, "en")
+    page = (out / "themakiezer.html").read_text(encoding="utf-8")
+    assert page.startswith('<!DOCTYPE html><html lang="en">')
+    assert "Theme chooser: themes for 2026" in page and "50 resamples for a whole area" in page
+    assert "Themakiezer: themakiezer.html" in capsys.readouterr().out
+    # without cleaned data: said and logged, no traceback, the reports can still run
+    empty = tmp_path / "2024"
+    empty.mkdir()
+    _theme_chooser(settings, empty, 2024, "nl")
+    said = capsys.readouterr().err
+    assert said.startswith("Themakiezer niet gemaakt: ") and "Traceback" not in said
+    assert "Themakiezer niet gemaakt" in (empty / "run.log").read_text(encoding="utf-8")
+    assert not (empty / "themakiezer.html").exists()
