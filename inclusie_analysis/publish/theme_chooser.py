@@ -217,39 +217,14 @@ def chooser_spec(records: list[dict], data: pd.DataFrame, language: str = "nl") 
     from inclusie_analysis.publish.plots import PALETTE
 
     params = _params(data, language)
-    expressions = _expressions()
     base = alt.Chart(alt.Data(values=records, name="signals"))
-    ranked = (
-        base.transform_filter("datum.area == area && datum.org_type == org_type")
-        .transform_filter("!datum.suppressed")
-        .transform_calculate(
-            hours0="isValid(datum.hours) ? datum.hours : 0",
-            low_rating="5 - (isValid(datum.rating) ? datum.rating : 5)",
-        )
-        .transform_joinaggregate(
-            **{
-                f"{f}_{op}": f"{op}({f})"
-                for f in ("need_share", "hours0", "low_rating", "requests")
-                for op in ("min", "max")
-            }
-        )
-        .transform_calculate(**{k: expressions[k] for k in list(expressions)[:8]})
-        .transform_calculate(**{k: v for k, v in list(expressions.items())[8:]})
-        .transform_window(
-            rank="row_number()",
-            sort=[
-                alt.SortField("score", "descending"),
-                alt.SortField("need_share", "descending"),
-                alt.SortField("order", "ascending"),
-            ],
-        )
-    )
+    ranked = _ranked(base)
     y = alt.Y("label:N", sort=alt.EncodingSortField("rank", op="min"), title=None,
               axis=alt.Axis(labelLimit=320, labelFontSize=12))  # fmt: skip
     tooltip = _tooltip(language)
     bars = (
         ranked.mark_bar(color=PALETTE[0])
-        .encode(x=alt.X("score:Q", title="Score (0–1)", scale=alt.Scale(domain=[0, 1])),
+        .encode(x=alt.X("score:Q", title="Score", scale=alt.Scale(domain=_DOMAIN)),
                 y=y, tooltip=tooltip)
         .properties(name=BARS)
     )  # fmt: skip
@@ -270,6 +245,42 @@ def chooser_spec(records: list[dict], data: pd.DataFrame, language: str = "nl") 
         description=_chart_description(language),
     ).configure_view(stroke=None)
     return chart.configure_axis(labelColor="#222222", gridColor="#e6e6e6").to_dict()
+
+
+# the score's axis: 0 to the sum of the weights (the score's largest value), at least 1
+_DOMAIN = {"expr": "[0, max(1, " + " + ".join(f"w_{k}" for k in WEIGHTS) + ")]"}
+
+
+def _ranked(base):
+    """The chosen group's themes with the score of `planning.rank_themes` and their rank:
+    NA made whole as there (hours 0, rating 5), min and max across the group's themes for
+    the scaling, then the parts, the effective weights, the score and the order."""
+    import altair as alt
+
+    return (
+        base.transform_filter("datum.area == area && datum.org_type == org_type")
+        .transform_filter("!datum.suppressed")
+        .transform_calculate(
+            hours0="isValid(datum.hours) ? datum.hours : 0",
+            low_rating="5 - (isValid(datum.rating) ? datum.rating : 5)",
+        )
+        .transform_joinaggregate(
+            **{
+                f"{f}_{op}": f"{op}({f})"
+                for f in ("need_share", "hours0", "low_rating", "requests")
+                for op in ("min", "max")
+            }
+        )
+        .transform_calculate(**_expressions())
+        .transform_window(
+            rank="row_number()",
+            sort=[
+                alt.SortField("score", "descending"),
+                alt.SortField("need_share", "descending"),
+                alt.SortField("order", "ascending"),
+            ],
+        )
+    )
 
 
 def _params(data: pd.DataFrame, language: str) -> list:
@@ -352,7 +363,6 @@ def _intro(
     year: int, language: str, threshold: int, synthetic: bool, resamples: tuple[int, int], data
 ) -> tuple[str, str]:
     """The page's heading and explanation (what it computes, what is not split by area)."""
-    from inclusie_analysis.analyse.planning import weights_sentence
 
     nl = language == "nl"
     shown = data[~data["suppressed"].astype(bool)]
@@ -363,18 +373,33 @@ def _intro(
            if nl else "Note: made with synthetic demo data, not with real answers.")
         + "</strong></p>"
     ) if synthetic else ""  # fmt: skip
+    title = (
+        f"Themakiezer: thema's voor {year + 1}" if nl else f"Theme chooser: themes for {year + 1}"
+    )
+    paragraphs = _paragraphs(year, language, threshold, resamples, [m for m in missing if m])
+    body = "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
+    return title, f"<h1>{html.escape(title, quote=False)}</h1>{notice}{body}"
+
+
+def _paragraphs(
+    year: int, language: str, threshold: int, resamples: tuple[int, int], missing: list[str]
+) -> list[str]:
+    """The explanation above the controls: the formula, the default weights, what is not
+    split by area, the bootstrap and the suppression."""
+    from inclusie_analysis.analyse.planning import weights_sentence
+
     whole, sub = resamples
-    if nl:
-        title = f"Themakiezer: thema's voor {year + 1}"
-        paragraphs = [
+    if language == "nl":
+        return [
             "Kies zelf hoe zwaar elk signaal weegt, en voor welk gebied en welk type "
             "organisatie. De pagina rekent de rangschikking opnieuw uit met dezelfde formule "
             "als het jaarrapport (\"Aanbevolen thema's\"): elk signaal wordt over de thema's "
-            "van de gekozen groep herschaald van 0 tot 1 en de score is de gewogen som. Een "
+            "van de gekozen groep herschaald van 0 tot 1 (de spreiding is al een aandeel) en "
+            "de score is de gewogen som. Een "
             "signaal zonder gegevens krijgt gewicht 0; de andere worden naar verhouding "
             "verhoogd. Beweeg over een balk voor de cijfers en de reden; de tabel onder de "
             "grafiek toont dezelfde cijfers.",
-            "Standaard: " + _lower_first(weights_sentence(None, [m for m in missing if m])),
+            "Standaard: " + _lower_first(weights_sentence(None, missing)),
             f"De activiteiten, deelnemersuren en beoordelingen van {year} en de vragen in open "
             "antwoorden zijn niet per gebied of type organisatie opgesplitst: ze gelden voor "
             "heel Vlaanderen en Brussel. De nood en de spreiding komen van de respondenten van "
@@ -387,29 +412,26 @@ def _intro(
             "cijfers, zoals in de rapporten. Deze pagina werkt zonder internet en mag "
             "doorgestuurd worden.",
         ]
-    else:
-        title = f"Theme chooser: themes for {year + 1}"
-        paragraphs = [
-            "Choose how much each signal weighs, and for which area and type of organisation. "
-            "The page recomputes the ranking with the formula of the yearly report "
-            '("Recommended themes"): each signal is scaled from 0 to 1 across the themes of '
-            "the chosen group and the score is the weighted sum. A signal without data gets "
-            "weight 0; the others are scaled up in proportion. Hover over a bar for its "
-            "figures and reason; the table under the chart shows the same figures.",
-            "By default: " + _lower_first(weights_sentence(None, [m for m in missing if m], "en")),
-            f"The activities, participant-hours and ratings of {year} and the requests in "
-            "open answers are not split by area or type of organisation: they are those of "
-            "all of Flanders and Brussels. Need and spread come from the chosen group's "
-            "respondents (latest survey).",
-            f"'In top {TOP}' holds for the default weights: the share of bootstrap resamples "
-            f"of the respondents in which the theme is among the first {TOP} ({whole} "
-            f"resamples for a whole area, {sub} for an area and one type of organisation); "
-            "the need's interval comes from the same resamples.",
-            f"Groups with fewer than {threshold} respondents are grey and show no figures, as "
-            "in the reports. This page works offline and may be passed on.",
-        ]
-    body = "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
-    return title, f"<h1>{html.escape(title, quote=False)}</h1>{notice}{body}"
+    return [
+        "Choose how much each signal weighs, and for which area and type of organisation. "
+        "The page recomputes the ranking with the formula of the yearly report "
+        '("Recommended themes"): each signal is scaled from 0 to 1 across the themes of '
+        "the chosen group (the spread is a share already) and the score is the weighted "
+        "sum. A signal without data gets "
+        "weight 0; the others are scaled up in proportion. Hover over a bar for its "
+        "figures and reason; the table under the chart shows the same figures.",
+        "By default: " + _lower_first(weights_sentence(None, missing, "en")),
+        f"The activities, participant-hours and ratings of {year} and the requests in "
+        "open answers are not split by area or type of organisation: they are those of "
+        "all of Flanders and Brussels. Need and spread come from the chosen group's "
+        "respondents (latest survey).",
+        f"'In top {TOP}' holds for the default weights: the share of bootstrap resamples "
+        f"of the respondents in which the theme is among the first {TOP} ({whole} "
+        f"resamples for a whole area, {sub} for an area and one type of organisation); "
+        "the need's interval comes from the same resamples.",
+        f"Groups with fewer than {threshold} respondents are grey and show no figures, as "
+        "in the reports. This page works offline and may be passed on.",
+    ]
 
 
 def _lower_first(text: str) -> str:
