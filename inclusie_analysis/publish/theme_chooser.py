@@ -488,12 +488,13 @@ align-items:center}
 button{font-size:1rem;margin:.5rem 0;padding:.3rem .8rem}
 :focus-visible{outline:3px solid #0072B2;outline-offset:2px}
 figure{margin:1rem 0}
-table{border-collapse:collapse;width:100%;font-size:.9rem}
+table{border-collapse:collapse;width:100%;font-size:.85rem}
 caption{text-align:left;font-weight:bold;padding:.25rem 0}
 th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #ddd;vertical-align:top}
 td.getal{text-align:right;white-space:nowrap}
-td.waarom{min-width:16rem}
-td.gedaan{min-width:9rem}
+td.waarom{min-width:15rem}
+td.gedaan{min-width:8rem}
+td.nood{white-space:normal;min-width:7rem;text-align:left}
 tr.grijs td{color:#555;background:#f0f0f0}
 .synthetisch{background:#fff3cd;border-left:4px solid #8a6d00;padding:.25rem 1rem}
 """
@@ -543,8 +544,9 @@ SCRIPT = """
           tr.appendChild(cell("th", r.label));
           tr.lastChild.scope = "row";
           tr.appendChild(cell("td", number.format(r.score), "getal"));
+          const kinds = {done_text: "gedaan", need_text: "getal nood"};
           for (const key of ["need_text", "done_text", "rating_text", "requests_text", "top_text"])
-            tr.appendChild(cell("td", r[key], key === "done_text" ? "gedaan" : "getal"));
+            tr.appendChild(cell("td", r[key], kinds[key] || "getal"));
           tr.appendChild(cell("td", r.reason, "waarom"));
           body.appendChild(tr);
         }
