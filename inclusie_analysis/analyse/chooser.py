@@ -9,7 +9,8 @@ organisation type), plus what the page shows beside them: `top_share` for the de
 the reason sentence, the theme's label, n respondents and the unavailable signals.
 
 A group with fewer respondents (latest wave) than the threshold is *suppressed*: one row with
-its area, organisation type and the flag, and no number at all (not even its n).
+its area, organisation type and the flag, and no number at all (not even its n). So is a
+group from which such a small group could be worked out by subtraction (`hidden_groups`).
 """
 
 from __future__ import annotations
@@ -85,25 +86,64 @@ def chooser_data(
     organisation type `subgroup_resamples`. `order` is the theme's place in the signals (the
     last tie-break of `rank_themes`' stable sort)."""
     unavailable = list(unavailable)
+    areas = areas or chooser_areas()
+    types = org_types(respondents)
+    latest = respondents["wave"].max()
+    groups = {
+        (area, org_type): group_respondents(respondents, area, org_type)
+        for area in areas
+        for org_type in [ALL_TYPES, *types]
+    }
+    counts = {key: int((group["wave"] == latest).sum()) for key, group in groups.items()}
+    hidden = hidden_groups(counts, areas, types, threshold)
     rows: list[pd.DataFrame] = []
-    for area in areas or chooser_areas():
-        for org_type in [ALL_TYPES, *org_types(respondents)]:
-            group = group_respondents(respondents, area, org_type)
-            n = int((group["wave"] == respondents["wave"].max()).sum())
-            draws = resamples if org_type == ALL_TYPES else subgroup_resamples
-            frame = None
-            if n >= threshold:
-                frame = _group_rows(
-                    needs, group, events, feedback, answers_text, unavailable, language, draws,
-                    taxonomy,
-                )  # fmt: skip
-            if frame is None:
-                frame = pd.DataFrame({"suppressed": [True]})
-            else:
-                frame = frame.assign(n=n, suppressed=False)
-            rows.append(frame.assign(area=area, org_type=org_type))
+    for (area, org_type), group in groups.items():
+        draws = resamples if org_type == ALL_TYPES else subgroup_resamples
+        frame = None
+        if (area, org_type) not in hidden:
+            frame = _group_rows(
+                needs, group, events, feedback, answers_text, unavailable, language, draws,
+                taxonomy,
+            )  # fmt: skip
+        if frame is None:
+            frame = pd.DataFrame({"suppressed": [True]})
+        else:
+            frame = frame.assign(n=counts[(area, org_type)], suppressed=False)
+        rows.append(frame.assign(area=area, org_type=org_type))
     out = pd.concat(rows, ignore_index=True)
     return out[GROUP_COLUMNS + SIGNAL_COLUMNS]
+
+
+def hidden_groups(
+    counts: dict[tuple[str, str], int], areas: list[str], types: list[str], threshold: int
+) -> set[tuple[str, str]]:
+    """The groups (area, organisation type) the page does not show: those with fewer
+    respondents than `threshold` (0 included), and as many more as needed so that none of
+    them can be worked out by subtraction. An area's respondents are the sum of its
+    organisation types' and of those without one; everyone's (per type) the sum of the
+    provinces' and Brussel's and of those without a province. In each such sum whose whole
+    is shown, the hidden parts (the rest without a type or province is never shown) must
+    together hold no respondent or at least `threshold`; if not, the shown part with the
+    fewest respondents is hidden too, until every sum holds."""
+    from inclusie_analysis.clean.areas import FLANDERS_AND_BRUSSELS
+
+    hidden = {group for group, n in counts.items() if n < threshold}
+    sums = [((area, ALL_TYPES), [(area, t) for t in types]) for area in areas]
+    if areas and areas[0] == FLANDERS_AND_BRUSSELS:
+        sums += [((areas[0], t), [(a, t) for a in areas[1:]]) for t in [ALL_TYPES, *types]]
+    changed = True
+    while changed:
+        changed = False
+        for whole, parts in sums:
+            if whole in hidden:
+                continue
+            rest = max(0, counts[whole] - sum(counts[p] for p in parts))
+            held = rest + sum(counts[p] for p in parts if p in hidden)
+            shown = [p for p in parts if p not in hidden and counts[p] > 0]
+            if 0 < held < threshold and shown:
+                hidden.add(min(shown, key=lambda p: (counts[p], p)))
+                changed = True
+    return hidden
 
 
 def _group_rows(

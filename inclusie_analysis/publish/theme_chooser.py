@@ -350,11 +350,15 @@ def _script_texts(language: str, threshold: int) -> dict[str, str]:
         "caption": "Rangschikking voor" if nl else "Ranking for",
         "respondents": "respondenten" if nl else "respondents",
         "suppressed": (
-            f"Te weinig antwoorden: deze groep telt minder dan {threshold} respondenten. Zoals "
-            "in de rapporten tonen we er geen cijfers van, zodat niemand herkenbaar is."
+            f"Te weinig antwoorden: deze groep telt minder dan {threshold} respondenten, of "
+            f"een groep van minder dan {threshold} zou uit haar cijfers af te leiden zijn (door "
+            "af te trekken van een groter geheel). Zoals in de rapporten tonen we er geen "
+            "cijfers van, zodat niemand herkenbaar is."
             if nl
-            else f"Too few answers: this group has fewer than {threshold} respondents. As in "
-            "the reports, it shows no figures, so that no one can be recognised."
+            else f"Too few answers: this group has fewer than {threshold} respondents, or a "
+            f"group of fewer than {threshold} could be worked out from its figures (by "
+            "subtraction from a larger whole). As in the reports, it shows no figures, so "
+            "that no one can be recognised."
         ),
     }
 
@@ -409,7 +413,9 @@ def _paragraphs(
             f"({whole} trekkingen voor een heel gebied, {sub} voor een gebied en één type "
             "organisatie); het interval van de nood komt uit dezelfde trekkingen.",
             f"Groepen met minder dan {threshold} respondenten zijn grijs en tonen geen "
-            "cijfers, zoals in de rapporten. Deze pagina werkt zonder internet en mag "
+            "cijfers, zoals in de rapporten; ook een groep waaruit zo'n kleine groep af te "
+            "leiden zou zijn door cijfers van elkaar af te trekken (bijvoorbeeld een provincie "
+            "min haar andere types organisaties). Deze pagina werkt zonder internet en mag "
             "doorgestuurd worden.",
         ]
     return [
@@ -430,7 +436,9 @@ def _paragraphs(
         f"resamples for a whole area, {sub} for an area and one type of organisation); "
         "the need's interval comes from the same resamples.",
         f"Groups with fewer than {threshold} respondents are grey and show no figures, as "
-        "in the reports. This page works offline and may be passed on.",
+        "in the reports; so is a group from which such a small group could be worked out "
+        "by subtraction (say, a province minus its other types of organisation). This page "
+        "works offline and may be passed on.",
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from inclusie_analysis.analyse.chooser import ALL_TYPES, GROUP_COLUMNS, chooser_data
+from inclusie_analysis.analyse.chooser import ALL_TYPES, GROUP_COLUMNS, chooser_data, hidden_groups
 
 LEVELS = ["Geen nood", "Kleine nood", "Matige nood", "Grote nood", "Zeer grote nood"]
 LOCAL = "Lokaal bestuur (gemeente/OCMW)"
@@ -85,19 +85,50 @@ def test_a_province_has_its_own_need_and_the_years_events(data):
     # Limburg × local governments: the same five; 200 resamples for a subgroup
     local = group(data, "Limburg", LOCAL)
     assert local["n"].unique().tolist() == [5] and (local["resamples"] == 200).all()
-    # everyone × local governments: 0-7 → cyberveiligheid 8 of 8, toegang 3 of 8
-    local = group(data, "Vlaanderen en Brussel", LOCAL)
-    assert local.loc["cyberveiligheid", "need_share"] == 1.0
-    assert local.loc["toegang", "need_share"] == 3 / 8
+    # everyone × local governments (8): shown, it would give the 2 welfare organisations
+    # away as everyone minus it, so it is hidden too
+    assert group(data, "Vlaanderen en Brussel", LOCAL)["suppressed"].all()
 
 
 def test_a_group_below_the_threshold_keeps_its_name_and_no_number(data):
     for area, org_type in [("Vlaanderen en Brussel", WELFARE), ("Antwerpen", LOCAL),
+                           ("Vlaanderen en Brussel", LOCAL),
                            ("Antwerpen", WELFARE), ("Limburg", WELFARE)]:  # fmt: skip
         rows = group(data, area, org_type)
         assert len(rows) == 1 and rows["suppressed"].all(), (area, org_type)
         numbers = rows.drop(columns=GROUP_COLUMNS)
         assert numbers.isna().all(axis=None), (area, org_type)
+
+
+def test_no_hidden_group_can_be_worked_out_by_subtraction():
+    everyone, a, b = "Vlaanderen en Brussel", "Antwerpen", "Limburg"
+    x, y = "x", "y"
+    counts = {
+        (everyone, "*"): 40, (everyone, x): 30, (everyone, y): 9,  # 1 without a type
+        (a, "*"): 22, (a, x): 20, (a, y): 2,
+        (b, "*"): 15, (b, x): 8, (b, y): 7,  # 3 without a province: 40 - 22 - 15
+    }  # fmt: skip
+    hidden = hidden_groups(counts, [everyone, a, b], [x, y], 5)
+    # a × y (2) is small. Everyone's 1 without a type would be everyone − x − y: y (9) is
+    # hidden; a × * − a × x would give a × y: a × x (20) is hidden; the 3 without a province
+    # would be everyone − a − b: b × * (15), the smaller, is hidden. Then every sum holds.
+    assert hidden == {(a, y), (everyone, y), (a, x), (b, "*")}
+    hidden_groups_hold(counts, hidden, [everyone, a, b], [x, y])
+    # without small groups and rests nothing is hidden
+    whole = {**counts, (a, y): 5, (a, "*"): 25, (everyone, y): 12,
+             (everyone, "*"): 42, (b, "*"): 17, (b, x): 10}  # fmt: skip
+    assert hidden_groups(whole, [everyone, a, b], [x, y], 5) == set()
+
+
+def hidden_groups_hold(counts, hidden, areas, types) -> None:
+    sums = [((area, "*"), [(area, t) for t in types]) for area in areas]
+    sums += [((areas[0], t), [(a, t) for a in areas[1:]]) for t in ["*", *types]]
+    for whole, parts in sums:
+        if whole in hidden:
+            continue
+        rest = counts[whole] - sum(counts[p] for p in parts)
+        held = rest + sum(counts[p] for p in parts if p in hidden)
+        assert held == 0 or held >= 5, (whole, held)
 
 
 def test_the_threshold_is_a_parameter():

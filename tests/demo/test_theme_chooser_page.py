@@ -164,13 +164,13 @@ def test_the_order_shown_is_rank_themes_through_the_controls(browser, page_path,
     assert no_need != default  # a weight the ranking leans on
     page.keys("requests", "End", "ArrowLeft")  # requests 0.95
     check("Vlaanderen en Brussel", "*", {**WEIGHTS, "need": 0, "requests": 0.95})
-    page.choose("area", "Limburg")
-    check("Limburg", "*")
+    page.choose("area", "Antwerpen")
+    check("Antwerpen", "*")
     page.choose("org_type", LOCAL)
-    check("Limburg", LOCAL)
+    check("Antwerpen", LOCAL)
     for key, value in {"need": 0.7, "breadth": 0, "gap": 1, "rating": 0.35}.items():
         page.slider(key, value)
-    check("Limburg", LOCAL, {"need": 0.7, "breadth": 0, "gap": 1, "rating": 0.35,
+    check("Antwerpen", LOCAL, {"need": 0.7, "breadth": 0, "gap": 1, "rating": 0.35,
                              "requests": 0.95})  # fmt: skip
     page.choose("area", "West-Vlaanderen")
     check("West-Vlaanderen", LOCAL)
@@ -212,13 +212,18 @@ def test_a_suppressed_group_is_grey_and_shows_no_number(browser, page_path):
     page.choose("area", "Brussel")
     page.choose("org_type", LOCAL)  # fewer than 5 local governments of Brussel in the demo
     assert page.order() == []
-    row = page.page.inner_text("#ranking tbody")
-    assert "Te weinig antwoorden" in row and not re.search(r"\d(?!\s*respondenten)", row)
-    assert page.page.get_attribute("#ranking tbody tr", "class") == "grijs"
-    chart = page.page.inner_text("#chart")
-    assert "Te weinig antwoorden in deze groep" in page.page.inner_html("#chart") or chart == ""
-    # and the page's source holds nothing of the group but its name
     source = page_path.read_text(encoding="utf-8")
+    config = json.loads(re.search(r'id="chooser-config">(.*?)</script>', source, re.S).group(1))
+    # the table: one grey row with the sentence (its only number is the threshold)
+    assert page.page.inner_text("#ranking tbody").strip() == config["texts"]["suppressed"]
+    assert page.page.get_attribute("#ranking tbody tr", "class") == "grijs"
+    assert page.page.inner_text("#ranking caption") == (
+        f"Rangschikking voor Brussel, {LOCAL}"  # no n
+    )
+    # the chart: no bar, the grey sentence
+    assert page.page.eval_on_selector_all("#chart .mark-rect path", "ps => ps.length") == 0
+    assert "Te weinig antwoorden in deze groep" in page.page.inner_html("#chart")
+    # and the page's source holds nothing of the group but its name
     spec = json.loads(
         re.search(r'id="chooser-spec">(.*?)</script>', source, re.S).group(1).replace("<\\/", "</")
     )
@@ -268,3 +273,34 @@ def test_the_cli_step_writes_english_and_says_a_failure(data_dir, tmp_path, caps
     assert said.startswith("Themakiezer niet gemaakt: ") and "Traceback" not in said
     assert "Themakiezer niet gemaakt" in (empty / "run.log").read_text(encoding="utf-8")
     assert not (empty / "themakiezer.html").exists()
+
+
+def test_no_small_group_of_the_demo_can_be_worked_out_by_subtraction(page_path, frames):
+    """For every sum (an area over its organisation types, everyone over the areas) whose
+    whole the page shows: the groups it hides there, with the rest (no type or no province),
+    hold no respondent or at least 5, counted on the cleaned frames."""
+    from inclusie_analysis.analyse.chooser import chooser_areas
+
+    needs, _ = frames
+    latest = needs.respondents[needs.respondents["wave"] == needs.respondents["wave"].max()]
+    source = page_path.read_text(encoding="utf-8")
+    spec = json.loads(re.search(r'id="chooser-spec">(.*?)</script>', source, re.S).group(1))
+    rows = next(d for d in spec["data"] if d["name"] == "signals")["values"]
+    hidden = {(r["area"], r["org_type"]) for r in rows if r["suppressed"]}
+    areas = chooser_areas()
+    types = sorted(latest["org_type"].dropna().unique())
+
+    def n(area: str, org_type: str) -> int:
+        chosen = select_area(latest, area)
+        return len(chosen if org_type == "*" else chosen[chosen["org_type"] == org_type])
+
+    sums = [((a, "*"), [(a, t) for t in types]) for a in areas]
+    sums += [((areas[0], t), [(a, t) for a in areas[1:]]) for t in ["*", *types]]
+    checked = 0
+    for whole, parts in sums:
+        if whole in hidden:
+            continue
+        held = n(*whole) - sum(n(*p) for p in parts if p not in hidden)
+        assert held == 0 or held >= 5, (whole, held)
+        checked += 1
+    assert checked >= 10 and len(hidden) > sum(n(*g) < 5 for g in hidden)  # some hidden ≥ 5
