@@ -448,6 +448,7 @@ def _report(
         levels=settings.areas,
     )
     _protect(settings, out / "data", year, args.lang or settings.language)
+    _theme_chooser(settings, out, year, args.lang or settings.language)
     results = run_suite(
         jobs,
         out,
@@ -499,6 +500,26 @@ def _keep_regions(settings, data_dir: Path, mapping=None) -> Path:
         areas.use_regions(mapping, settings.region_column)
         areas.save_regions(mapping, settings.region_column, data_dir)
     return reference_file(areas.REFERENTIEREGIO_FILE)
+
+
+def _theme_chooser(settings, out: Path, year: int, language: str) -> None:
+    """Write the planners' theme chooser (`themakiezer.html`) before the reports run, so the
+    index links it; a failure is said and logged, the reports still run."""
+    from inclusie_analysis.publish.runlog import log_line
+    from inclusie_analysis.publish.theme_chooser import write_theme_chooser
+
+    start = time.perf_counter()
+    try:
+        path = write_theme_chooser(
+            out / "data", out, year, language, settings.suppression_threshold,
+            settings.bootstrap_resamples,
+        )  # fmt: skip
+    except Exception as exc:  # the reports still run; the message says why
+        message = f"Themakiezer niet gemaakt: {exc}"
+        print(message, file=sys.stderr)
+        log_line(out / "run.log", message)
+        return
+    print(f"Themakiezer: {path.name} ({time.perf_counter() - start:.1f} s).")
 
 
 def _protect(settings, data_dir: Path, year: int, language: str) -> None:

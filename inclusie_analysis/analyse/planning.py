@@ -391,3 +391,35 @@ def _reason(row, unavailable: Iterable[str] = ()) -> str:
     )
     requests = f"; {row.requests} open antwoorden vragen ernaar" if row.requests else ""
     return f"{need}, {breadth}; {covered}{rating}{requests}."
+
+
+def reason_sentence(row, unavailable: Iterable[str] = (), language: str = "nl") -> str:
+    """The theme's one-sentence reason (a row of `rank_themes`) in Dutch or, with
+    `language="en"`, in English: the same figures as `_reason`."""
+    return _reason(row, unavailable) if language == "nl" else _reason_en(row, unavailable)
+
+
+def _reason_en(row, unavailable: Iterable[str] = ()) -> str:
+    def pct(value: float) -> str:
+        return f"{round(100 * value)} %"
+
+    items = "1 question" if row.items == 1 else f"{row.items} questions"
+    need = (
+        f"{pct(row.need_share)} see a large or very large need (mean over {items}, 95 % "
+        f"interval {pct(row.need_low)[:-2]}–{pct(row.need_high)})"
+    )
+    where = "areas (provinces and Brussels)" if row.with_brussels else "provinces"
+    breadth = f"at least as high as overall in {row.provinces_above} of the {row.provinces} {where}"
+    if "gap" in unavailable:
+        covered = "what was done on this theme last year is not known"
+    elif row.events:
+        covered = f"last year {row.events} activity(ies), {round(row.hours)} participant-hours"
+    else:
+        covered = "no activity on this theme last year"
+    rating = (
+        f", rated {row.rating:.1f}/5"
+        if row.rating == row.rating and "rating" not in unavailable
+        else ""
+    )
+    requests = f"; {row.requests} open answers ask for it" if row.requests else ""
+    return f"{need}, {breadth}; {covered}{rating}{requests}."

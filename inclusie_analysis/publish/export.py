@@ -89,6 +89,14 @@ def export_pdf(html_path: Path, pdf_path: Path) -> None:
 
     if _FONTS is None:
         _FONTS = FontConfiguration()
-    HTML(filename=str(html_path)).write_pdf(
+    page = _without_sibling_links(Path(html_path).read_text(encoding="utf-8"))
+    HTML(string=page, base_url=str(html_path)).write_pdf(
         str(pdf_path), stylesheets=[CSS(string=PRINT_CSS, font_config=_FONTS)], font_config=_FONTS
     )
+
+
+def _without_sibling_links(page: str) -> str:
+    """The HTML with links to files beside the report's folder ("../themakiezer.html") made
+    plain text: WeasyPrint would turn them into this machine's absolute file:// paths, which
+    a mailed PDF must not hold (the sentence around the link names the file)."""
+    return re.sub(r'<a\s+([^>]*?)href="\.\./[^"]*"', r"<a \1", page)

@@ -205,11 +205,24 @@ def write_index(out_root: Path) -> Path:
         f"{html.escape(manifest['versions'].get('inclusie-analysis', ''))}. Wat er liep, staat in "
         '<a href="run.log">run.log</a>; bronnen en versies in '
         '<a href="manifest.json">manifest.json</a>.</p>'
-        f"{''.join(_index_sections(rows))}</body></html>"
+        f"{_chooser_link(out_root)}{''.join(_index_sections(rows))}</body></html>"
     )
     path = out_root / "index.html"
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def _chooser_link(out_root: Path) -> str:
+    """The index's link to the planners' theme chooser, when it was written."""
+    from inclusie_analysis.publish.theme_chooser import FILE
+
+    if not (out_root / FILE).exists():
+        return ""
+    return (
+        f'<h2>Themakiezer</h2><p><a href="{FILE}">Themakiezer</a>: rangschik de thema\'s '
+        "voor volgend jaar zelf, met uw eigen gewichten, per gebied en type organisatie "
+        "(één bestand dat zonder internet werkt en doorgestuurd mag worden).</p>"
+    )
 
 
 def _index_rows(out_root: Path, reports: dict[str, dict]) -> dict[str, list[str]]:

@@ -3,6 +3,7 @@ disclosure control, per-report figures, failures that keep the good reports, and
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -363,3 +364,25 @@ def test_a_hanging_cell_is_stopped(tmp_path, monkeypatch):
     [result] = run_suite([job], tmp_path / "out", formats=("xlsx",), workers=1, progress=False)
     assert not result.ok and "Timeout" in result.error
     assert result.seconds < 30
+
+
+def test_the_theme_chooser_is_written_linked_and_pointed_to(run):
+    _, out = run
+    page = (out / "themakiezer.html").read_text(encoding="utf-8")
+    assert page.startswith('<!DOCTYPE html><html lang="nl">') and "synthetische demodata" in page
+    assert '<a href="themakiezer.html">' in (out / "index.html").read_text(encoding="utf-8")
+    # the yearly report's "Aanbevolen thema's" links it relative to the report's folder
+    report = out / "jaarrapport-limburg" / "report.html"
+    links = re.findall(r'href="([^"]*themakiezer\.html)"', report.read_text(encoding="utf-8"))
+    assert links and all((report.parent / link).resolve() == (out / "themakiezer.html").resolve()
+                         for link in links)  # fmt: skip
+    # the PDF names the file but holds no link to this machine's folders
+    import zlib
+
+    pdf = (out / "jaarrapport-limburg" / "report.pdf").read_bytes()
+    streams = [pdf]
+    for raw in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        with contextlib.suppress(zlib.error):
+            streams.append(zlib.decompress(raw))
+    uris = [u for s in streams for u in re.findall(rb"/URI\s*\(([^)]*)\)", s)]
+    assert not [u for u in uris if b"themakiezer" in u or u.startswith(b"file:")], uris
