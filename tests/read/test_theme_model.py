@@ -29,6 +29,7 @@ from inclusie_analysis.read.theme_model import (
 from inclusie_analysis.read.themes import OTHER, code_answers, code_text, groups, load_themes
 from inclusie_analysis.settings import ENV_VAR
 
+N_SAMPLE = len(pd.read_csv(SAMPLE_FILE, dtype=str))  # the bundled coded answers
 TEXTS = [
     "We lopen achter de feiten aan, niemand neemt het voortouw in onze gemeente.",
     "Meer budget en personeel voor het digibankje a.u.b.",
@@ -39,6 +40,16 @@ TEXTS = [
 ]
 
 
+SUBSET = 400
+
+
+def subset(path: Path, rows: int = SUBSET) -> Path:
+    """The bundled sample's first `rows` coded answers as a csv of their own: enough to train
+    and cross-validate (50 at least) in seconds, where the whole sample takes minutes."""
+    pd.read_csv(SAMPLE_FILE, dtype=str).head(rows).to_csv(path, index=False)
+    return path
+
+
 @pytest.fixture(autouse=True)
 def no_env(monkeypatch):
     monkeypatch.delenv(ENV_VAR, raising=False)
@@ -46,8 +57,9 @@ def no_env(monkeypatch):
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    """A model fitted on the bundled sample (no outer cross-validation: quick), written out."""
-    sample = read_coded([SAMPLE_FILE])
+    """A model fitted on the bundled sample's first `SUBSET` answers (no outer
+    cross-validation: quick; the whole sample takes a minute), written out."""
+    sample = read_coded([subset(tmp_path_factory.mktemp("deel") / "deel.csv")])
     fitted = fit(sample.frame)
     path = write_model(model_data(fitted, sample, None), tmp_path_factory.mktemp("m") / "m.json")
     return fitted, sample, path
@@ -71,8 +83,8 @@ def test_the_model_file_is_plain_data_with_its_provenance(trained):
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["format"] == "inclusie-theme-model" and data["version"] == 1
     assert data["groups"] == groups()
-    assert data["training"]["sha256"] == file_sha256(SAMPLE_FILE)
-    assert data["training"]["rows"] == len(sample.frame) == 494
+    assert data["training"]["sha256"] == file_sha256(sample.files[0]) == sample.sha256
+    assert data["training"]["rows"] == len(sample.frame) == SUBSET
     assert len(data["coef"][0]) == len(data["vocabulary"]["word"]) + len(
         data["vocabulary"]["char"]
     ) + len(groups())
@@ -84,7 +96,7 @@ def test_the_bundled_model_is_trained_on_the_current_sample():
     model = load_theme_model(MODEL_FILE)
     assert model.training["sha256"] == file_sha256(SAMPLE_FILE)
     assert model.training["rows"] == len(pd.read_csv(SAMPLE_FILE, dtype=str))
-    assert model.describe().startswith("geleerd: theme_model.json (494 antwoorden, sha256 ")
+    assert model.describe().startswith(f"geleerd: theme_model.json ({N_SAMPLE} antwoorden, sha256 ")
     assert model.cv and model.cv[-1]["group"] == "alle groepen"
 
 
@@ -172,13 +184,14 @@ def test_keyword_suggestions_are_not_keywords_yet(trained):
 
 
 def test_cross_validated_figures_do_not_fall():
-    """Grouped 5-fold cross-validation on the 494 bundled answers (floors: see RECALL_FLOORS);
-    the keyword coder is measured on the same answers (pytest -s prints both)."""
+    """Grouped 5-fold cross-validation on the bundled coded answers (floors: see
+    RECALL_FLOORS); the keyword coder is measured on the same answers (pytest -s prints both).
+    About a minute and a half: the whole procedure, inner folds for the threshold included."""
     table = cross_validate(read_coded([SAMPLE_FILE]).frame).set_index("group")
     print()
-    print(table[["n", "precision", "recall", "kw_precision", "kw_recall"]].round(2))
+    print(table[["n", "precision", "recall", "kw_precision", "kw_recall"]].round(3))
     micro = table.loc["alle groepen"]
-    assert micro["n"] == 593
+    assert micro["n"] == 4745
     assert micro["precision"] >= MICRO_FLOOR[0] and micro["recall"] >= MICRO_FLOOR[1]
     for group, floor in RECALL_FLOORS.items():
         assert table.loc[group, "recall"] >= floor, group
@@ -186,16 +199,39 @@ def test_cross_validated_figures_do_not_fall():
     assert (table["recall"] <= table["recall_high"]).all()
 
 
-# Measured 2026-11-30 on the 494 answers coded twice (scikit-learn 1.9.1; C=10, keyword weight 3,
-# one threshold for a pooled precision of 0.75 in inner folds): micro precision 0.77, recall 0.51
-# (keywords: 0.73, 0.47). Issue 18 asks 0.85 and 0.75: not reached (see the closing note).
-# Floors: micro minus 0.05; per group the recall minus 0.1 (one answer of a group is ~0.025).
-MICRO_FLOOR = (0.72, 0.46)
+def test_a_batch_written_later_is_coded_as_well():
+    """A held-out check beside the cross-validation, whose settings (C, keyword weight, the
+    precision aimed at) were chosen on the same folds: the last batch of 400 answers (ids from
+    10001, paraphrase groups "w9…"), written after those choices in voices the other batches
+    lack (youth work, libraries, care homes, integration, local politicians) and coded twice,
+    is left out; the coder trained on the rest codes it. Measured 2026-11-30: micro precision
+    0.89, recall 0.73 (keywords 0.73, 0.40); floors 0.85 and 0.70."""
+    from inclusie_analysis.analyse.theme_training import label_matrix
+
+    frame = read_coded([SAMPLE_FILE]).frame
+    later = frame["paraphrase_group"].str.startswith("w9")
+    assert later.sum() == 400
+    fitted = fit(frame.loc[~later].reset_index(drop=True))
+    test = frame.loc[later]
+    predicted = fitted.decision(test["text"].tolist()) >= fitted.thresholds
+    truth = label_matrix(test["themes"], groups()).astype(bool)
+    tp = (predicted & truth).sum()
+    precision, recall = tp / predicted.sum(), tp / truth.sum()
+    print(f"\nlater batch: precision {precision:.3f}, recall {recall:.3f}")
+    assert precision >= 0.85 and recall >= 0.70
+
+
+# Measured 2026-11-30 on the 3,942 answers coded twice (scikit-learn 1.9.1; C=100, keyword
+# weight 0.3, one threshold for a pooled precision of 0.85 in inner folds): micro precision
+# 0.857, recall 0.761 (keywords: 0.67, 0.43); every group's recall 0.68 or more. The micro
+# floor is issue 18's acceptance (0.85, 0.75); per group the recall minus 0.05 (one answer of
+# a group is ~0.003). On 494 answers the same coder reached 0.77 and 0.51 (closing note).
+MICRO_FLOOR = (0.85, 0.75)
 RECALL_FLOORS = {
-    "beleidskader": 0.39, "cyberveiligheid": 0.51, "dienstverlening": 0.33, "doelgroepen": 0.52,
-    "middelen": 0.41, "outreach": 0.30, "participatie": 0.34, "partners": 0.31,
-    "professionalisering": 0.33, "regierol": 0.44, "toegang": 0.63, "toegankelijkheid": 0.44,
-    "uitwisseling": 0.32, "vaardigheden": 0.40,
+    "beleidskader": 0.77, "cyberveiligheid": 0.74, "dienstverlening": 0.69, "doelgroepen": 0.69,
+    "middelen": 0.70, "outreach": 0.65, "participatie": 0.73, "partners": 0.73,
+    "professionalisering": 0.68, "regierol": 0.74, "toegang": 0.75, "toegankelijkheid": 0.73,
+    "uitwisseling": 0.70, "vaardigheden": 0.63,
 }  # fmt: skip
 
 
@@ -206,7 +242,7 @@ RECALL_FLOORS = {
 def test_code_answers_names_the_coder():
     frame = pd.DataFrame({"text": TEXTS[:3]})
     learnt = code_answers(frame)
-    assert learnt["coder"].str.startswith("geleerd: theme_model.json (494 antwoorden").all()
+    assert learnt["coder"].str.startswith(f"geleerd: theme_model.json ({N_SAMPLE} antwoorden").all()
     keywords = code_answers(frame, coder="keywords")
     assert (keywords["coder"] == "trefwoorden").all()
     assert keywords["themes"].tolist() == [";".join(code_text(t)) for t in TEXTS[:3]]
@@ -218,7 +254,7 @@ def test_a_user_model_from_the_settings_is_used(trained, tmp_path, monkeypatch):
     settings.write_text('[paths]\ntheme_model = "eigen.json"\n', encoding="utf-8")
     monkeypatch.setenv(ENV_VAR, str(settings))
     coded = code_answers(pd.DataFrame({"text": TEXTS[:2]}))
-    assert coded["coder"].str.startswith("geleerd: eigen.json (494 antwoorden").all()
+    assert coded["coder"].str.startswith(f"geleerd: eigen.json ({SUBSET} antwoorden").all()
 
 
 def test_user_themes_with_other_groups_fall_back_to_keywords(tmp_path):
@@ -267,12 +303,13 @@ def test_themes_learn_writes_the_model_and_the_suggestions(tmp_path, capsys):
     from inclusie_analysis.cli import main
 
     out = tmp_path / "model.json"
-    assert main(["themes", "learn", str(SAMPLE_FILE), "--out", str(out), "--kappa", "0.8"]) == 0
+    part = subset(tmp_path / "deel.csv")  # the plumbing, not the figures: a quick part
+    assert main(["themes", "learn", str(part), "--out", str(out), "--kappa", "0.8"]) == 0
     printed = capsys.readouterr()
     assert "Kruisvalidatie" in printed.out and "alle groepen" in printed.out
     assert "Voorgestelde trefwoorden" in printed.out and "paths.theme_model" in printed.err
     model = load_theme_model(out)
-    assert model.training["kappa"] == 0.8 and model.training["rows"] == 494
+    assert model.training["kappa"] == 0.8 and model.training["rows"] == SUBSET
     assert (
         (tmp_path / "model.suggesties.txt")
         .read_text(encoding="utf-8")
@@ -309,7 +346,9 @@ def test_the_method_sentence_says_how_the_bundled_sample_was_coded():
 
     from inclusie_analysis.read.theme_model import SAMPLE_FILE, coder_sentence, file_sha256
 
-    bundled = f"geleerd: theme_model.json (494 antwoorden, sha256 {file_sha256(SAMPLE_FILE)[:12]})"
+    bundled = (
+        f"geleerd: theme_model.json ({N_SAMPLE} antwoorden, sha256 {file_sha256(SAMPLE_FILE)[:12]})"
+    )
     own = "geleerd: eigen.json (220 antwoorden, sha256 0123456789ab, getraind 2026-11-30)"
     text = coder_sentence([pd.DataFrame({"coder": [bundled]})])
     assert "synthetische antwoorden" in text and "taalmodellen" in text
