@@ -301,12 +301,14 @@ def model_for(coder: Path | str | None, taxonomy: Taxonomy = None) -> ThemeModel
 # What the report says of the bundled model's training sample (reference/SOURCES.yaml).
 BUNDLED_SAMPLE = {
     "nl": " (het meegeleverde model: synthetische antwoorden die voor het project geschreven "
-    "zijn en die twee automatische codeerders (taalmodellen) onafhankelijk van elkaar codeerden "
-    "met alleen het codeboek; een derde besliste bij verschil. Een eigen model, getraind op "
-    "antwoorden die mensen codeerden, zet u met 'inclusie themes learn')",
-    "en": " (the bundled model: synthetic answers written for the project, coded independently "
-    "by two automated coders (language models) from the codebook only, a third deciding where "
-    "they differed; train your own on answers people coded with 'inclusie themes learn')",
+    "zijn, de meeste door taalmodellen, en die twee automatische codeerders (taalmodellen) "
+    "onafhankelijk van elkaar codeerden met alleen het codeboek; een derde besliste bij "
+    "verschil. Een eigen model, getraind op antwoorden die mensen codeerden, zet u met "
+    "'inclusie themes learn')",
+    "en": " (the bundled model: synthetic answers written for the project, most by language "
+    "models, coded independently by two automated coders (language models) from the codebook "
+    "only, a third deciding where they differed; train your own on answers people coded with "
+    "'inclusie themes learn')",
 }
 
 

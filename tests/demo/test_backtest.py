@@ -46,13 +46,16 @@ TOP_THEMES = [
     "Cyberveiligheid",
     "Regierol",
     "Digitale dienstverlening",
-    "Digitale vaardigheden",
+    "Toegankelijke websites en communicatie",
 ]
 # How often each is in the top 5 over 500 resamples of the respondents (seed 14), new in 14.
-# Issue 18: the open answers' themes (the "requests" signal) come from the learnt coder trained
-# on 494 answers coded twice: the same five in the same order, the shares moved (keyword coder:
-# [1.0, 1.0, 0.962, 0.786, 0.702]).
-TOP_SHARE = [1.0, 1.0, 0.976, 0.694, 0.626]
+# Issue 18: the open answers' themes (the "requests" signal) come from the learnt coder. Trained
+# on 494 answers it gave the keyword coder's five ([1.0, 1.0, 0.976, 0.694, 0.626]). Trained on
+# 3,942 it finds fewer requests for Digitale vaardigheden (17 respondents, keywords 28: the
+# keywords' precision for that group is 0.46 on the coded sample), and Toegankelijke websites
+# (score 0.508) passes it (0.505) for fifth place; both are in the top 5 in about half of the
+# resamples (0.464 and 0.488), which the report shows.
+TOP_SHARE = [1.0, 1.0, 0.982, 0.744, 0.464]
 
 
 def test_headline_counts(run):
