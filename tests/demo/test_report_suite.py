@@ -280,6 +280,8 @@ def test_english_and_mid_year_reports(run, demo, make_settings, tmp_path):
     days = indicators.set_index("indicator").loc["od1_2_inspiratiedagen"]
     assert days["expected_basis"] == "plan" and days["status"] != "achter"
     assert "more than one activity" in text
+    # the recommended themes give their reasons in English too (they were Dutch before)
+    assert "see a large or very large need" in text and "ziet een grote" not in text
 
 
 def test_only_names_an_unknown_report(run, demo, make_settings, tmp_path, capsys):
