@@ -211,10 +211,19 @@ def test_deduce_loads_in_a_fresh_process_and_builds_its_small_cache(tmp_path):
         "in Kapelle-op-den-Bos en De Panne",
         "kan het in het Frans of Engels?",
         "zaal De Linde in het buurthuis",
+        # from the coded answers (issue 18): a region and a foundation lost as "[naam]"
+        "nieuwkomers met elk formulier van Vlaanderen of de federale overheid aan de balie",
+        "Verduidelijking van wat Vlaanderen verwacht van gemeenten qua coördinatie.",
+        "subsidiekanalen (Vlaams, provinciaal, Koning Boudewijnstichting, ...)",
     ],
 )
 def test_organisations_places_and_languages_are_kept(text):
     assert deidentify(text) == (text, [])
+
+
+def test_a_person_named_after_a_region_is_still_hidden():
+    assert deidentify("Mevrouw Vlaanderen kwam langs") == ("Mevrouw [naam] kwam langs", ["name"])
+    assert deidentify("Jan Peeters uit Vlaanderen belde")[0] == "[naam] uit Vlaanderen belde"
 
 
 def test_loading_deduce_leaves_the_logging_as_it_was():
