@@ -23,7 +23,6 @@ from inclusie_analysis.analyse.planning import (
     RESAMPLES,
     SEED,
     rank_themes,
-    reason_sentence,
     theme_signals,
     unavailable_in,
 )
@@ -168,8 +167,7 @@ def _group_rows(
     if signals.empty:
         return None
     missing = unavailable_in(signals, unavailable)
-    ranking = rank_themes(signals, unavailable=missing, taxonomy=taxonomy)
-    ranking["reason"] = [reason_sentence(r, missing, language) for r in ranking.itertuples()]
+    ranking = rank_themes(signals, unavailable=missing, taxonomy=taxonomy, language=language)
     out = signals.drop(columns=["need_draws", "breadth_draws", "n"])
     out["order"] = range(len(out))
     out = out.join(ranking[["label", "top_share", "reason"]])

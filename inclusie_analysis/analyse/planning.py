@@ -190,9 +190,10 @@ def rank_themes(
     taxonomy: Taxonomy = None,
     top: int = TOP,
     seed: int = SEED,
+    language: str = "nl",
 ) -> pd.DataFrame:
-    """Themes ranked by the weighted score, each with one Dutch sentence of reasons (labels
-    from `taxonomy`, default the configured themes file).
+    """Themes ranked by the weighted score, each with one sentence of reasons (Dutch; English
+    with `language="en"`; labels from `taxonomy`, default the configured themes file).
 
     `unavailable` names signals whose input is missing (e.g. "gap" and "rating" without a
     register; `sources.unavailable_signals` gives them); a signal with no value for any
@@ -222,7 +223,7 @@ def rank_themes(
     out.insert(0, "rank", range(1, len(out) + 1))
     labels = {t: theme_label(t, taxonomy) for t in out.index}
     out["label"] = [labels[t] for t in out.index]
-    out["reason"] = [_reason(row, missing) for row in out.itertuples()]
+    out["reason"] = [_reason(row, missing, language) for row in out.itertuples()]
     return out
 
 
@@ -364,62 +365,53 @@ def _scale(values: pd.Series) -> pd.Series:
     return (values - values.min()) / span if span > 0 else values * 0.0
 
 
-def _reason(row, unavailable: Iterable[str] = ()) -> str:
+REASON_WORDS = {
+    "nl": {"question": "1 vraag", "questions": "{n} vragen",
+           "need": "{share} ziet een grote of zeer grote nood (gemiddelde over {items}, "
+                   "95 %-interval {low}–{high})",
+           "areas": "gebieden (provincies en Brussel)", "provinces": "provincies",
+           "breadth": "in {above} van de {of} {where} minstens even hoog als in het geheel",
+           "unknown": "wat er vorig jaar rond dit thema gebeurde, is niet bekend",
+           "done": "vorig jaar {events} activiteit(en), {hours} deelnemersuren",
+           "nothing": "vorig jaar geen activiteit rond dit thema",
+           "rating": ", beoordeeld met {rating}/5",
+           "requests": "; {requests} open antwoorden vragen ernaar"},
+    "en": {"question": "1 question", "questions": "{n} questions",
+           "need": "{share} see a large or very large need (mean over {items}, 95 % "
+                   "interval {low}–{high})",
+           "areas": "areas (provinces and Brussels)", "provinces": "provinces",
+           "breadth": "at least as high as overall in {above} of the {of} {where}",
+           "unknown": "what was done on this theme last year is not known",
+           "done": "last year {events} activity(ies), {hours} participant-hours",
+           "nothing": "no activity on this theme last year",
+           "rating": ", rated {rating}/5",
+           "requests": "; {requests} open answers ask for it"},
+}  # fmt: skip
+
+
+def _reason(row, unavailable: Iterable[str] = (), language: str = "nl") -> str:
+    """A theme's one-sentence reason (a row of the ranking), in Dutch or English."""
+    words = REASON_WORDS["nl" if language == "nl" else "en"]
+
     def pct(value: float) -> str:
         return f"{round(100 * value)} %"
 
-    items = "1 vraag" if row.items == 1 else f"{row.items} vragen"
-    need = (
-        f"{pct(row.need_share)} ziet een grote of zeer grote nood (gemiddelde over "
-        f"{items}, 95 %-interval {pct(row.need_low)[:-2]}–{pct(row.need_high)})"
-    )
-    where = "gebieden (provincies en Brussel)" if row.with_brussels else "provincies"
-    breadth = (
-        f"in {row.provinces_above} van de {row.provinces} {where} minstens even hoog als "
-        "in het geheel"
-    )
+    items = words["question"] if row.items == 1 else words["questions"].format(n=row.items)
+    need = words["need"].format(share=pct(row.need_share), items=items,
+                                low=pct(row.need_low)[:-2], high=pct(row.need_high))  # fmt: skip
+    where = words["areas"] if row.with_brussels else words["provinces"]
+    breadth = words["breadth"].format(above=row.provinces_above, of=row.provinces, where=where)
     if "gap" in unavailable:
-        covered = "wat er vorig jaar rond dit thema gebeurde, is niet bekend"
+        covered = words["unknown"]
     elif row.events:
-        covered = f"vorig jaar {row.events} activiteit(en), {round(row.hours)} deelnemersuren"
+        covered = words["done"].format(events=row.events, hours=round(row.hours))
     else:
-        covered = "vorig jaar geen activiteit rond dit thema"
-    rating = (
-        f", beoordeeld met {row.rating:.1f}/5".replace(".", ",")
-        if row.rating == row.rating and "rating" not in unavailable
-        else ""
-    )
-    requests = f"; {row.requests} open antwoorden vragen ernaar" if row.requests else ""
-    return f"{need}, {breadth}; {covered}{rating}{requests}."
-
-
-def reason_sentence(row, unavailable: Iterable[str] = (), language: str = "nl") -> str:
-    """The theme's one-sentence reason (a row of `rank_themes`) in Dutch or, with
-    `language="en"`, in English: the same figures as `_reason`."""
-    return _reason(row, unavailable) if language == "nl" else _reason_en(row, unavailable)
-
-
-def _reason_en(row, unavailable: Iterable[str] = ()) -> str:
-    def pct(value: float) -> str:
-        return f"{round(100 * value)} %"
-
-    items = "1 question" if row.items == 1 else f"{row.items} questions"
-    need = (
-        f"{pct(row.need_share)} see a large or very large need (mean over {items}, 95 % "
-        f"interval {pct(row.need_low)[:-2]}–{pct(row.need_high)})"
-    )
-    where = "areas (provinces and Brussels)" if row.with_brussels else "provinces"
-    breadth = f"at least as high as overall in {row.provinces_above} of the {row.provinces} {where}"
-    if "gap" in unavailable:
-        covered = "what was done on this theme last year is not known"
-    elif row.events:
-        covered = f"last year {row.events} activity(ies), {round(row.hours)} participant-hours"
-    else:
-        covered = "no activity on this theme last year"
-    rating = (
-        f", rated {row.rating:.1f}/5"
-        if row.rating == row.rating and "rating" not in unavailable
-        else ""
-    )
-    requests = f"; {row.requests} open answers ask for it" if row.requests else ""
+        covered = words["nothing"]
+    rating = ""
+    if row.rating == row.rating and "rating" not in unavailable:
+        shown = f"{row.rating:.1f}"
+        rating = words["rating"].format(
+            rating=shown.replace(".", ",") if language == "nl" else shown
+        )
+    requests = words["requests"].format(requests=row.requests) if row.requests else ""
     return f"{need}, {breadth}; {covered}{rating}{requests}."
